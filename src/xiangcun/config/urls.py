@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from xiangcun.config.api import api
+from xiangcun.web import views as web_views
+
+admin.site.site_header = "乡村振兴合伙人数字平台 · 系统管理"
+admin.site.site_title = "乡村振兴合伙人数字平台"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("xiangcun.accounts.urls")),
+    path("", include("xiangcun.regions.urls")),
+    path("", include("xiangcun.web.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,46 @@
+"""``xiangcun serve --host H --port P``: the production server (gunicorn), not ``runserver``."""
+
+from __future__ import annotations
+
+import multiprocessing
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve the platform with gunicorn (static files by whitenoise)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=min(4, multiprocessing.cpu_count() * 2 + 1))
+        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--timeout", type=int, default=60)
+
+    def handle(
+        self, *args: Any, host: str, port: int, workers: int, threads: int, timeout: int, **options: Any
+    ) -> None:
+        from gunicorn.app.base import BaseApplication
+
+        from xiangcun.config.wsgi import application
+
+        class Server(BaseApplication):  # type: ignore[misc]
+            def load_config(self) -> None:
+                for key, value in {
+                    "bind": f"{host}:{port}",
+                    "workers": workers,
+                    "threads": threads,
+                    "timeout": timeout,
+                    "accesslog": "-",
+                    "forwarded_allow_ips": "127.0.0.1",
+                }.items():
+                    self.cfg.set(key, value)
+
+            def load(self) -> Any:
+                return application
+
+        self.stdout.write(
+            f"乡村振兴合伙人数字平台: http://{host}:{port}/  ({workers} workers × {threads} threads)"
+        )
+        Server().run()

@@ -1,0 +1,175 @@
+"""Reads of regions and villages. Personal fields are masked unless the reader governs the village."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from xiangcun.accounts.scoping import Scope, user_scope
+from xiangcun.core import regioncodes
+from xiangcun.core.errors import NotFoundError
+from xiangcun.core.masking import mask_name, mask_phone
+from xiangcun.regions.bands import income_band
+from xiangcun.regions.models import Level, Region, Village, VillageIncome
+
+_INITIALS = re.compile(r"^[a-zA-Z]{1,12}$")
+
+
+def region_get(code: str) -> Region:
+    region = Region.objects.filter(code=code).select_related("parent").first()
+    if region is None:
+        raise NotFoundError(f"区划代码 {code} 不存在", field="code", message_en=f"unknown region code {code}")
+    return region
+
+
+def region_children(region: Region) -> QuerySet[Region]:
+    return Region.objects.filter(parent=region).order_by("code")
+
+
+def counties_of(city_code: str) -> QuerySet[Region]:
+    return Region.objects.filter(parent_id=city_code, level=Level.COUNTY).order_by("code")
+
+
+def region_ancestors(code: str) -> list[Region]:
+    """Province → … → the region itself (or the village's town), for breadcrumbs."""
+    codes = []
+    if len(code) >= 6:
+        codes += [regioncodes.province_of(code), regioncodes.city_of(code), code[:6]]
+    if len(code) >= 9:
+        codes.append(code[:9])
+    found = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    return [found[c] for c in dict.fromkeys(codes) if c in found]
+
+
+def village_get(code: str) -> Village:
+    village = Village.objects.filter(code=code).select_related("town", "county").first()
+    if village is None:
+        raise NotFoundError(
+            f"村级区划代码 {code} 不存在", field="code", message_en=f"unknown village code {code}"
+        )
+    return village
+
+
+def village_list(
+    *, within: str | None = None, q: str | None = None, scope: Scope | None = None
+) -> QuerySet[Village]:
+    """Villages, optionally within a region code, matching ``q`` (name, or pinyin initials such as
+    ``zjz`` for 张家庄), and limited to ``scope`` when given."""
+    qs = Village.objects.select_related("town", "county").order_by("code")
+    if within:
+        qs = qs.filter(code__startswith=regioncodes.prefix_of(within))
+    if q:
+        q = q.strip()
+        if _INITIALS.match(q):
+            qs = qs.filter(Q(pinyin_initials__startswith=q.lower()) | Q(name__contains=q))
+        else:
+            qs = qs.filter(name__contains=q)
+    if scope is not None:
+        qs = scope.filter(qs, "code")
+    return qs
+
+
+def village_incomes(village: Village) -> list[VillageIncome]:
+    return list(VillageIncome.objects.filter(village=village).order_by("-year")[:3])
+
+
+@dataclass(frozen=True)
+class VillageProfile:
+    village: Village
+    incomes: list[VillageIncome]
+    band: str
+    contact_name: str
+    contact_phone: str
+    can_edit: bool
+
+
+def village_profile(village: Village, user: Any) -> VillageProfile:
+    """The profile as ``user`` may see it: contact details in full only for the village's officials."""
+    incomes = village_incomes(village)
+    governs = user_scope(user).contains(village.code)
+    return VillageProfile(
+        village=village,
+        incomes=incomes,
+        band=income_band(incomes[0].amount if incomes else None),
+        contact_name=village.contact_name if governs else mask_name(village.contact_name),
+        contact_phone=village.contact_phone if governs else mask_phone(village.contact_phone),
+        can_edit=governs,
+    )
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    code: str
+    name: str
+    villages: int
+    population: int
+    households: int
+    cultivated_land_mu: Decimal
+    bands: dict[str, int]
+
+
+def area_figures(region: Region) -> AreaFigures:
+    """Totals for a region and the income-band count of its villages (latest year on record)."""
+    villages = Village.objects.filter(code__startswith=regioncodes.prefix_of(region.code))
+    totals = villages.aggregate(
+        n=Count("code"),
+        population=Sum("population"),
+        households=Sum("households"),
+        land=Sum("cultivated_land_mu"),
+    )
+    latest_year = (
+        VillageIncome.objects.filter(village__in=villages)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    bands = {"富裕": 0, "一般": 0, "薄弱": 0}
+    if latest_year is not None:
+        for amount in VillageIncome.objects.filter(village__in=villages, year=latest_year).values_list(
+            "amount", flat=True
+        ):
+            bands[income_band(amount)] += 1
+    return AreaFigures(
+        code=region.code,
+        name=region.name,
+        villages=totals["n"] or 0,
+        population=totals["population"] or 0,
+        households=totals["households"] or 0,
+        cultivated_land_mu=totals["land"] or Decimal("0"),
+        bands=bands,
+    )
+
+
+def child_figures(region: Region) -> list[dict[str, Any]]:
+    """Village counts per child region (counties of a city, towns of a county…)."""
+    children = list(region_children(region))
+    if not children:
+        return []
+    # A child's villages share its code prefix (a city's: its first 4 digits).
+    width = len(regioncodes.prefix_of(children[0].code))
+    rows = (
+        Village.objects.filter(code__startswith=regioncodes.prefix_of(region.code))
+        .annotate(child=Substr("code", 1, width))
+        .values("child")
+        .annotate(n=Count("code"))
+    )
+    counts = {row["child"]: row["n"] for row in rows}
+    return [{"region": c, "villages": counts.get(regioncodes.prefix_of(c.code), 0)} for c in children]
+
+
+def county_boundaries(city: Region) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of the city's counties (for the Leaflet map)."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": c.boundary,
+            "properties": {"code": c.code, "name": c.name},
+        }
+        for c in Region.objects.filter(parent=city, level=Level.COUNTY).exclude(boundary=None)
+    ]
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,171 @@
+"""Writes to regions and villages: the demo build and village profile edits (scope-checked)."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from xiangcun.accounts.scoping import user_scope
+from xiangcun.core.errors import ApplicationError
+from xiangcun.core.validation import full_clean
+from xiangcun.regions import demo
+from xiangcun.regions.models import Level, Region, Village, VillageIncome
+
+_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    scale: str
+    seed: int
+    counties: int
+    towns: int
+    villages: int
+    seconds: float
+
+
+@transaction.atomic
+def demo_regions_build(*, scale: str, seed: int) -> DemoResult:
+    """Replace all demo regions and villages with the ``scale`` demo, built from ``seed``."""
+    started = time.perf_counter()
+    plan = demo.plan(scale)
+    VillageIncome.objects.filter(village__is_demo=True).delete()
+    Village.objects.filter(is_demo=True).delete()
+    Region.objects.filter(level=Level.TOWN, is_demo=True).delete()
+
+    def upsert(division: Any, level: str, parent: Region | None) -> Region:
+        geom = division.geometry
+        point = geom.representative_point() if geom is not None else None
+        region, _ = Region.objects.update_or_create(
+            code=division.code,
+            defaults={
+                "name": division.name,
+                "level": level,
+                "parent": parent,
+                "boundary": division.geojson,
+                "lat": round(point.y, 6) if point is not None else None,
+                "lng": round(point.x, 6) if point is not None else None,
+                # Degrees² to km² at the centroid's latitude (good to a few percent at these sizes).
+                "area_km2": _area_km2(geom) if geom is not None else None,
+            },
+        )
+        return region
+
+    regions: dict[str, Region] = {}
+    for p in plan.provinces:
+        regions[p.code] = upsert(p, Level.PROVINCE, None)
+    for c in plan.cities:
+        regions[c.code] = upsert(c, Level.CITY, regions[c.code[:2] + "0000"])
+    city_of: dict[str, str] = {}
+    for c in plan.cities:
+        for k in demo.boundaries.counties(c.code):
+            city_of[k.code] = c.code
+    for k in plan.counties:
+        regions[k.code] = upsert(k, Level.COUNTY, regions[city_of[k.code]])
+
+    towns = villages = 0
+    pending_villages: list[Village] = []
+    pending_incomes: list[VillageIncome] = []
+
+    def flush() -> None:
+        Village.objects.bulk_create(pending_villages, batch_size=_BATCH)
+        VillageIncome.objects.bulk_create(pending_incomes, batch_size=_BATCH)
+        pending_villages.clear()
+        pending_incomes.clear()
+
+    for division, count in zip(plan.counties, plan.village_counts, strict=True):
+        spec = demo.build_county(division, city_of[division.code], count, seed)
+        town_rows = Region.objects.bulk_create(
+            [
+                Region(
+                    code=t.code,
+                    name=t.name,
+                    level=Level.TOWN,
+                    parent=regions[division.code],
+                    lat=t.lat,
+                    lng=t.lng,
+                    is_demo=True,
+                )
+                for t in spec.towns
+            ]
+        )
+        towns += len(town_rows)
+        for v in spec.villages:
+            pending_villages.append(
+                Village(
+                    code=v.code,
+                    name=v.name,
+                    pinyin_initials=v.pinyin_initials,
+                    town_id=v.town_code,
+                    county_id=v.county_code,
+                    lat=v.lat,
+                    lng=v.lng,
+                    households=v.households,
+                    population=v.population,
+                    cultivated_land_mu=v.cultivated_land_mu,
+                    featured_industry=v.featured_industry,
+                    contact_name=v.contact_name,
+                    contact_phone=v.contact_phone,
+                    is_demo=True,
+                )
+            )
+            pending_incomes.extend(
+                VillageIncome(village_id=v.code, year=year, amount=amount)
+                for year, amount in zip(demo.INCOME_YEARS, v.incomes, strict=True)
+            )
+        villages += len(spec.villages)
+        if len(pending_villages) >= _BATCH:
+            flush()
+    flush()
+    return DemoResult(scale, seed, len(plan.counties), towns, villages, time.perf_counter() - started)
+
+
+def _area_km2(geom: Any) -> float:
+    lat = geom.centroid.y
+    return round(geom.area * 111.32 * 111.32 * math.cos(math.radians(lat)), 1)
+
+
+PROFILE_FIELDS = (
+    "households",
+    "population",
+    "cultivated_land_mu",
+    "featured_industry",
+    "contact_name",
+    "contact_phone",
+)
+
+
+@transaction.atomic
+def village_update_profile(*, user: Any, village: Village, data: dict[str, Any]) -> Village:
+    """Change a village's profile. Only officials whose region contains the village may."""
+    user_scope(user).ensure(village.code, field="code")
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ApplicationError(
+            f"不可修改的字段：{', '.join(sorted(unknown))}",
+            field=sorted(unknown)[0],
+            message_en="field may not be changed",
+        )
+    village = Village.objects.select_for_update().get(pk=village.pk)
+    for name, value in data.items():
+        setattr(village, name, value)
+    full_clean(village)
+    village.save(update_fields=[*data.keys(), "updated_at"])
+    return village
+
+
+@transaction.atomic
+def village_income_set(*, user: Any, village: Village, year: int, amount: Decimal) -> VillageIncome:
+    """Record (or correct) a year's collective income."""
+    user_scope(user).ensure(village.code, field="code")
+    if amount < 0:
+        raise ApplicationError("集体收入不能为负数", field="amount", message_en="income must not be negative")
+    income, _ = VillageIncome.objects.update_or_create(
+        village=village, year=year, defaults={"amount": amount}
+    )
+    return income

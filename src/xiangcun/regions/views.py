@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from xiangcun.core import regioncodes
+from xiangcun.core.errors import ApplicationError, NotFoundError
+from xiangcun.regions import selectors, services
+from xiangcun.regions.forms import VillageProfileForm
+from xiangcun.regions.models import Level
+
+
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        region = selectors.region_get(code)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    context: dict[str, Any] = {
+        "region": region,
+        "ancestors": selectors.region_ancestors(code)[:-1],
+        "figures": selectors.area_figures(region),
+        "children": selectors.child_figures(region),
+    }
+    if region.level == Level.CITY:
+        context["boundaries"] = selectors.county_boundaries(region)
+    if region.level in (Level.COUNTY, Level.TOWN):
+        county = region if region.level == Level.COUNTY else region.parent
+        context["boundaries"] = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": county.boundary,
+                    "properties": {"code": county.code, "name": county.name},
+                }
+            ]
+            if county and county.boundary
+            else [],
+        }
+        context["points"] = [
+            {"code": v.code, "name": v.name, "lat": v.lat, "lng": v.lng}
+            for v in selectors.village_list(within=code).only("code", "name", "lat", "lng", "town", "county")
+        ]
+    if region.level == Level.TOWN:
+        context["villages"] = selectors.village_list(within=code)
+    return render(request, "regions/region_detail.html", context)
+
+
+def village_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        village = selectors.village_get(code)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    profile = selectors.village_profile(village, request.user)
+    return render(
+        request,
+        "regions/village_detail.html",
+        {"village": village, "profile": profile, "ancestors": selectors.region_ancestors(code)},
+    )
+
+
+def village_search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:40]
+    county = request.GET.get("county", "")
+    within = county if regioncodes.is_valid_code(county) and len(county) == 6 else None
+    villages = selectors.village_list(within=within, q=q or None)[:50] if (q or within) else []
+    template = (
+        "regions/_village_results.html"
+        if request.headers.get("HX-Request")
+        else "regions/village_search.html"
+    )
+    counties = selectors.counties_of(settings.XIANGCUN_CITY_CODE)
+    return render(request, template, {"q": q, "county": county, "villages": villages, "counties": counties})
+
+
+@login_required
+def village_edit(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        village = selectors.village_get(code)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    profile = selectors.village_profile(village, request.user)
+    if not profile.can_edit:
+        return render(request, "403.html", {"message": "该村不在您的管辖范围内，不能修改。"}, status=403)
+    form = VillageProfileForm(request.POST or None, instance=village)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.village_update_profile(user=request.user, village=village, data=form.changed_values())
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "村庄档案已保存。")
+            return redirect("regions:village", code=code)
+    return render(
+        request,
+        "regions/village_edit.html",
+        {"village": village, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

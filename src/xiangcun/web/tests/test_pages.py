@@ -1,0 +1,93 @@
+from xiangcun.regions.models import Village
+
+
+def test_home_page_is_chinese_with_city_figures_and_the_demo_label(client, db):
+    html = client.get("/").content.decode()
+    assert '<html lang="zh-hans">' in html
+    for text in ("乡村振兴合伙人数字平台", "招募令", "资源地图", "政策计算器", "2,166", "示例数据", "莘县"):
+        assert text in html
+    assert "boundaries-data" in html and "vendor/leaflet/leaflet.js" in html
+
+
+def test_browser_language_does_not_switch_the_ui_but_the_user_can(client, db):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert '<html lang="zh-hans">' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html and "Rural Revitalization Partner Platform" in html
+
+
+def test_region_pages_go_city_county_town(client, db):
+    v = Village.objects.select_related("town", "county").first()
+    for code, name in (("371500", "聊城市"), (v.county_id, v.county.name), (v.town_id, v.town.name)):
+        response = client.get(f"/regions/{code}/")
+        assert response.status_code == 200 and name in response.content.decode()
+    assert v.name in client.get(f"/regions/{v.town_id}/").content.decode()
+    assert client.get("/regions/371599/").status_code == 404
+
+
+def test_village_page_masks_the_cadres_phone_for_the_public(client, db):
+    v = Village.objects.first()
+    html = client.get(f"/villages/{v.code}/").content.decode()
+    assert v.name in html and v.contact_phone not in html and v.contact_phone[-4:] in html
+
+
+def test_village_search_by_pinyin_initials(client, db):
+    v = Village.objects.first()
+    html = client.get("/villages/", {"q": v.pinyin_initials}).content.decode()
+    assert v.name in html
+    partial = client.get("/villages/", {"q": v.pinyin_initials}, HTTP_HX_REQUEST="true").content.decode()
+    assert v.name in partial and "<html" not in partial
+
+
+def test_manage_lists_only_the_officials_county(client_as, users):
+    client = client_as("county")
+    html = client.get("/manage/?page=1").content.decode()
+    own = Village.objects.filter(county_id=users["county"].region_code).order_by("code").first()
+    other = Village.objects.filter(county_id=users["county2"].region_code).order_by("code").first()
+    assert own.name in html and other.code not in html
+    assert client.get("/manage/", {"q": other.name}).content.decode().count(other.code) == 0
+
+
+def test_county_admin_edits_own_village_but_not_another_countys(client_as, users):
+    client = client_as("county")
+    own = Village.objects.filter(county_id=users["county"].region_code).first()
+    other = Village.objects.filter(county_id=users["county2"].region_code).first()
+    data = {
+        "households": 321,
+        "population": 999,
+        "cultivated_land_mu": "1500.50",
+        "featured_industry": "葫芦",
+        "contact_name": "李四",
+        "contact_phone": "13900001111",
+    }
+    assert client.post(f"/villages/{own.code}/edit/", data).status_code == 302
+    own.refresh_from_db()
+    assert own.households == 321 and own.featured_industry == "葫芦"
+    response = client.post(f"/villages/{other.code}/edit/", data)
+    assert response.status_code == 403
+    other.refresh_from_db()
+    assert other.households != 321
+
+
+def test_bad_profile_input_gets_a_field_error_and_changes_nothing(client_as, users):
+    client = client_as("cadre")
+    v = Village.objects.get(code=users["cadre"].region_code)
+    before = v.households
+    response = client.post(
+        f"/villages/{v.code}/edit/", {"households": -5, "population": 10, "cultivated_land_mu": "-3"}
+    )
+    assert response.status_code == 400
+    v.refresh_from_db()
+    assert v.households == before
+
+
+def test_anonymous_manage_redirects_to_login(client, db):
+    response = client.get("/manage/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_unknown_pages_are_a_chinese_404(client, db, settings):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()

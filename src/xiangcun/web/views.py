@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from xiangcun.accounts.scoping import user_scope
+from xiangcun.regions import selectors
+from xiangcun.regions.models import Region, Village
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for the load balancer."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # the point is to report any database failure
+        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    city = selectors.region_get(settings.XIANGCUN_CITY_CODE) if _city_exists() else None
+    context: dict[str, object] = {"city": city}
+    if city is not None:
+        context.update(
+            figures=selectors.area_figures(city),
+            children=selectors.child_figures(city),
+            boundaries=selectors.county_boundaries(city),
+        )
+    return render(request, "web/home.html", context)
+
+
+def _city_exists() -> bool:
+    return Region.objects.filter(code=settings.XIANGCUN_CITY_CODE).exists()
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    """The official's desk: the villages of their region, searchable, each linking to its profile."""
+    scope = user_scope(request.user)
+    q = request.GET.get("q", "").strip()[:40]
+    villages = selectors.village_list(q=q or None, scope=scope)
+    page = Paginator(villages, 50).get_page(request.GET.get("page"))
+    region: Region | Village | None = None
+    if scope.label and len(scope.label) < 12:
+        region = selectors.region_get(scope.label)
+    elif scope.label:
+        region = selectors.village_get(scope.label)
+    return render(
+        request,
+        "web/manage.html",
+        {"scope": scope, "region": region, "page": page, "q": q, "total": page.paginator.count},
+    )
+
+
+def as_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
