@@ -1,5 +1,6 @@
 # Xiangcun — the two commands: `make run` and `make test`. Everything else is set up by them.
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
 .DEFAULT_GOAL := help
 PYTHON ?= python3
 VENV := .venv
@@ -21,8 +22,8 @@ setup: $(STAMP) src/xiangcun/locale/en/LC_MESSAGES/django.mo
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 | { grep -v '^WARNING: Location' || true; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 | { grep -v '^WARNING: Location' || true; }
 	@touch $(STAMP)
 
 src/xiangcun/locale/en/LC_MESSAGES/django.mo: src/xiangcun/locale/en/LC_MESSAGES/django.po

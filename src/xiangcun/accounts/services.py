@@ -105,7 +105,17 @@ def demo_users_create(*, city_code: str = "371500") -> list[DemoLogin]:
     ]
     if other_county is not None:
         specs.insert(2, ("county2", Role.COUNTY_ADMIN, other_county.code, f"{other_county.name}农业农村局"))
-    logins = []
+    logins = [DemoLogin("admin", "系统管理员（Django admin）", city.name)]
+    operator = user_create(
+        username="admin",
+        password=DEMO_PASSWORD,
+        role=Role.CITY_ADMIN,
+        region_code=city.code,
+        display_name="平台运维",
+        is_demo=True,
+    )
+    operator.is_staff = operator.is_superuser = True
+    operator.save(update_fields=["is_staff", "is_superuser"])
     for username, role, code, name in specs:
         user_create(
             username=username,
