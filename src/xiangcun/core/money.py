@@ -7,10 +7,12 @@ unit, then give the leftover units one at a time to the parts with the largest r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 ZERO = Decimal("0.00")
 
 
@@ -24,9 +26,14 @@ def to_decimal(value: object) -> Decimal:
         raise MoneyError(f"not a number: {value!r}")
     if isinstance(value, Decimal):
         result = value
-    elif isinstance(value, int | str):
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if _GROUPED.match(text):  # "1,200,000.50" as officials type it; "1,2" is not a number
+            text = text.replace(",", "")
         try:
-            result = Decimal(str(value).strip().replace(",", ""))
+            result = Decimal(text)
         except InvalidOperation as exc:
             raise MoneyError(f"not a number: {value!r}") from exc
     elif isinstance(value, float):
@@ -43,37 +50,86 @@ def fen(value: object) -> Decimal:
     return to_decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+def split_units(total: int, weights: Sequence[int]) -> list[int]:
+    """The largest-remainder rule in exact integer arithmetic: split whole ``total`` by ``weights``.
+
+    Each part is ``floor(total × w / Σw)``; the leftover units go one at a time to the parts with
+    the largest remainders, ties to the larger weight, then to the earlier part. A negative total
+    is split as the negation of the positive split, so a loss is shared exactly like a profit.
+    Weights must be ≥ 0 and not all zero. The parts always sum to ``total``.
+    """
+    if min(weights, default=0) < 0:
+        raise MoneyError("weights must not be negative")
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        raise MoneyError("weights must not all be zero")
+    if total < 0:
+        return [-part for part in split_units(-total, weights)]
+    parts: list[int] = []
+    remainders: list[int] = []
+    for w in weights:
+        part, remainder = divmod(total * w, weight_sum)
+        parts.append(part)
+        remainders.append(remainder)
+    leftover = total - sum(parts)
+    if leftover:
+        # One integer key per part, remainder first and weight second; Python's sort is stable
+        # under reverse=True, so equal keys keep the input order.
+        step = max(weights) + 1
+        keys = [r * step + w for r, w in zip(remainders, weights, strict=True)]
+        for i in sorted(range(len(keys)), key=keys.__getitem__, reverse=True)[:leftover]:
+            parts[i] += 1
+    return parts
+
+
+def _exponent(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):
+        raise MoneyError(f"not a finite number: {value}")
+    return exponent
+
+
+def integer_weights(values: Sequence[Decimal]) -> list[int]:
+    """Scale decimal weights by one power of ten so they are exact integers in the same ratio."""
+    # Fast paths for the usual cases: whole numbers (member shares), two-decimal percentages.
+    whole = [int(v) for v in values]
+    if all(w == v for w, v in zip(whole, values, strict=True)):
+        return whole
+    hundredths = [int(v * 100) for v in values]
+    if all(w == v * 100 for w, v in zip(hundredths, values, strict=True)):
+        return hundredths
+    places = max((max(0, -_exponent(v)) for v in values if v), default=0)
+    scale = Decimal(10) ** places
+    return [int(v * scale) for v in values]
+
+
+def to_fen(amount: Decimal) -> int:
+    """A Decimal that is a whole number of fen, as an int of fen (raises if it is not)."""
+    scaled = amount * 100
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(f"{amount} is not a whole number of fen")
+    return int(scaled)
+
+
+def from_fen(amount: int) -> Decimal:
+    """An int of fen as Decimal yuan with two places."""
+    return Decimal(amount) * FEN
+
+
 def largest_remainder(total: Decimal, weights: Sequence[Decimal], unit: Decimal = FEN) -> list[Decimal]:
     """Split ``total`` into parts proportional to ``weights``, each a multiple of ``unit``.
 
-    ``total`` must itself be a multiple of ``unit`` (negative totals are split as the negation
-    of the positive split, so a loss is shared exactly like a profit). Weights must be ≥ 0 and
-    not all zero. The parts sum to ``total`` exactly.
+    ``total`` must itself be a multiple of ``unit``; weights must be ≥ 0 and not all zero. The
+    comparison of remainders is exact (integers, see :func:`split_units`). Parts sum to ``total``.
     """
     total = to_decimal(total)
-    if total % unit != 0:
+    units = total / unit
+    if units != units.to_integral_value():
         raise MoneyError(f"{total} is not a multiple of {unit}")
-    if any(w < 0 for w in weights):
-        raise MoneyError("weights must not be negative")
-    weight_sum = sum(weights, Decimal(0))
-    if not weights or weight_sum == 0:
+    if not weights:
         raise MoneyError("weights must not all be zero")
-    if total < 0:
-        return [-part for part in largest_remainder(-total, weights, unit)]
-
-    units_total = int(total / unit)
-    floors: list[int] = []
-    remainders: list[Decimal] = []
-    for w in weights:
-        exact = Decimal(units_total) * w / weight_sum
-        floor = int(exact.to_integral_value(rounding=ROUND_FLOOR))
-        floors.append(floor)
-        remainders.append(exact - floor)
-    leftover = units_total - sum(floors)
-    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], -weights[i], i))
-    for i in order[:leftover]:
-        floors[i] += 1
-    return [(Decimal(n) * unit).quantize(unit) for n in floors]
+    parts = split_units(int(units), integer_weights([to_decimal(w) for w in weights]))
+    return [(Decimal(n) * unit).quantize(unit) for n in parts]
 
 
 def apportion(total: int, weights: Sequence[float | int | Decimal]) -> list[int]:

@@ -16,7 +16,7 @@ def test_fen_rounds_half_up():
 def test_to_decimal_reads_strings_with_thousands_separators_and_rejects_junk():
     assert to_decimal("1,200.50") == Decimal("1200.50")
     assert to_decimal(0.1) == Decimal("0.1")
-    for bad in ("abc", True, None, "NaN", float("inf")):
+    for bad in ("abc", True, None, "NaN", float("inf"), "1,2", "12,34.5"):
         with pytest.raises(MoneyError):
             to_decimal(bad)
 

@@ -1,0 +1,22 @@
+"""``xiangcun valuate INPUT.json``: resources → values → shares (contracts/valuate.example.json)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from xiangcun.core.contracts import run_command
+
+
+class Command(BaseCommand):
+    help = "资源折价入股：估值并折算股份（读取 JSON 文件，- 为标准输入）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="input JSON file, or - for standard input")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        code = run_command("valuate", options["path"], self.stdout, self.stderr)
+        if code:
+            sys.exit(code)
