@@ -14,6 +14,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from xiangcun.core.errors import ApplicationError
+from xiangcun.matching.api import router as matching_router
+from xiangcun.partners.api import router as partners_router
+from xiangcun.recruitment.api import router as recruitment_router
 from xiangcun.regions.api import router as regions_router
 
 
@@ -90,3 +93,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", regions_router, tags=["regions"])
+api.add_router("/", recruitment_router, tags=["recruitment"])
+api.add_router("/", partners_router, tags=["partners"])
+api.add_router("/", matching_router, tags=["matching"])

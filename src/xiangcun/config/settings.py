@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "xiangcun.core",
     "xiangcun.accounts",
     "xiangcun.regions",
+    "xiangcun.recruitment",
+    "xiangcun.partners",
+    "xiangcun.matching",
+    "xiangcun.resources",
+    "xiangcun.agreements",
+    "xiangcun.funding",
     "xiangcun.web",
 ]
 

@@ -17,6 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("xiangcun.accounts.urls")),
     path("", include("xiangcun.regions.urls")),
+    path("", include("xiangcun.recruitment.urls")),
+    path("", include("xiangcun.partners.urls")),
+    path("", include("xiangcun.matching.urls")),
     path("", include("xiangcun.web.urls")),
 ]
 if settings.DEBUG:

@@ -1,0 +1,334 @@
+"""Writes for matching: the city's weights, county pairing runs and invitations, and the pairing
+workflow 意向 → 洽谈 → 签约 → 履约 (withdrawal with a reason at any stage), every step audited.
+
+The pairing itself is ``assignment.py`` (pure, exact); this module loads the pool and saves results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from xiangcun.accounts.models import Role
+from xiangcun.accounts.scoping import user_scope
+from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.validation import full_clean
+from xiangcun.matching import selectors
+from xiangcun.matching.assignment import Assignment, assign_dense, assign_sparse
+from xiangcun.matching.models import (
+    MatchingWeights,
+    Pairing,
+    PairingEvent,
+    PairingOrigin,
+    PairingRun,
+    PairingStatus,
+)
+from xiangcun.matching.scoring import CandidatePairs, ScoringIndex, Weights, candidate_pairs
+from xiangcun.partners.models import Partner, PartnerStatus
+from xiangcun.partners.services import is_city_office
+from xiangcun.recruitment.models import Notice, NoticeStatus
+from xiangcun.regions.models import Level, Region
+
+OFFICIALS = frozenset({Role.VILLAGE_CADRE, Role.TOWN_ADMIN, Role.COUNTY_ADMIN, Role.CITY_ADMIN})
+CITY_CANDIDATES_K = 50
+
+
+# --------------------------------------------------------------------------------------------------
+# Weights
+# --------------------------------------------------------------------------------------------------
+@transaction.atomic
+def weights_update(*, user: Any, values: Mapping[str, Any], threshold: Any = None) -> MatchingWeights:
+    """The city admin sets the fit weights (validated by ``Weights.from_dict``) and the threshold."""
+    if not is_city_office(user):
+        raise AccessDenied("只有市级管理员可以修改匹配权重", message_en="only the city admin edits weights")
+    weights = Weights.from_dict(values)
+    row = MatchingWeights.objects.select_for_update().order_by("id").first() or MatchingWeights()
+    row.values = weights.to_dict()
+    if threshold is not None:
+        try:
+            row.threshold = float(threshold)
+        except (TypeError, ValueError):
+            raise ApplicationError(
+                "最低匹配度应为数字", field="threshold", message_en="threshold must be a number"
+            ) from None
+        if not 0.0 <= row.threshold <= 1.0:
+            raise ApplicationError(
+                "最低匹配度应在 0 到 1 之间", field="threshold", message_en="threshold must be in [0, 1]"
+            )
+    row.updated_by = user
+    full_clean(row)
+    row.save()
+    return row
+
+
+# --------------------------------------------------------------------------------------------------
+# Candidates and assignment (CLI, API and UI call these)
+# --------------------------------------------------------------------------------------------------
+def _county(code: str) -> Region:
+    region = Region.objects.filter(code=code, level=Level.COUNTY).first()
+    if region is None:
+        raise ApplicationError(
+            f"县（市、区）代码 {code} 不存在", field="county", message_en=f"unknown county {code}"
+        )
+    return region
+
+
+def _city(code: str) -> Region:
+    region = Region.objects.filter(code=code, level=Level.CITY).first()
+    if region is None:
+        raise ApplicationError(f"市级代码 {code} 不存在", field="city", message_en=f"unknown city {code}")
+    return region
+
+
+def county_matrix(county_code: str) -> tuple[ScoringIndex, Any]:
+    """The county's open notices × free partners, and their dense fit matrix."""
+    _county(county_code)
+    weights, _ = selectors.weights_get()
+    notices, partners = selectors.county_pool(county_code)
+    index = ScoringIndex.build(notices, partners, text_model=selectors.scoring_index().text_model)
+    return index, index.fit_matrix(weights=weights)
+
+
+def county_candidates(county_code: str, threshold: float | None = None) -> list[dict[str, Any]]:
+    """Every allowed pair of the county (fit ≥ threshold, fit > 0) as ``{"notice", "partner", "fit"}``."""
+    _, default_threshold = selectors.weights_get()
+    limit = default_threshold if threshold is None else threshold
+    index, matrix = county_matrix(county_code)
+    import numpy as np
+
+    rows, cols = np.nonzero((matrix >= limit) & (matrix > 0.0))
+    pairs = CandidatePairs(
+        rows.astype(np.int64), cols.astype(np.int64), matrix[rows, cols], index.notice_ids, index.partner_ids
+    )
+    return pairs.to_json()
+
+
+def county_assignment(county_code: str, threshold: float | None = None) -> Assignment:
+    """The exact one-to-one pairing of a county: dense assignment over all free partners."""
+    _, default_threshold = selectors.weights_get()
+    index, matrix = county_matrix(county_code)
+    return assign_dense(
+        matrix, index.notice_ids, index.partner_ids, default_threshold if threshold is None else threshold
+    )
+
+
+def city_candidates(
+    city_code: str, threshold: float | None = None, k: int = CITY_CANDIDATES_K
+) -> CandidatePairs:
+    _city(city_code)
+    weights, default_threshold = selectors.weights_get()
+    notices, partners = selectors.city_pool(city_code)
+    index = ScoringIndex.build(notices, partners, text_model=selectors.scoring_index().text_model)
+    limit = default_threshold if threshold is None else threshold
+    return candidate_pairs(index, k, limit, weights, by_county=True)
+
+
+def city_assignment(city_code: str, threshold: float | None = None, k: int = CITY_CANDIDATES_K) -> Assignment:
+    """The city's pairing: exact on each notice's k-best candidate graph (sparse min-cost flow)."""
+    _, default_threshold = selectors.weights_get()
+    limit = default_threshold if threshold is None else threshold
+    graph = city_candidates(city_code, limit, k)
+    return assign_sparse(graph.notice_ids, graph.partner_ids, graph.notice, graph.partner, graph.fit, limit)
+
+
+# --------------------------------------------------------------------------------------------------
+# County pairing run → review → invitations
+# --------------------------------------------------------------------------------------------------
+def _require_county_official(user: Any, county_code: str) -> None:
+    user_scope(user).ensure(county_code, field="county")
+    if not (user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.CITY_ADMIN)):
+        raise AccessDenied(
+            "只有县级或市级管理员可以运行配对", message_en="only county or city admins run pairings"
+        )
+
+
+@transaction.atomic
+def pairing_run_create(*, user: Any, county_code: str) -> PairingRun:
+    """Run the exact pairing for a county and keep the proposal for review."""
+    county = _county(county_code)
+    _require_county_official(user, county.code)
+    _, threshold = selectors.weights_get()
+    result = county_assignment(county.code, threshold)
+    run = PairingRun(
+        county=county, run_by=user, threshold=threshold, total_fit=result.total_fit, proposal=result.to_json()
+    )
+    full_clean(run)
+    run.save()
+    return run
+
+
+@transaction.atomic
+def pairing_run_send(
+    *, user: Any, run: PairingRun, pairs: list[tuple[str, str]] | None = None
+) -> list[Pairing]:
+    """Send invitations for the reviewed proposal (all its pairs, or the ``pairs`` kept)."""
+    _require_county_official(user, run.county_id)
+    run = PairingRun.objects.select_for_update().get(pk=run.pk)
+    if run.invitations_sent:
+        raise ApplicationError("该配对方案的邀请已发出", field="run", message_en="invitations already sent")
+    proposal = run.proposal.get("pairs", [])
+    keep = {(str(n), str(p)) for n, p in pairs} if pairs is not None else None
+    created: list[Pairing] = []
+    for item in proposal:
+        if keep is not None and (item["notice"], item["partner"]) not in keep:
+            continue
+        notice = Notice.objects.filter(pk=int(item["notice"]), status=NoticeStatus.PUBLISHED).first()
+        partner = Partner.objects.filter(pk=int(item["partner"]), status=PartnerStatus.VERIFIED).first()
+        if notice is None or partner is None or selectors.open_pairing_between(notice, partner):
+            continue
+        if Pairing.objects.filter(notice=notice, status__in=selectors.ACTIVE_STATUSES).exists():
+            continue
+        if Pairing.objects.filter(partner=partner, status__in=selectors.ACTIVE_STATUSES).exists():
+            continue
+        created.append(_pairing_open(user, notice, partner, PairingOrigin.OFFICE, item["fit"], run))
+    run.invitations_sent = True
+    run.save(update_fields=["invitations_sent", "updated_at"])
+    return created
+
+
+def _pairing_open(
+    user: Any, notice: Notice, partner: Partner, origin: str, fit: float | None, run: PairingRun | None
+) -> Pairing:
+    pairing = Pairing(notice=notice, partner=partner, origin=origin, fit=fit, run=run, created_by=user)
+    full_clean(pairing)
+    try:
+        with transaction.atomic():
+            pairing.save()
+    except IntegrityError:
+        raise ApplicationError(
+            "该招募令与合伙人已在对接中", field="notice", message_en="already paired"
+        ) from None
+    note = "合伙人表达合作意向" if origin == PairingOrigin.PARTNER else "组织发出对接邀请"
+    PairingEvent.objects.create(
+        pairing=pairing, actor=user, from_status="", to_status=pairing.status, note=note
+    )
+    return pairing
+
+
+@transaction.atomic
+def pairing_express_interest(*, user: Any, notice: Notice, note: str = "") -> Pairing:
+    """A verified partner expresses interest (意向) in a published notice."""
+    partner = Partner.objects.filter(user=user).first() if getattr(user, "is_authenticated", False) else None
+    if partner is None:
+        raise AccessDenied("只有合伙人可以表达合作意向", message_en="only partners express interest")
+    if partner.status != PartnerStatus.VERIFIED:
+        raise ApplicationError(
+            "合伙人资料通过认证后才能表达意向", field="partner", message_en="partner not verified"
+        )
+    if notice.status != NoticeStatus.PUBLISHED:
+        raise ApplicationError(
+            "只能对已发布的招募令表达意向", field="notice", message_en="notice not published"
+        )
+    fit_value = None
+    index = selectors.scoring_index()
+    if str(notice.pk) in index.notice_pos:
+        fit_value = index.explain(
+            str(notice.pk), selectors.partner_facts(partner), selectors.weights_get()[0]
+        ).score
+    pairing = _pairing_open(user, notice, partner, PairingOrigin.PARTNER, fit_value, None)
+    if note.strip():
+        PairingEvent.objects.create(
+            pairing=pairing,
+            actor=user,
+            from_status=pairing.status,
+            to_status=pairing.status,
+            note=note.strip(),
+        )
+    return pairing
+
+
+NEXT: dict[str, str] = {
+    PairingStatus.INTENT: PairingStatus.NEGOTIATING,
+    PairingStatus.NEGOTIATING: PairingStatus.SIGNED,
+    PairingStatus.SIGNED: PairingStatus.PERFORMING,
+}
+
+
+@transaction.atomic
+def pairing_transition(
+    *, user: Any, pairing: Pairing, to_status: str, reason: str = "", note: str = ""
+) -> Pairing:
+    """One step forward (意向 → 洽谈 → 签约 → 履约) or a withdrawal (with a reason, at any stage).
+
+    The partner may accept an invitation (意向 → 洽谈) and withdraw; officials of the notice's
+    region move every stage; signing and performance are recorded by county or city officials.
+    """
+    party = selectors.pairing_party(user, pairing)
+    if party is None:
+        raise AccessDenied("这不是您的对接记录", message_en="not your pairing")
+    pairing = Pairing.objects.select_for_update().select_related("notice").get(pk=pairing.pk)
+    if to_status not in PairingStatus.values:
+        raise ApplicationError(f"未知的阶段：{to_status}", field="to_status", message_en="unknown stage")
+    source = pairing.status
+    reason = (reason or "").strip()
+    if to_status == PairingStatus.WITHDRAWN:
+        if source == PairingStatus.WITHDRAWN:
+            raise ApplicationError("该对接已退出", field="to_status", message_en="already withdrawn")
+        if not reason:
+            raise ApplicationError(
+                "退出须填写理由", field="reason", message_en="a reason is required to withdraw"
+            )
+        pairing.withdraw_reason = reason[:300]
+    else:
+        if NEXT.get(source) != to_status:
+            raise ApplicationError(
+                f"对接当前阶段为“{pairing.get_status_display()}”，不能转为“{PairingStatus(to_status).label}”",
+                field="to_status",
+                message_en=f"cannot move from {source} to {to_status}",
+            )
+        if party == "partner" and to_status != PairingStatus.NEGOTIATING:
+            raise AccessDenied("签约和履约由县级或市级管理员登记", message_en="officials record signing")
+        if to_status in (PairingStatus.SIGNED, PairingStatus.PERFORMING) and not (
+            user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.CITY_ADMIN)
+        ):
+            raise AccessDenied("签约和履约由县级或市级管理员登记", message_en="officials record signing")
+    pairing.status = to_status
+    full_clean(pairing)
+    pairing.save(update_fields=["status", "withdraw_reason", "updated_at"])
+    PairingEvent.objects.create(
+        pairing=pairing, actor=user, from_status=source, to_status=to_status, note=(note or reason).strip()
+    )
+    return pairing
+
+
+@transaction.atomic
+def pairing_note_add(
+    *, user: Any, pairing: Pairing, note: str, meeting_date: dt.date | str | None
+) -> PairingEvent:
+    """A site visit or meeting note with its date (洽谈 records)."""
+    if selectors.pairing_party(user, pairing) is None:
+        raise AccessDenied("这不是您的对接记录", message_en="not your pairing")
+    text = (note or "").strip()
+    if not text:
+        raise ApplicationError("请填写记录内容", field="note", message_en="note is required")
+    day: dt.date | None
+    if isinstance(meeting_date, dt.date):
+        day = meeting_date
+    elif meeting_date:
+        try:
+            day = dt.date.fromisoformat(str(meeting_date))
+        except ValueError:
+            raise ApplicationError(
+                "日期格式应为 YYYY-MM-DD", field="meeting_date", message_en="bad date"
+            ) from None
+    else:
+        raise ApplicationError("请填写洽谈或考察日期", field="meeting_date", message_en="date is required")
+    event = PairingEvent(
+        pairing=pairing,
+        actor=user,
+        from_status=pairing.status,
+        to_status=pairing.status,
+        note=text,
+        meeting_date=day,
+    )
+    full_clean(event)
+    event.save()
+    return event
+
+
+def city_code() -> str:
+    return str(settings.XIANGCUN_CITY_CODE)

@@ -1,0 +1,148 @@
+"""One-to-one pairing: exact against exhaustive search; sparse = dense; greedy ≤ optimal."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from scipy.optimize import linear_sum_assignment
+
+from xiangcun.matching import synthetic
+from xiangcun.matching.assignment import (
+    Assignment,
+    assign_dense,
+    assign_sparse,
+    dense_edges,
+    greedy_assign,
+)
+from xiangcun.matching.scoring import ScoringIndex, candidate_pairs
+
+
+def ids(prefix: str, n: int) -> list[str]:
+    return [f"{prefix}{i}" for i in range(n)]
+
+
+def exhaustive_best(fit: np.ndarray, threshold: float) -> float:
+    """Maximum total fit over all matchings of allowed pairs: DP over subsets of used partners."""
+    n, m = fit.shape
+    best: dict[int, float] = {0: 0.0}
+    for i in range(n):
+        nxt = dict(best)  # notice i unmatched
+        for used, total in best.items():
+            for j in range(m):
+                if not used >> j & 1 and fit[i, j] >= threshold and fit[i, j] > 0:
+                    key = used | 1 << j
+                    value = total + fit[i, j]
+                    if value > nxt.get(key, -1.0):
+                        nxt[key] = value
+        best = nxt
+    return max(best.values())
+
+
+def check_valid(result: Assignment, fit: np.ndarray, threshold: float) -> None:
+    notices = [p.notice for p in result.pairs]
+    partners = [p.partner for p in result.pairs]
+    assert len(set(notices)) == len(notices) and len(set(partners)) == len(partners)
+    for pair in result.pairs:
+        i, j = int(pair.notice[1:]), int(pair.partner[1:])
+        assert pair.fit == fit[i, j]
+        assert pair.fit >= threshold and pair.fit > 0
+    assert set(notices).isdisjoint(result.unmatched_notices)
+    assert len(notices) + len(result.unmatched_notices) == fit.shape[0]
+    assert len(partners) + len(result.unmatched_partners) == fit.shape[1]
+    assert result.total_fit == pytest.approx(math.fsum(p.fit for p in result.pairs), abs=1e-12)
+
+
+matrices = st.tuples(st.integers(1, 7), st.integers(1, 7)).flatmap(
+    lambda shape: hnp.arrays(
+        np.float64,
+        shape,
+        elements=st.one_of(st.sampled_from([0.0, 0.25, 0.5, 0.5, 0.75, 1.0]), st.floats(0, 1, width=32)),
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(matrices, st.sampled_from([0.0, 0.3, 0.5, 0.6, 0.9]))
+def test_dense_sparse_and_greedy_against_exhaustive_search(fit: np.ndarray, threshold: float) -> None:
+    n, m = fit.shape
+    best = exhaustive_best(fit, threshold)
+    dense = assign_dense(fit, ids("n", n), ids("p", m), threshold)
+    check_valid(dense, fit, threshold)
+    assert dense.total_fit == pytest.approx(best, abs=1e-9)
+
+    rows, cols, fits = dense_edges(fit)
+    sparse = assign_sparse(ids("n", n), ids("p", m), rows, cols, fits, threshold)
+    check_valid(sparse, fit, threshold)
+    assert sparse.total_fit == pytest.approx(best, abs=1e-6)
+
+    greedy = greedy_assign(ids("n", n), ids("p", m), rows, cols, fits, threshold)
+    check_valid(greedy, fit, threshold)
+    assert greedy.total_fit <= best + 1e-9
+
+
+def test_a_forbidden_pair_is_left_unmatched_not_forced() -> None:
+    # given one notice and one partner whose only pair is under the threshold
+    fit = np.array([[0.9, 0.2], [0.1, 0.2]])
+    result = assign_dense(fit, ["a", "b"], ["x", "y"], threshold=0.5)
+    assert [(p.notice, p.partner) for p in result.pairs] == [("a", "x")]
+    assert result.unmatched_notices == ("b",)
+    assert result.unmatched_partners == ("y",)
+    # plain linear_sum_assignment would have forced b–y
+    assert len(linear_sum_assignment(fit, maximize=True)[0]) == 2
+
+
+def test_json_shape() -> None:
+    result = assign_dense(np.array([[0.5, 0.8]]), ["n1"], ["p1", "p2"], threshold=0.3)
+    assert result.to_json() == {
+        "pairs": [{"notice": "n1", "partner": "p2", "fit": 0.8}],
+        "total_fit": 0.8,
+        "unmatched_notices": [],
+        "unmatched_partners": ["p1"],
+    }
+
+
+def test_empty_inputs() -> None:
+    assert assign_dense(np.zeros((0, 3)), [], ids("p", 3)).unmatched_partners == ("p0", "p1", "p2")
+    assert assign_dense(np.zeros((2, 2)), ids("n", 2), ids("p", 2)).pairs == ()
+    empty = np.zeros(0)
+    assert assign_sparse(ids("n", 2), [], empty, empty, empty).unmatched_notices == ("n0", "n1")
+    assert greedy_assign([], [], empty, empty, empty).total_fit == 0.0
+    with pytest.raises(ValueError):
+        assign_dense(np.zeros((2, 2)), ["a"], ["x", "y"])
+
+
+def test_sparse_keeps_the_best_duplicate_edge() -> None:
+    result = assign_sparse(["n"], ["p"], [0, 0], [0, 0], [0.4, 0.7])
+    assert result.pairs[0].fit == 0.7
+
+
+def test_sparse_equals_dense_on_real_scores_when_k_is_large() -> None:
+    data = synthetic.generate(synthetic.LIAOCHENG_COUNTIES, 60, 90, seed=2)
+    index = ScoringIndex.build([n.facts() for n in data.notices], [p.facts() for p in data.partners])
+    matrix = index.fit_matrix()
+    threshold = 0.45
+    dense = assign_dense(matrix, index.notice_ids, index.partner_ids, threshold)
+    graph = candidate_pairs(index, k=len(index.partners), threshold=threshold, by_county=False)
+    sparse = assign_sparse(
+        index.notice_ids, index.partner_ids, graph.notice, graph.partner, graph.fit, threshold
+    )
+    assert sparse.total_fit == pytest.approx(dense.total_fit, abs=1e-6)
+    assert {(p.notice, p.partner) for p in sparse.pairs} == {(p.notice, p.partner) for p in dense.pairs}
+    # on a smaller graph the optimum can only drop, and greedy stays below it
+    small = candidate_pairs(index, k=3, threshold=threshold, by_county=False)
+    on_small = assign_sparse(
+        index.notice_ids, index.partner_ids, small.notice, small.partner, small.fit, threshold
+    )
+    greedy = greedy_assign(
+        index.notice_ids, index.partner_ids, small.notice, small.partner, small.fit, threshold
+    )
+    assert greedy.total_fit <= on_small.total_fit + 1e-9 <= dense.total_fit + 2e-9
+    rows, cols = linear_sum_assignment(np.where(matrix >= threshold, matrix, 0.0), maximize=True)
+    assert dense.total_fit == pytest.approx(
+        float(np.where(matrix >= threshold, matrix, 0.0)[rows, cols].sum())
+    )

@@ -1,0 +1,170 @@
+"""The Django side of matching: recommendations, county pairing runs, the pairing workflow, weights,
+the CLI and the API. Exactness of top-k and of the assignment is proven by the pure modules' tests."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.matching import selectors, services
+from xiangcun.matching.models import Pairing, PairingEvent
+from xiangcun.partners.tests.factories import partner_verified
+from xiangcun.recruitment.tests.factories import notice_published
+
+
+@pytest.fixture
+def pair(users):
+    notice = notice_published(users)
+    partner = partner_verified(users)
+    partner_verified(users, "lisi", name="李四", kind="expert", preferred_counties=["371581"],
+                     preferred_categories=["medical_elderly_care"], profile="医养结合专家")  # fmt: skip
+    return notice, partner
+
+
+def test_recommendations_both_ways_are_explained_in_chinese(pair):
+    notice, partner = pair
+    recs = selectors.partners_for_notice(notice, 5)
+    assert recs[0].id == partner.pk and 0 < recs[0].fit <= 1
+    assert any(r.startswith("类别一致") for r in recs[0].reasons)
+    back = selectors.notices_for_partner(partner, 5)
+    assert back[0].id == notice.pk and back[0].fit == pytest.approx(recs[0].fit)
+
+
+def test_a_declined_pair_is_not_recommended_again(pair, users):
+    notice, partner = pair
+    pairing = services.pairing_express_interest(user=partner.user, notice=notice)
+    services.pairing_transition(
+        user=partner.user, pairing=pairing, to_status="withdrawn", reason="资金不到位"
+    )
+    assert partner.pk not in [r.id for r in selectors.partners_for_notice(notice, 5)]
+    assert notice.pk not in [r.id for r in selectors.notices_for_partner(partner, 5)]
+
+
+def test_county_run_proposes_and_sends_invitations(pair, users):
+    notice, partner = pair
+    with pytest.raises(AccessDenied):
+        services.pairing_run_create(user=users["county2"], county_code=users["county"].region_code)
+    run = services.pairing_run_create(user=users["county"], county_code=users["county"].region_code)
+    pairs = {(p["notice"], p["partner"]) for p in run.proposal["pairs"]}
+    assert (str(notice.pk), str(partner.pk)) in pairs
+    created = services.pairing_run_send(user=users["county"], run=run)
+    assert [(p.notice_id, p.partner_id, p.status, p.origin) for p in created] == [
+        (notice.pk, partner.pk, "intent", "office")
+    ]
+    with pytest.raises(ApplicationError):
+        services.pairing_run_send(user=users["county"], run=run)
+
+
+def test_pairing_workflow_is_audited_and_role_checked(pair, users):
+    notice, partner = pair
+    pairing = services.pairing_express_interest(user=partner.user, notice=notice, note="想来考察")
+    services.pairing_transition(user=partner.user, pairing=pairing, to_status="negotiating")
+    services.pairing_note_add(
+        user=users["cadre"], pairing=pairing, note="现场考察坑塘", meeting_date="2026-04-02"
+    )
+    with pytest.raises(AccessDenied):
+        services.pairing_transition(user=partner.user, pairing=pairing, to_status="signed")
+    with pytest.raises(ApplicationError):
+        services.pairing_transition(user=users["county"], pairing=pairing, to_status="performing")
+    services.pairing_transition(user=users["county"], pairing=pairing, to_status="signed")
+    services.pairing_transition(user=users["county"], pairing=pairing, to_status="performing")
+    with pytest.raises(ApplicationError):
+        services.pairing_transition(user=users["cadre"], pairing=pairing, to_status="withdrawn")
+    with pytest.raises(AccessDenied):
+        services.pairing_transition(user=users["county2"], pairing=pairing, to_status="withdrawn", reason="x")
+    steps = [
+        (e.from_status, e.to_status) for e in PairingEvent.objects.filter(pairing=pairing).order_by("id")
+    ]
+    assert steps[0] == ("", "intent") and steps[-1] == ("signed", "performing")
+    assert PairingEvent.objects.filter(pairing=pairing, meeting_date="2026-04-02").exists()
+    assert pairing in selectors.pairing_list_for(users["cadre"])
+    assert pairing in selectors.pairing_list_for(partner.user)
+    assert pairing not in selectors.pairing_list_for(users["partner"])
+
+
+def test_weights_are_edited_by_the_city_only_and_validated(users):
+    values = {"category": 0.3, "region": 0.1, "capital": 0.15, "kind": 0.15, "form": 0.05, "text": 0.15,
+              "resources": 0.1}  # fmt: skip
+    with pytest.raises(AccessDenied):
+        services.weights_update(user=users["county"], values=values)
+    with pytest.raises(ApplicationError) as exc:
+        services.weights_update(user=users["city"], values={**values, "text": 0.9})
+    assert exc.value.field == "weights"
+    services.weights_update(user=users["city"], values=values, threshold=0.4)
+    weights, threshold = selectors.weights_get()
+    assert weights.category == 0.3 and threshold == 0.4
+
+
+def test_cli_prints_the_issue_shapes(pair, users):
+    notice, partner = pair
+    out = StringIO()
+    call_command("match", "assign", "--county", users["county"].region_code, "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert set(result) == {"pairs", "total_fit", "unmatched_notices", "unmatched_partners"}
+    assert result["pairs"][0] == {
+        "notice": str(notice.pk),
+        "partner": str(partner.pk),
+        "fit": result["total_fit"],
+    }
+    out = StringIO()
+    call_command("match", "candidates", "--county", users["county"].region_code, "--json", stdout=out)
+    assert all(set(c) == {"notice", "partner", "fit"} for c in json.loads(out.getvalue()))
+    out = StringIO()
+    call_command("match", "assign", "--city", "371500", "--json", stdout=out)
+    assert json.loads(out.getvalue())["pairs"]
+
+
+def test_api_recommendations_pairings_and_weights(pair, client, client_as, users):
+    notice, partner = pair
+    assert client.get(f"/api/v1/notices/{notice.pk}/recommendations").status_code == 401
+    assert client_as("county2").get(f"/api/v1/notices/{notice.pk}/recommendations").status_code == 403
+    body = client_as("county").get(f"/api/v1/notices/{notice.pk}/recommendations").json()
+    assert body["items"][0]["explanation"] and body["items"][0]["title"] == "张**"
+    assert client_as("county").get(f"/api/v1/partners/{partner.pk}/recommendations").status_code == 403
+    run = client_as("county").post(
+        "/api/v1/pairing/runs", '{"county": "371502"}', content_type="application/json"
+    )
+    assert run.status_code == 201 and run.json()["pairs"]
+    sent = client_as("county").post(f"/api/v1/pairing/runs/{run.json()['id']}/send", "{}",
+                                    content_type="application/json")  # fmt: skip
+    assert sent.status_code == 200 and sent.json()["count"] == 1
+    pk = sent.json()["items"][0]["id"]
+    bad = client_as("county").post(f"/api/v1/pairings/{pk}/transition", '{"to_status": "withdrawn"}',
+                                   content_type="application/json")  # fmt: skip
+    assert bad.status_code == 400 and bad.json()["field"] == "reason"
+    assert client_as("county").post("/api/v1/pairings/999999/transition", '{"to_status": "signed"}',
+                                    content_type="application/json").status_code == 404  # fmt: skip
+    assert client_as("county").get("/api/v1/pairings").json()["count"] == 1
+    put = client_as("county").put(
+        "/api/v1/matching/weights", '{"weights": {}}', content_type="application/json"
+    )
+    assert put.status_code == 403
+    assert Pairing.objects.count() == 1
+
+
+def test_matching_pages(pair, client_as, users):
+    notice, partner = pair
+    pairing = services.pairing_express_interest(user=partner.user, notice=notice)
+    client = client_as("county")
+    assert client.get("/matching/county/").status_code == 200
+    assert client.post("/matching/county/", {"county": "371502"}).status_code == 302
+    assert client.get("/matching/mine/").status_code == 200
+    assert client.get(f"/matching/pairings/{pairing.pk}/").status_code == 200
+    assert client_as("county2").get(f"/matching/pairings/{pairing.pk}/").status_code == 403
+    client.force_login(partner.user)
+    assert "招募" in client.get("/matching/recommendations/").content.decode()
+    assert client_as("city").get("/matching/weights/").status_code == 200
+
+
+def test_demo_build_at_city_scale(users):
+    from xiangcun.matching.demo import demo_build
+    from xiangcun.partners.models import Partner
+    from xiangcun.recruitment.models import Notice
+
+    result = demo_build(scale="city", seed=7)
+    assert result.notices == 1083 and result.partners == 5000
+    assert Notice.objects.filter(is_demo=True, status="published").count() == 1083
+    assert Partner.objects.filter(is_demo=True, status="verified").count() > 4800
+    assert Partner.objects.get(user=users["partner"]).status == "verified"

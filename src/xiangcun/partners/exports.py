@@ -1,0 +1,48 @@
+"""xlsx export of partners (identifiers masked unless the reader may see them)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl import Workbook
+
+from xiangcun.core import vocab
+from xiangcun.partners.models import Partner
+from xiangcun.partners.selectors import partner_view
+
+HEADER = (
+    "编号", "姓名或机构", "类型", "联系人", "手机号", "证件号", "籍贯县", "聊城籍", "资金下限（万元）",
+    "资金上限（万元）", "意向类别", "意向县", "合作方式", "专长", "认证状态",
+)  # fmt: skip
+
+
+def partners_xlsx(partners: Iterable[Partner], user: Any) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("合伙人")
+    ws.append(list(HEADER))
+    for p in partners:
+        v = partner_view(p, user)
+        ws.append(
+            [
+                p.pk,
+                v.name,
+                v.kind_label,
+                v.contact_name,
+                v.phone,
+                v.id_number,
+                p.home_county.name if p.home_county else "",
+                "是" if p.liaocheng_born else "否",
+                p.capital_min,
+                p.capital_max,
+                "、".join(vocab.label("category", c) for c in p.preferred_categories),
+                "、".join(p.preferred_counties),
+                "、".join(vocab.label("form", c) for c in p.cooperation_forms),
+                "、".join(p.skills),
+                p.get_status_display(),
+            ]
+        )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

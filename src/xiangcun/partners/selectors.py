@@ -1,0 +1,160 @@
+"""Reads of partners. Personal identifiers are masked for everyone but the city office and the
+partner themself (``partner_view``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from xiangcun.core import vocab
+from xiangcun.core.errors import ApplicationError, NotFoundError
+from xiangcun.core.masking import mask_id_number, mask_name, mask_phone
+from xiangcun.partners.models import Partner, PartnerStatus
+from xiangcun.partners.services import is_city_office
+
+
+@dataclass(frozen=True)
+class PartnerFilters:
+    kind: str | None = None
+    county: str | None = None
+    category: str | None = None
+    status: str | None = None
+    q: str | None = None
+
+
+def partner_get(pk: int) -> Partner:
+    partner = Partner.objects.select_related("home_county", "user").filter(pk=pk).first()
+    if partner is None:
+        raise NotFoundError(f"合伙人 {pk} 不存在", field="id", message_en=f"unknown partner {pk}")
+    return partner
+
+
+def partner_of_user(user: Any) -> Partner | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Partner.objects.filter(user=user).first()
+
+
+def partner_list(user: Any, filters: PartnerFilters | None = None) -> QuerySet[Partner]:
+    """Verified partners for everyone; the city office sees every status (its verification queue)."""
+    f = filters or PartnerFilters()
+    qs = Partner.objects.select_related("home_county").order_by("-verified_at", "-id")
+    if is_city_office(user):
+        if f.status:
+            if f.status not in PartnerStatus.values:
+                raise ApplicationError("未知的认证状态", field="status", message_en="unknown status")
+            qs = qs.filter(status=f.status)
+    else:
+        qs = qs.filter(status=PartnerStatus.VERIFIED)
+    if f.kind:
+        vocab.index_of("kind", f.kind)
+        qs = qs.filter(kind=f.kind)
+    if f.category:
+        vocab.index_of("category", f.category)
+        qs = qs.filter(preferred_categories__icontains=f'"{f.category}"')
+    if f.county:
+        qs = qs.filter(Q(preferred_counties__icontains=f'"{f.county}"') | Q(home_county_id=f.county))
+    if f.q:
+        text = f.q.strip()[:40]
+        qs = qs.filter(
+            Q(profile__icontains=text) | Q(track_record__icontains=text) | Q(skills__icontains=text)
+        )
+    return qs
+
+
+def verification_queue() -> QuerySet[Partner]:
+    return (
+        Partner.objects.filter(status=PartnerStatus.PENDING)
+        .select_related("home_county")
+        .order_by("created_at")
+    )
+
+
+def can_see_private(user: Any, partner: Partner) -> bool:
+    own = partner.user_id is not None and partner.user_id == getattr(user, "id", None)
+    return own or is_city_office(user)
+
+
+def partner_can_view(user: Any, partner: Partner) -> bool:
+    """Verified partners are public; a pending or refused one only to the city office and themself."""
+    return partner.status == PartnerStatus.VERIFIED or can_see_private(user, partner)
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    """A partner as one reader may see it."""
+
+    partner: Partner
+    name: str
+    contact_name: str
+    phone: str
+    id_number: str
+    private: bool
+
+    @property
+    def kind_label(self) -> str:
+        return vocab.label("kind", self.partner.kind)
+
+    @property
+    def capital(self) -> str:
+        return capital_text(self.partner.capital_min, self.partner.capital_max)
+
+    def as_dict(self) -> dict[str, Any]:
+        p = self.partner
+        return {
+            "id": p.pk,
+            "name": self.name,
+            "is_organisation": p.is_organisation,
+            "kind": p.kind,
+            "kind_label": self.kind_label,
+            "contact_name": self.contact_name,
+            "phone": self.phone,
+            "id_number": self.id_number,
+            "home_county": p.home_county_id,
+            "liaocheng_born": p.liaocheng_born,
+            "capital_min": p.capital_min,
+            "capital_max": p.capital_max,
+            "skills": p.skills,
+            "tags": p.tags,
+            "preferred_counties": p.preferred_counties,
+            "preferred_categories": p.preferred_categories,
+            "cooperation_forms": p.cooperation_forms,
+            "resources_wanted": p.resources_wanted,
+            "profile": p.profile,
+            "track_record": p.track_record,
+            "certifications": p.certifications,
+            "status": p.status,
+            "refusal_reason": p.refusal_reason if self.private else "",
+            "verified": p.status == PartnerStatus.VERIFIED,
+            "masked": not self.private,
+        }
+
+
+def partner_view(partner: Partner, user: Any) -> PartnerView:
+    private = can_see_private(user, partner)
+    person_name = partner.name if (private or partner.is_organisation) else mask_name(partner.name)
+    return PartnerView(
+        partner=partner,
+        name=person_name,
+        contact_name=partner.contact_name if private else mask_name(partner.contact_name),
+        phone=partner.phone if private else mask_phone(partner.phone),
+        id_number=partner.id_number if private else mask_id_number(partner.id_number),
+        private=private,
+    )
+
+
+def capital_text(low: Decimal | None, high: Decimal | None) -> str:
+    def fmt(value: Decimal) -> str:
+        return f"{value.normalize():f}"
+
+    if low is None and high is None:
+        return "未填"
+    if low is None and high is not None:
+        return f"≤ {fmt(high)} 万元"
+    if high is None and low is not None:
+        return f"≥ {fmt(low)} 万元"
+    assert low is not None and high is not None
+    return f"{fmt(low)}–{fmt(high)} 万元"

@@ -1,0 +1,90 @@
+import json
+
+import pytest
+
+from xiangcun.accounts.models import User
+from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.partners import selectors, services
+from xiangcun.partners.models import Partner
+from xiangcun.partners.tests.factories import partner_registered, partner_verified
+
+
+def test_registration_creates_a_partner_account_pending_verification(db):
+    partner = partner_registered()
+    assert partner.user.role == "partner" and partner.status == "pending"
+    assert partner.liaocheng_born is True
+
+
+def test_capital_min_above_max_is_a_400_and_nothing_is_created(db):
+    with pytest.raises(ApplicationError) as exc:
+        partner_registered(capital_min="100", capital_max="10")
+    assert exc.value.field == "capital_min"
+    assert not User.objects.filter(username="zhangsan").exists()
+
+
+def test_unknown_kind_is_a_400(db):
+    with pytest.raises(ApplicationError) as exc:
+        partner_registered(kind="wizard")
+    assert exc.value.field == "kind"
+
+
+def test_only_the_city_office_verifies_and_refusal_needs_a_reason(users):
+    partner = partner_registered()
+    with pytest.raises(AccessDenied):
+        services.partner_verify(user=users["county"], partner=partner, verified=True)
+    with pytest.raises(ApplicationError):
+        services.partner_verify(user=users["city"], partner=partner, verified=False)
+    services.partner_verify(user=users["city"], partner=partner, verified=False, reason="资料不全")
+    assert Partner.objects.get(pk=partner.pk).refusal_reason == "资料不全"
+
+
+def test_identifiers_are_masked_for_everyone_but_the_city_office_and_the_partner(users):
+    partner = partner_verified(users)
+    for reader in (users["county"], users["public"], users["partner"]):
+        view = selectors.partner_view(partner, reader)
+        assert view.phone == "138****5678" and view.id_number.startswith("3715") and "*" in view.id_number
+        assert view.contact_name == "张**" and view.name == "张**"
+    assert selectors.partner_view(partner, users["city"]).phone == "13812345678"
+    assert selectors.partner_view(partner, partner.user).id_number == "371502199001011234"
+
+
+def test_public_list_shows_only_verified_partners(users):
+    pending = partner_registered("lisi", name="李四")
+    verified = partner_verified(users)
+    public = selectors.partner_list(users["public"])
+    assert verified in public and pending not in public
+    assert pending in selectors.partner_list(users["city"])
+
+
+def test_api_register_list_detail_verify(client, client_as, users):
+    body = {"username": "wangwu", "password": "a-long-password-1", "name": "王五", "kind": "technician",
+            "phone": "13900001111", "capital_min": 50, "capital_max": 5}  # fmt: skip
+    bad = client.post("/api/v1/partners/register", json.dumps(body), content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["field"] == "capital_min"
+    body["capital_max"] = 80
+    created = client.post("/api/v1/partners/register", json.dumps(body), content_type="application/json")
+    assert created.status_code == 201 and created.json()["phone"] == "13900001111"
+    pk = created.json()["id"]
+    assert client.get(f"/api/v1/partners/{pk}").status_code == 403  # pending: not public
+    assert client.get("/api/v1/partners/999999").status_code == 404
+    url = f"/api/v1/partners/{pk}/verify"
+    assert (
+        client_as("county").post(url, '{"verified": true}', content_type="application/json").status_code
+        == 403
+    )
+    ok = client_as("city").post(url, '{"verified": true}', content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["verified"] is True
+    client.logout()
+    public = client.get(f"/api/v1/partners/{pk}").json()
+    assert public["phone"] == "139****1111" and public["masked"] is True
+
+
+def test_partner_pages(client, client_as, users):
+    partner = partner_verified(users)
+    assert client.get("/partners/").status_code == 200
+    page = client.get(f"/partners/{partner.pk}/").content.decode()
+    assert "138****5678" in page and "13812345678" not in page
+    assert client.get("/partners/register/").status_code == 200
+    assert client_as("city").get("/partners/queue/").status_code == 200
+    assert client_as("county").get("/partners/queue/").status_code == 403
+    assert client.get("/partners/export.xlsx").status_code == 200

@@ -1,0 +1,154 @@
+"""Pages for partners: registration, the public list and profile (identifiers masked), the city
+office's verification queue, and the xlsx export."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from xiangcun.core import vocab
+from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+from xiangcun.partners import selectors, services
+from xiangcun.partners.exports import partners_xlsx
+from xiangcun.partners.forms import PartnerRegisterForm
+from xiangcun.partners.models import PartnerStatus
+from xiangcun.regions.selectors import counties_of
+
+
+def _counties() -> list[tuple[str, str]]:
+    return [(c.code, c.name) for c in counties_of(settings.XIANGCUN_CITY_CODE)]
+
+
+def _filters(request: HttpRequest) -> selectors.PartnerFilters:
+    g = request.GET
+    kind = g.get("kind") if g.get("kind") in vocab.codes(vocab.PARTNER_KINDS) else None
+    category = g.get("category") if g.get("category") in vocab.codes(vocab.PROJECT_CATEGORIES) else None
+    county = g.get("county", "")
+    status = g.get("status") if g.get("status") in PartnerStatus.values else None
+    return selectors.PartnerFilters(
+        kind=kind,
+        category=category,
+        county=county if county.isdigit() and len(county) == 6 else None,
+        status=status,
+        q=(g.get("q") or "").strip()[:40] or None,
+    )
+
+
+def partner_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.partner_list(request.user, _filters(request))
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partners/partner_list.html",
+        {
+            "page": page,
+            "views": [selectors.partner_view(p, request.user) for p in page],
+            "query": query.urlencode(),
+            "counties": counties_of(settings.XIANGCUN_CITY_CODE),
+            "kinds": vocab.PARTNER_KINDS,
+            "categories": vocab.PROJECT_CATEGORIES,
+            "f": request.GET,
+            "city_office": services.is_city_office(request.user),
+            "mine": selectors.partner_of_user(request.user),
+        },
+    )
+
+
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        partner = selectors.partner_get(pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    if not selectors.partner_can_view(request.user, partner):
+        return render(request, "403.html", {"message": "该合伙人尚未通过认证。"}, status=403)
+    view = selectors.partner_view(partner, request.user)
+    county_names = dict(_counties())
+    return render(
+        request,
+        "partners/partner_detail.html",
+        {
+            "v": view,
+            "p": partner,
+            "categories": [vocab.label("category", c) for c in partner.preferred_categories],
+            "forms": [vocab.label("form", c) for c in partner.cooperation_forms],
+            "resources": [vocab.label("resource", c) for c in partner.resources_wanted],
+            "counties": [county_names.get(c, c) for c in partner.preferred_counties],
+            "city_office": services.is_city_office(request.user),
+        },
+    )
+
+
+def partner_register(request: HttpRequest) -> HttpResponse:
+    form = PartnerRegisterForm(request.POST or None, counties=_counties())
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        username, password = d.pop("username"), d.pop("password")
+        try:
+            partner = services.partner_register(username=username, password=password, data=d)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            assert partner.user is not None
+            login(request, partner.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "注册成功。市合伙人办公室审核通过后，您的资料将公开并参与匹配。")
+            return redirect("partners:detail", pk=partner.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "partners/register.html", {"form": form}, status=status)
+
+
+@login_required
+def verification_queue(request: HttpRequest) -> HttpResponse:
+    if not services.is_city_office(request.user):
+        return render(request, "403.html", {"message": "只有市合伙人办公室可以审核合伙人。"}, status=403)
+    queue = list(selectors.verification_queue()[:200])
+    return render(
+        request,
+        "partners/queue.html",
+        {
+            "rows": [selectors.partner_view(p, request.user) for p in queue],
+            "total": selectors.verification_queue().count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def partner_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        partner = selectors.partner_get(pk)
+        services.partner_verify(
+            user=request.user,
+            partner=partner,
+            verified=request.POST.get("decision") == "verify",
+            reason=request.POST.get("reason", ""),
+        )
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    except AccessDenied as exc:
+        return render(request, "403.html", {"message": exc.message}, status=403)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "审核结果已保存。")
+    target = request.POST.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        return redirect("partners:queue")
+    return redirect(target)
+
+
+def partner_export(request: HttpRequest) -> HttpResponse:
+    qs = selectors.partner_list(request.user, _filters(request))
+    response = HttpResponse(
+        partners_xlsx(qs, request.user),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="partners.xlsx"'
+    return response

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiangcun.core import vocab
+from xiangcun.recruitment.models import AreaUnit, NoticeLevel
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=120)
+    villages = forms.CharField(
+        label=_("涉及村庄（村级区划代码，多个用逗号分隔，第一个为所在村）"), max_length=700
+    )
+    level = forms.ChoiceField(label=_("层级"), choices=NoticeLevel.choices)
+    category = forms.ChoiceField(label=_("项目类别"), choices=vocab.choices(vocab.PROJECT_CATEGORIES))
+    kinds_wanted = forms.MultipleChoiceField(
+        label=_("需要的合伙人类型"),
+        choices=vocab.choices(vocab.PARTNER_KINDS),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cooperation_forms = forms.MultipleChoiceField(
+        label=_("合作方式"),
+        choices=vocab.choices(vocab.COOPERATION_FORMS),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    investment_min = forms.DecimalField(
+        label=_("投资下限（万元）"), required=False, min_value=0, decimal_places=2
+    )
+    investment_max = forms.DecimalField(
+        label=_("投资上限（万元）"), required=False, min_value=0, decimal_places=2
+    )
+    resource_kind = forms.ChoiceField(
+        label=_("提供的资源：类型"), choices=[("", "—"), *vocab.choices(vocab.RESOURCE_KINDS)], required=False
+    )
+    resource_area = forms.DecimalField(label=_("面积/数量"), required=False, min_value=0, decimal_places=2)
+    resource_unit = forms.ChoiceField(label=_("单位"), choices=AreaUnit.choices, required=False)
+    resource_description = forms.CharField(label=_("资源说明"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("项目介绍"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    incentives = forms.CharField(
+        label=_("优惠条件"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    contact = forms.CharField(label=_("联系方式"), max_length=100, required=False)
+    deadline = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

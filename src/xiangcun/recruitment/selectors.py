@@ -1,0 +1,123 @@
+"""Reads of recruitment notices: the public list with filters, scoped lists for officials, details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from xiangcun.accounts.scoping import user_scope
+from xiangcun.core import vocab
+from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+from xiangcun.recruitment.models import Notice, NoticeBatch, NoticeResource, NoticeStatus, NoticeTransition
+
+PUBLIC_STATUSES = (NoticeStatus.PUBLISHED, NoticeStatus.MATCHED)
+
+
+@dataclass(frozen=True)
+class NoticeFilters:
+    county: str | None = None
+    category: str | None = None
+    kind: str | None = None
+    investment_min: Decimal | None = None
+    investment_max: Decimal | None = None
+    q: str | None = None
+    status: str | None = None
+
+
+def _base() -> QuerySet[Notice]:
+    return Notice.objects.select_related("village", "county", "batch").prefetch_related(
+        Prefetch("resources", queryset=NoticeResource.objects.order_by("id"))
+    )
+
+
+def notice_filter(qs: QuerySet[Notice], filters: NoticeFilters) -> QuerySet[Notice]:
+    """Apply the list filters: county, category, a partner kind wanted, an overlapping investment
+    range (万元), and text in the title or description. Unknown codes are a 400."""
+    if filters.county:
+        qs = qs.filter(county_id=filters.county)
+    if filters.category:
+        vocab.index_of("category", filters.category)
+        qs = qs.filter(category=filters.category)
+    if filters.kind:
+        vocab.index_of("kind", filters.kind)
+        # A JSON list of ASCII codes: the quoted code is a substring exactly when it is an element.
+        qs = qs.filter(kinds_wanted__icontains=f'"{filters.kind}"')
+    low, high = filters.investment_min, filters.investment_max
+    if low is not None and high is not None and low > high:
+        raise ApplicationError(
+            "投资下限不能高于投资上限",
+            field="investment_min",
+            message_en="investment_min exceeds investment_max",
+        )
+    if low is not None:
+        qs = qs.filter(Q(investment_max__isnull=True) | Q(investment_max__gte=low))
+    if high is not None:
+        qs = qs.filter(Q(investment_min__isnull=True) | Q(investment_min__lte=high))
+    if filters.q:
+        text = filters.q.strip()[:40]
+        qs = qs.filter(
+            Q(title__icontains=text) | Q(description__icontains=text) | Q(village__name__contains=text)
+        )
+    if filters.status:
+        if filters.status not in NoticeStatus.values:
+            raise ApplicationError("未知的状态", field="status", message_en="unknown status")
+        qs = qs.filter(status=filters.status)
+    return qs
+
+
+def notice_list_public(filters: NoticeFilters | None = None) -> QuerySet[Notice]:
+    """Published (and matched) notices, newest first."""
+    qs = _base().filter(status__in=PUBLIC_STATUSES).order_by("-published_at", "-id")
+    return notice_filter(qs, filters or NoticeFilters(status=None))
+
+
+def notice_list_for(user: Any, filters: NoticeFilters | None = None) -> QuerySet[Notice]:
+    """Every notice of the user's region (any status), for the officials' work list."""
+    qs = user_scope(user).filter(_base(), "village__code").order_by("-updated_at", "-id")
+    return notice_filter(qs, filters or NoticeFilters())
+
+
+def notice_get(pk: int) -> Notice:
+    notice = _base().filter(pk=pk).first()
+    if notice is None:
+        raise NotFoundError(f"招募令 {pk} 不存在", field="id", message_en=f"unknown notice {pk}")
+    return notice
+
+
+def notice_can_view(user: Any, notice: Notice) -> bool:
+    return notice.status in PUBLIC_STATUSES or user_scope(user).contains(notice.region_code)
+
+
+def notice_get_for(user: Any, pk: int) -> Notice:
+    """A notice as ``user`` may read it: public once published, otherwise only in their region."""
+    notice = notice_get(pk)
+    if not notice_can_view(user, notice):
+        raise AccessDenied("该招募令尚未发布，且不在您的管辖范围内", message_en="notice not published")
+    return notice
+
+
+def notice_transitions(notice: Notice) -> QuerySet[NoticeTransition]:
+    return NoticeTransition.objects.filter(notice=notice).select_related("actor").order_by("created_at", "id")
+
+
+def batch_list() -> QuerySet[NoticeBatch]:
+    return NoticeBatch.objects.order_by("-date", "-id")
+
+
+def batch_get(pk: int) -> NoticeBatch:
+    batch = NoticeBatch.objects.filter(pk=pk).first()
+    if batch is None:
+        raise NotFoundError(f"招募令批次 {pk} 不存在", field="id", message_en=f"unknown batch {pk}")
+    return batch
+
+
+def batch_notices(batch: NoticeBatch) -> QuerySet[Notice]:
+    """The batch's published notices by county (city-level first within it), then village."""
+    return (
+        _base()
+        .filter(batch=batch, status__in=PUBLIC_STATUSES)
+        .order_by("county_id", "level", "village_id", "id")
+    )

@@ -1,0 +1,71 @@
+import json
+
+from xiangcun.recruitment.models import Notice
+from xiangcun.recruitment.tests.factories import notice_draft, notice_published
+
+
+def _post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_public_list_and_detail(client, users):
+    notice = notice_published(users)
+    body = client.get("/api/v1/notices", {"category": "farm_stay"}).json()
+    assert notice.pk in [i["id"] for i in body["items"]]
+    detail = client.get(f"/api/v1/notices/{notice.pk}").json()
+    assert detail["resources"][0]["kind"] == "pond" and detail["transitions"] == []
+
+
+def test_unknown_id_is_404_and_unknown_category_is_400(client, users):
+    assert client.get("/api/v1/notices/999999").status_code == 404
+    response = client.get("/api/v1/notices", {"category": "casino"})
+    assert response.status_code == 400 and response.json()["field"] == "category"
+
+
+def test_create_as_cadre_then_min_above_max_is_400_naming_the_field(client_as, users):
+    client = client_as("cadre")
+    body = {"title": "合作社种植", "villages": [users["cadre"].region_code], "category": "coop_farming"}
+    created = _post(client, "/api/v1/notices", body)
+    assert created.status_code == 201 and created.json()["status"] == "draft"
+    bad = _post(client, "/api/v1/notices", {**body, "investment_min": 100, "investment_max": 10})
+    assert (
+        bad.status_code == 400
+        and bad.json()["field"] == "investment_min"
+        and "投资下限" in bad.json()["error"]
+    )
+
+
+def test_anonymous_create_is_401_and_public_role_is_403(client, client_as, users):
+    body = {"title": "x", "villages": [users["cadre"].region_code], "category": "coop_farming"}
+    assert _post(client, "/api/v1/notices", body).status_code == 401
+    assert _post(client_as("public"), "/api/v1/notices", body).status_code == 403
+
+
+def test_transition_status_codes(client_as, users):
+    notice = notice_draft(users)
+    url = f"/api/v1/notices/{notice.pk}/transition"
+    assert _post(client_as("county2"), url, {"action": "submit"}).status_code == 403
+    assert _post(client_as("county"), url, {"action": "publish"}).status_code == 400
+    assert _post(client_as("cadre"), url, {"action": "fly"}).status_code == 400
+    assert _post(client_as("cadre"), url, {"action": "submit"}).status_code == 200
+    assert Notice.objects.get(pk=notice.pk).status == "submitted"
+    assert (
+        _post(client_as("cadre"), "/api/v1/notices/999999/transition", {"action": "submit"}).status_code
+        == 404
+    )
+
+
+def test_pages_render(client, client_as, users):
+    notice = notice_published(users)
+    assert client.get("/notices/", {"q": "采摘"}).status_code == 200
+    assert notice.title in client.get(f"/notices/{notice.pk}/").content.decode()
+    assert client.get("/notices/export.xlsx").status_code == 200
+    page = client_as("county").get(f"/notices/{notice.pk}/").content.decode()
+    assert "流转记录" in page
+    assert client_as("cadre").get("/notices/mine/").status_code == 200
+    assert client_as("cadre").get("/notices/new/").status_code == 200
+
+
+def test_draft_page_is_403_for_the_public(client, users):
+    notice = notice_draft(users)
+    assert client.get(f"/notices/{notice.pk}/").status_code == 403
