@@ -39,7 +39,12 @@ class Scope:
         return Q(**{f"{field}__startswith": self.prefix})
 
     def filter(self, queryset: QuerySet[M], field: str) -> QuerySet[M]:
-        """Limit ``queryset`` to rows whose region code ``field`` lies in this scope."""
+        """Limit ``queryset`` to rows whose region code ``field`` lies in this scope.
+
+        ``field`` names a character column holding an official code: the village's own ``code``,
+        or through a foreign key ``village__code`` (not ``village_id``: Django allows no
+        ``startswith`` on a relation's attname).
+        """
         if self.prefix is None:
             return queryset.none()
         return queryset.filter(self.q(field))

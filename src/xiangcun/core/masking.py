@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
 
 def mask_phone(phone: str) -> str:
     """``13812345678`` → ``138****5678``; short or empty values are masked whole."""
@@ -23,3 +27,8 @@ def mask_id_number(value: str) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phones_in(text: str) -> str:
+    """Mask every mainland mobile number inside free text: ``石志建 13330016197`` → ``石志建 133****6197``."""
+    return _PHONE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)

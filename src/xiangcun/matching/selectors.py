@@ -210,6 +210,12 @@ def partners_for_notice(notice: Notice, k: int = 10) -> list[Recommendation]:
     return [Recommendation(int(s.id), s.fit, index.explain(facts, s.id, weights)) for s in top]
 
 
+def pair_explanation(notice: Notice, partner: Partner) -> Fit:
+    """Why a notice and a partner fit: the same factors the pairing maximised, in Chinese."""
+    weights, _ = weights_get()
+    return scoring_index().explain(notice_facts(notice), partner_facts(partner), weights)
+
+
 def notices_by_id(ids: list[int]) -> dict[int, Notice]:
     return {n.pk: n for n in Notice.objects.filter(pk__in=ids).select_related("village", "county")}
 

@@ -89,7 +89,13 @@ def _run_rows(run: Any, user: Any) -> list[dict[str, Any]]:
         if n is None or q is None:
             continue
         rows.append(
-            {"notice": n, "partner": partner_view(q, user), "fit": p["fit"], "percent": round(p["fit"] * 100)}
+            {
+                "notice": n,
+                "partner": partner_view(q, user),
+                "fit": p["fit"],
+                "percent": round(p["fit"] * 100),
+                "reasons": selectors.pair_explanation(n, q).explanation(),
+            }
         )
     return rows
 

@@ -75,7 +75,7 @@ def notice_detail_out(n: Notice, user: Any) -> dict[str, Any]:
         ],
         "incentives": n.incentives,
         "description": n.description,
-        "contact": n.contact,
+        "contact": selectors.notice_contact_for(user, n),
         "rejection_reason": n.rejection_reason if official else "",
         "transitions": transitions,
     }

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
 from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+from xiangcun.core.masking import mask_phones_in
 from xiangcun.recruitment.models import Notice, NoticeBatch, NoticeResource, NoticeStatus, NoticeTransition
 
 PUBLIC_STATUSES = (NoticeStatus.PUBLISHED, NoticeStatus.MATCHED)
@@ -89,6 +90,14 @@ def notice_get(pk: int) -> Notice:
 
 def notice_can_view(user: Any, notice: Notice) -> bool:
     return notice.status in PUBLIC_STATUSES or user_scope(user).contains(notice.region_code)
+
+
+def notice_contact_for(user: Any, notice: Notice) -> str:
+    """The notice's contact line: in full for signed-in users (partners, officials), phone numbers
+    masked for anonymous visitors so a published notice does not hand them out to scrapers."""
+    if getattr(user, "is_authenticated", False):
+        return notice.contact
+    return mask_phones_in(notice.contact)
 
 
 def notice_get_for(user: Any, pk: int) -> Notice:

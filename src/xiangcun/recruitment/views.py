@@ -109,6 +109,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     official = user_scope(request.user).contains(notice.region_code)
     context: dict[str, Any] = {
         "notice": notice,
+        "contact": selectors.notice_contact_for(request.user, notice),
         "official": official,
         "actions": services.notice_actions_for(request.user, notice) if official else [],
         "transitions": selectors.notice_transitions(notice) if official else [],

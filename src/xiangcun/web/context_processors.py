@@ -24,7 +24,7 @@ NAVIGATION = [
 ]
 
 
-def _available(url: str) -> bool:
+def url_resolves(url: str) -> bool:
     try:
         resolve(url)
     except Resolver404:
@@ -39,7 +39,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "label": label,
             "url": url,
             "active": path == "/" if url == "/" else path.startswith(url),
-            "available": _available(url),
+            "available": url_resolves(url),
         }
         for label, url in NAVIGATION
     ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -8,10 +9,12 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.regions import selectors
 from xiangcun.regions.models import Region, Village
+from xiangcun.web.context_processors import url_resolves
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -41,6 +44,40 @@ def _city_exists() -> bool:
     return Region.objects.filter(code=settings.XIANGCUN_CITY_CODE).exists()
 
 
+# The official's desk: each tool with the roles that use it. Tools of sections that have not
+# landed yet (their URL does not resolve) are left out.
+DESK_TOOLS: list[tuple[str, str, set[str]]] = [
+    (_("我的招募令 / 审核"), "/notices/mine/", {"village_cadre", "town_admin", "county_admin", "city_admin"}),
+    (_("起草招募令"), "/notices/new/", {"village_cadre"}),
+    (_("合伙人认证"), "/partners/queue/", {"city_admin"}),
+    (_("县域一对一配对"), "/matching/county/", {"county_admin", "city_admin"}),
+    (_("匹配权重"), "/matching/weights/", {"city_admin"}),
+    (_("为我推荐的招募令"), "/matching/recommendations/", {"partner"}),
+    (
+        _("我的对接"),
+        "/matching/mine/",
+        {"village_cadre", "town_admin", "county_admin", "city_admin", "partner"},
+    ),
+    (_("资源台账"), "/resources/", {"village_cadre", "town_admin", "county_admin", "city_admin"}),
+    (
+        _("合伙人协议"),
+        "/agreements/",
+        {"village_cadre", "town_admin", "county_admin", "city_admin", "partner"},
+    ),
+    (_("政策维护"), "/policies/manage/", {"city_admin"}),
+    (_("项目遴选"), "/funding/", {"city_admin"}),
+]
+
+
+def desk_tools(user: Any) -> list[dict[str, str]]:
+    role = "city_admin" if user.is_superuser else user.role
+    return [
+        {"label": str(label), "url": url}
+        for label, url, roles in DESK_TOOLS
+        if role in roles and url_resolves(url)
+    ]
+
+
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
     """The official's desk: the villages of their region, searchable, each linking to its profile."""
@@ -56,7 +93,14 @@ def manage(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/manage.html",
-        {"scope": scope, "region": region, "page": page, "q": q, "total": page.paginator.count},
+        {
+            "scope": scope,
+            "region": region,
+            "page": page,
+            "q": q,
+            "total": page.paginator.count,
+            "tools": desk_tools(request.user),
+        },
     )
 
 

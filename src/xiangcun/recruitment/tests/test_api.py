@@ -69,3 +69,15 @@ def test_pages_render(client, client_as, users):
 def test_draft_page_is_403_for_the_public(client, users):
     notice = notice_draft(users)
     assert client.get(f"/notices/{notice.pk}/").status_code == 403
+
+
+def test_notice_contact_phone_is_masked_for_anonymous_readers_only(client, client_as, users):
+    from xiangcun.recruitment.tests.factories import notice_published
+
+    phone = "13330016197"
+    notice = notice_published(users, contact=f"石志建 {phone}")
+    anonymous = client.get(f"/api/v1/notices/{notice.pk}").json()["contact"]
+    assert phone not in anonymous and phone[:3] + "****" + phone[-4:] in anonymous
+    assert phone not in client.get(f"/notices/{notice.pk}/").content.decode()
+    signed_in = client_as("partner").get(f"/api/v1/notices/{notice.pk}").json()["contact"]
+    assert signed_in == notice.contact

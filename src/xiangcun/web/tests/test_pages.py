@@ -91,3 +91,12 @@ def test_unknown_pages_are_a_chinese_404(client, db, settings):
     settings.DEBUG = False
     response = client.get("/no-such-page/")
     assert response.status_code == 404 and "页面不存在" in response.content.decode()
+
+
+def test_the_desk_offers_each_role_its_tools(client_as, users):
+    county_html = client_as("county").get("/manage/").content.decode()
+    assert "/matching/county/" in county_html and "/partners/queue/" not in county_html
+    city_html = client_as("city").get("/manage/").content.decode()
+    assert "/partners/queue/" in city_html and "/matching/weights/" in city_html
+    partner_html = client_as("partner").get("/manage/").content.decode()
+    assert "/matching/recommendations/" in partner_html and "/matching/county/" not in partner_html
