@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from xiangcun.core.errors import AccessDenied, ApplicationError
@@ -115,9 +115,9 @@ def _run_out(run: PairingRun) -> dict[str, Any]:
 
 
 @router.post("/pairing/runs", response={201: RunOut, **ERRORS}, summary="运行县域一对一配对")
-def run_create(request: HttpRequest, payload: RunIn) -> tuple[int, dict[str, Any]]:
+def run_create(request: HttpRequest, payload: RunIn) -> Status[dict[str, Any]]:
     run = services.pairing_run_create(user=_login(request), county_code=payload.county)
-    return 201, _run_out(run)
+    return Status(201, _run_out(run))
 
 
 @router.get("/pairing/runs/{int:run_id}", response={200: RunOut, **ERRORS}, summary="配对方案")
@@ -172,11 +172,11 @@ def pairing_list(request: HttpRequest, q: Query[PairingQuery]) -> dict[str, Any]
 
 
 @router.post("/pairings", response={201: PairingOut, **ERRORS}, summary="合伙人表达合作意向")
-def pairing_interest(request: HttpRequest, payload: InterestIn) -> tuple[int, dict[str, Any]]:
+def pairing_interest(request: HttpRequest, payload: InterestIn) -> Status[dict[str, Any]]:
     user = _login(request)
     notice = notice_get_for(user, payload.notice)
     pairing = services.pairing_express_interest(user=user, notice=notice, note=payload.note)
-    return 201, _pairing_out(selectors.pairing_get(pairing.pk), user)
+    return Status(201, _pairing_out(selectors.pairing_get(pairing.pk), user))
 
 
 @router.post(
@@ -192,13 +192,13 @@ def pairing_transition(request: HttpRequest, pairing_id: int, payload: PairingTr
 
 
 @router.post("/pairings/{int:pairing_id}/notes", response={201: PairingOut, **ERRORS}, summary="添加洽谈记录")
-def pairing_note(request: HttpRequest, pairing_id: int, payload: NoteIn) -> tuple[int, dict[str, Any]]:
+def pairing_note(request: HttpRequest, pairing_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
     user = _login(request)
     pairing = selectors.pairing_get(pairing_id)
     services.pairing_note_add(
         user=user, pairing=pairing, note=payload.note, meeting_date=payload.meeting_date
     )
-    return 201, _pairing_out(pairing, user)
+    return Status(201, _pairing_out(pairing, user))
 
 
 @router.get("/matching/weights", response={200: WeightsOut, **ERRORS}, summary="匹配权重")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from xiangcun.core.errors import AccessDenied, ApplicationError
@@ -25,12 +25,12 @@ def _login(request: HttpRequest) -> Any:
 
 
 @router.post("/partners/register", response={201: PartnerOut, **ERRORS}, summary="合伙人自助注册")
-def partner_register(request: HttpRequest, payload: RegisterIn) -> tuple[int, dict[str, Any]]:
+def partner_register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, Any]]:
     data = payload.dict(exclude={"username", "password"})
     if data.get("liaocheng_born") is None:
         data.pop("liaocheng_born", None)
     partner = services.partner_register(username=payload.username, password=payload.password, data=data)
-    return 201, selectors.partner_view(partner, partner.user).as_dict()
+    return Status(201, selectors.partner_view(partner, partner.user).as_dict())
 
 
 class PartnerQuery(Schema):

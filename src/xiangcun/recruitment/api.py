@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from xiangcun.accounts.scoping import user_scope
@@ -121,7 +121,7 @@ def notice_detail(request: HttpRequest, notice_id: int) -> dict[str, Any]:
 
 
 @router.post("/notices", response={201: NoticeDetail, **ERRORS}, summary="起草招募令")
-def notice_create(request: HttpRequest, payload: NoticeIn) -> tuple[int, dict[str, Any]]:
+def notice_create(request: HttpRequest, payload: NoticeIn) -> Status[dict[str, Any]]:
     user = _login(request)
     notice = services.notice_create(
         user=user,
@@ -139,7 +139,7 @@ def notice_create(request: HttpRequest, payload: NoticeIn) -> tuple[int, dict[st
         deadline=payload.deadline,
         resources=[r.dict() for r in payload.resources],
     )
-    return 201, notice_detail_out(selectors.notice_get(notice.pk), user)
+    return Status(201, notice_detail_out(selectors.notice_get(notice.pk), user))
 
 
 @router.post(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("notices/new/", views.notice_create, name="create"),
     path("notices/export.xlsx", views.notice_export, name="export"),
     path("notices/<int:pk>/", views.notice_detail, name="detail"),
+    path("notices/<int:pk>/edit/", views.notice_edit, name="edit"),
     path("notices/<int:pk>/transition/", views.notice_transition, name="transition"),
     path("notices/batches/<int:pk>/", views.batch_detail, name="batch"),
 ]

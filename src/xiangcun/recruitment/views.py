@@ -111,6 +111,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notice": notice,
         "contact": selectors.notice_contact_for(request.user, notice),
         "official": official,
+        "editable": official and notice.status in services.EDITABLE,
         "actions": services.notice_actions_for(request.user, notice) if official else [],
         "transitions": selectors.notice_transitions(notice) if official else [],
         "batches": selectors.batch_list()[:10],
@@ -165,46 +166,110 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         initial["villages"] = user.region_code
     form = NoticeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        resources = (
-            [
-                {
-                    "kind": d["resource_kind"],
-                    "area": d["resource_area"],
-                    "unit": d["resource_unit"] or "亩",
-                    "description": d["resource_description"],
-                }
-            ]
-            if d["resource_kind"]
-            else []
-        )
+        fields, village_codes, resources = _notice_input(form.cleaned_data)
         try:
             notice = services.notice_create(
-                user=request.user,
-                title=d["title"],
-                village_codes=[c for c in d["villages"].replace("，", ",").split(",") if c.strip()],
-                category=d["category"],
-                level=d["level"],
-                cooperation_forms=d["cooperation_forms"],
-                kinds_wanted=d["kinds_wanted"],
-                investment_min=d["investment_min"],
-                investment_max=d["investment_max"],
-                incentives=d["incentives"],
-                description=d["description"],
-                contact=d["contact"],
-                deadline=d["deadline"],
-                resources=resources,
+                user=request.user, village_codes=village_codes, resources=resources, **fields
             )
-        except AccessDenied as exc:
-            form.add_error("villages", exc.message)
         except ApplicationError as exc:
-            field = (exc.field or "").split(".")[0]
-            form.add_error(field if field in form.fields else None, exc.message)
+            _form_error(form, exc)
         else:
             messages.success(request, "招募令草稿已保存，可提交乡镇审核。")
             return redirect("recruitment:detail", pk=notice.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "recruitment/notice_form.html", {"form": form}, status=status)
+
+
+def _notice_input(d: dict[str, Any]) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
+    """The notice form's cleaned data as the services take it: fields, village codes, resources."""
+    resources = (
+        [
+            {
+                "kind": d["resource_kind"],
+                "area": d["resource_area"],
+                "unit": d["resource_unit"] or "亩",
+                "description": d["resource_description"],
+            }
+        ]
+        if d["resource_kind"]
+        else []
+    )
+    fields = {
+        name: d[name]
+        for name in (
+            "title",
+            "category",
+            "level",
+            "cooperation_forms",
+            "kinds_wanted",
+            "investment_min",
+            "investment_max",
+            "incentives",
+            "description",
+            "contact",
+            "deadline",
+        )
+    }
+    village_codes = [c.strip() for c in d["villages"].replace("，", ",").split(",") if c.strip()]
+    return fields, village_codes, resources
+
+
+def _form_error(form: NoticeForm, exc: ApplicationError) -> None:
+    if isinstance(exc, AccessDenied):
+        form.add_error("villages", exc.message)
+        return
+    field = (exc.field or "").split(".")[0]
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+@login_required
+def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft or returned notice (the services check region, role and state)."""
+    try:
+        notice = selectors.notice_get_for(request.user, pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    except AccessDenied as exc:
+        return render(request, "403.html", {"message": exc.message}, status=403)
+    if not user_scope(request.user).contains(notice.region_code):
+        return render(request, "403.html", {"message": "该招募令不在您的管辖范围内，不能修改。"}, status=403)
+    first = notice.resources.first()
+    initial = {
+        "title": notice.title,
+        "villages": ",".join([v.code for v in notice.villages.all()] or [notice.village_id]),
+        "level": notice.level,
+        "category": notice.category,
+        "kinds_wanted": notice.kinds_wanted,
+        "cooperation_forms": notice.cooperation_forms,
+        "investment_min": notice.investment_min,
+        "investment_max": notice.investment_max,
+        "resource_kind": first.kind if first else "",
+        "resource_area": first.area if first else None,
+        "resource_unit": first.unit if first else "",
+        "resource_description": first.description if first else "",
+        "description": notice.description,
+        "incentives": notice.incentives,
+        "contact": notice.contact,
+        "deadline": notice.deadline,
+    }
+    form = NoticeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields, village_codes, resources = _notice_input(form.cleaned_data)
+        try:
+            services.notice_update(
+                user=request.user,
+                notice=notice,
+                data=fields,
+                village_codes=village_codes,
+                resources=resources,
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "招募令已保存。")
+            return redirect("recruitment:detail", pk=notice.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "recruitment/notice_form.html", {"form": form, "notice": notice}, status=status)
 
 
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -81,3 +81,44 @@ def test_notice_contact_phone_is_masked_for_anonymous_readers_only(client, clien
     assert phone not in client.get(f"/notices/{notice.pk}/").content.decode()
     signed_in = client_as("partner").get(f"/api/v1/notices/{notice.pk}").json()["contact"]
     assert signed_in == notice.contact
+
+
+def test_cadre_edits_a_draft_in_the_browser_but_not_once_submitted(client_as, users):
+    from xiangcun.recruitment import services
+    from xiangcun.recruitment.tests.factories import notice_draft
+
+    notice = notice_draft(users)
+    client = client_as("cadre")
+    form = client.get(f"/notices/{notice.pk}/edit/")
+    assert form.status_code == 200 and notice.title in form.content.decode()
+    data = {
+        "title": "黄家庄村农家乐采摘园（二期）",
+        "villages": users["cadre"].region_code,
+        "level": "county",
+        "category": "farm_stay",
+        "kinds_wanted": ["entrepreneur"],
+        "cooperation_forms": ["capital"],
+        "investment_min": "30",
+        "investment_max": "90",
+        "resource_kind": "pond",
+        "resource_area": "30",
+        "resource_unit": "亩",
+        "resource_description": "坑塘",
+        "description": "扩建",
+        "incentives": "",
+        "contact": "",
+        "deadline": "",
+    }
+    assert client.post(f"/notices/{notice.pk}/edit/", data).status_code == 302
+    notice.refresh_from_db()
+    assert notice.title.endswith("（二期）") and notice.investment_max == 90
+
+    bad = client.post(f"/notices/{notice.pk}/edit/", {**data, "investment_min": "100"})
+    assert bad.status_code == 400 and "投资下限" in bad.content.decode()
+
+    services.notice_transition(user=users["cadre"], notice=notice, action="submit")
+    locked = client.post(f"/notices/{notice.pk}/edit/", {**data, "title": "改不了"})
+    assert locked.status_code == 400
+    notice.refresh_from_db()
+    assert notice.title != "改不了"
+    assert client_as("county2").get(f"/notices/{notice.pk}/edit/").status_code == 403
