@@ -55,3 +55,12 @@ class PartnerRegisterForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["home_county"].choices = [("", "—"), *counties]  # type: ignore[attr-defined]
         self.fields["preferred_counties"].choices = list(counties)  # type: ignore[attr-defined]
+
+
+class PartnerProfileForm(PartnerRegisterForm):
+    """The registration form without the account fields: a partner edits their profile."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        del self.fields["username"]
+        del self.fields["password"]

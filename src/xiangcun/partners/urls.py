@@ -9,5 +9,6 @@ urlpatterns = [
     path("partners/queue/", views.verification_queue, name="queue"),
     path("partners/export.xlsx", views.partner_export, name="export"),
     path("partners/<int:pk>/", views.partner_detail, name="detail"),
+    path("partners/<int:pk>/edit/", views.partner_edit, name="edit"),
     path("partners/<int:pk>/verify/", views.partner_verify, name="verify"),
 ]

@@ -16,7 +16,7 @@ from xiangcun.core import vocab
 from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
 from xiangcun.partners import selectors, services
 from xiangcun.partners.exports import partners_xlsx
-from xiangcun.partners.forms import PartnerRegisterForm
+from xiangcun.partners.forms import PartnerProfileForm, PartnerRegisterForm
 from xiangcun.partners.models import PartnerStatus
 from xiangcun.regions.selectors import counties_of
 
@@ -82,6 +82,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resources": [vocab.label("resource", c) for c in partner.resources_wanted],
             "counties": [county_names.get(c, c) for c in partner.preferred_counties],
             "city_office": services.is_city_office(request.user),
+            "can_edit": partner.user_id == request.user.pk or services.is_city_office(request.user),
         },
     )
 
@@ -102,6 +103,54 @@ def partner_register(request: HttpRequest) -> HttpResponse:
             return redirect("partners:detail", pk=partner.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "partners/register.html", {"form": form}, status=status)
+
+
+@login_required
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The partner edits their own profile; the city office may correct any."""
+    try:
+        partner = selectors.partner_get(pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    own = partner.user_id == request.user.pk
+    if not own and not services.is_city_office(request.user):
+        return render(request, "403.html", {"message": "只能修改自己的合伙人资料。"}, status=403)
+    initial = {
+        name: getattr(partner, name)
+        for name in (
+            "name",
+            "is_organisation",
+            "kind",
+            "contact_name",
+            "phone",
+            "id_number",
+            "capital_min",
+            "capital_max",
+            "preferred_counties",
+            "preferred_categories",
+            "cooperation_forms",
+            "resources_wanted",
+            "profile",
+            "track_record",
+            "certifications",
+        )
+    }
+    initial.update(
+        home_county=partner.home_county_id or "",
+        skills="、".join(partner.skills),
+        tags="、".join(partner.tags),
+    )
+    form = PartnerProfileForm(request.POST or None, initial=initial, counties=_counties())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_update(user=request.user, partner=partner, data=dict(form.cleaned_data))
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "资料已保存。" + ("修改后需市合伙人办公室重新认证。" if own else ""))
+            return redirect("partners:detail", pk=partner.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "partners/edit.html", {"form": form, "partner": partner}, status=status)
 
 
 @login_required

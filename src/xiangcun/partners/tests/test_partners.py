@@ -88,3 +88,29 @@ def test_partner_pages(client, client_as, users):
     assert client_as("city").get("/partners/queue/").status_code == 200
     assert client_as("county").get("/partners/queue/").status_code == 403
     assert client.get("/partners/export.xlsx").status_code == 200
+
+
+def test_partner_edits_own_profile_which_returns_to_verification_and_cannot_edit_others(client, users):
+    mine = partner_verified(users, "wangwu", name="王五")
+    other = partner_verified(users, "zhaoliu", name="赵六")
+    client.force_login(mine.user)
+    page = client.get(f"/partners/{mine.pk}/edit/")
+    assert page.status_code == 200 and mine.name in page.content.decode()
+    data = {
+        "name": mine.name,
+        "kind": "technician",
+        "phone": "13900001234",
+        "capital_min": "10",
+        "capital_max": "50",
+        "skills": "大棚种植、水肥一体化",
+        "profile": "从事设施农业十年",
+    }
+    assert client.post(f"/partners/{mine.pk}/edit/", data).status_code == 302
+    mine.refresh_from_db()
+    assert (
+        mine.kind == "technician" and mine.skills == ["大棚种植", "水肥一体化"] and mine.status == "pending"
+    )
+
+    bad = client.post(f"/partners/{mine.pk}/edit/", {**data, "capital_min": "80"})
+    assert bad.status_code == 400
+    assert client.get(f"/partners/{other.pk}/edit/").status_code == 403
