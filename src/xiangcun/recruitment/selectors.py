@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
@@ -113,7 +113,7 @@ def notice_transitions(notice: Notice) -> QuerySet[NoticeTransition]:
 
 
 def batch_list() -> QuerySet[NoticeBatch]:
-    return NoticeBatch.objects.order_by("-date", "-id")
+    return NoticeBatch.objects.annotate(notice_count=Count("notices")).order_by("-date", "-id")
 
 
 def batch_get(pk: int) -> NoticeBatch:

@@ -11,5 +11,6 @@ urlpatterns = [
     path("notices/<int:pk>/", views.notice_detail, name="detail"),
     path("notices/<int:pk>/edit/", views.notice_edit, name="edit"),
     path("notices/<int:pk>/transition/", views.notice_transition, name="transition"),
+    path("notices/batches/", views.batch_list, name="batches"),
     path("notices/batches/<int:pk>/", views.batch_detail, name="batch"),
 ]

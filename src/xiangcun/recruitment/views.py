@@ -278,7 +278,35 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
     notices = list(selectors.batch_notices(batch))
+    for n in notices:
+        n.display_contact = selectors.notice_contact_for(request.user, n)  # type: ignore[attr-defined]
     return render(request, "recruitment/batch_detail.html", {"batch": batch, "notices": notices})
+
+
+def batch_list(request: HttpRequest) -> HttpResponse:
+    """The 招募令 batches; the city office opens a new one here."""
+    can_create = getattr(request.user, "role", "") == "city_admin" or request.user.is_superuser
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not can_create:
+            return render(
+                request, "403.html", {"message": "只有市合伙人办公室可以创建招募令批次。"}, status=403
+            )
+        try:
+            batch = services.batch_create(
+                user=request.user, title=request.POST.get("title", ""), date=request.POST.get("date", "")
+            )
+        except ApplicationError as exc:
+            errors[exc.field or "title"] = exc.message
+        else:
+            messages.success(request, "招募令批次已创建。各县（市、区）发布招募令时可选择该批次。")
+            return redirect("recruitment:batch", pk=batch.pk)
+    return render(
+        request,
+        "recruitment/batch_list.html",
+        {"batches": selectors.batch_list(), "can_create": can_create, "errors": errors, "post": request.POST},
+        status=400 if errors else 200,
+    )
 
 
 def notice_export(request: HttpRequest) -> HttpResponse:

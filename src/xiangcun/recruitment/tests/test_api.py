@@ -122,3 +122,28 @@ def test_cadre_edits_a_draft_in_the_browser_but_not_once_submitted(client_as, us
     notice.refresh_from_db()
     assert notice.title != "改不了"
     assert client_as("county2").get(f"/notices/{notice.pk}/edit/").status_code == 403
+
+
+def test_city_opens_a_batch_and_the_batch_page_masks_contacts_for_the_public(client, client_as, users):
+    from xiangcun.recruitment.models import NoticeBatch
+    from xiangcun.recruitment.tests.factories import notice_published
+
+    assert (
+        client_as("county")
+        .post("/notices/batches/", {"title": "县里开批次", "date": "2027-01-05"})
+        .status_code
+        == 403
+    )
+    city = client_as("city")
+    assert city.post("/notices/batches/", {"title": "", "date": "2027-01-05"}).status_code == 400
+    response = city.post(
+        "/notices/batches/", {"title": "2027年第一批乡村振兴合伙人招募令", "date": "2027-01-05"}
+    )
+    batch = NoticeBatch.objects.get(title="2027年第一批乡村振兴合伙人招募令")
+    assert response.status_code == 302 and response["Location"].endswith(f"/notices/batches/{batch.pk}/")
+    notice = notice_published(users, contact="石志建 13330016197")
+    notice.batch = batch
+    notice.save(update_fields=["batch"])
+    client.logout()
+    page = client.get(f"/notices/batches/{batch.pk}/").content.decode()
+    assert notice.title in page and "133****6197" in page and "13330016197" not in page
