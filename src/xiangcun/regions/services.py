@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core.errors import ApplicationError
@@ -156,6 +158,26 @@ def village_update_profile(*, user: Any, village: Village, data: dict[str, Any])
         setattr(village, name, value)
     full_clean(village)
     village.save(update_fields=[*data.keys(), "updated_at"])
+    return village
+
+
+def income_years(today: dt.date | None = None) -> list[int]:
+    """The three years whose collective income a profile shows: the last three completed years."""
+    year = (today or timezone.localdate()).year
+    return [year - 3, year - 2, year - 1]
+
+
+@transaction.atomic
+def village_profile_save(
+    *, user: Any, village: Village, data: dict[str, Any], incomes: dict[int, Decimal | None]
+) -> Village:
+    """Profile fields and the years' collective incomes together: all saved, or nothing."""
+    village = village_update_profile(user=user, village=village, data=data)
+    for year, amount in incomes.items():
+        if amount is None:
+            VillageIncome.objects.filter(village=village, year=year).delete()
+        else:
+            village_income_set(user=user, village=village, year=year, amount=amount)
     return village
 
 

@@ -87,10 +87,14 @@ def village_edit(request: HttpRequest, code: str) -> HttpResponse:
     profile = selectors.village_profile(village, request.user)
     if not profile.can_edit:
         return render(request, "403.html", {"message": "该村不在您的管辖范围内，不能修改。"}, status=403)
-    form = VillageProfileForm(request.POST or None, instance=village)
+    years = services.income_years()
+    incomes = {i.year: i.amount for i in profile.incomes}
+    form = VillageProfileForm(request.POST or None, instance=village, years=years, incomes=incomes)
     if request.method == "POST" and form.is_valid():
         try:
-            services.village_update_profile(user=request.user, village=village, data=form.changed_values())
+            services.village_profile_save(
+                user=request.user, village=village, data=form.changed_values(), incomes=form.changed_incomes()
+            )
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

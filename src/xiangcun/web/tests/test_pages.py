@@ -100,3 +100,29 @@ def test_the_desk_offers_each_role_its_tools(client_as, users):
     assert "/partners/queue/" in city_html and "/matching/weights/" in city_html
     partner_html = client_as("partner").get("/manage/").content.decode()
     assert "/matching/recommendations/" in partner_html and "/matching/county/" not in partner_html
+
+
+def test_cadre_records_a_years_collective_income_and_the_band_follows(client_as, users):
+    from xiangcun.regions.models import VillageIncome
+    from xiangcun.regions.services import income_years
+
+    client = client_as("cadre")
+    v = Village.objects.get(code=users["cadre"].region_code)
+    latest = income_years()[-1]
+    data = {
+        "households": v.households,
+        "population": v.population,
+        "cultivated_land_mu": v.cultivated_land_mu,
+        "featured_industry": v.featured_industry,
+        "contact_name": v.contact_name,
+        "contact_phone": v.contact_phone,
+        f"income_{latest}": "250000",
+    }
+    assert client.post(f"/villages/{v.code}/edit/", data).status_code == 302
+    assert VillageIncome.objects.get(village=v, year=latest).amount == 250000
+    assert "富裕" in client.get(f"/villages/{v.code}/").content.decode()
+
+    response = client.post(f"/villages/{v.code}/edit/", {**data, f"income_{latest}": "-1", "households": 1})
+    assert response.status_code == 400
+    v.refresh_from_db()
+    assert v.households != 1 and VillageIncome.objects.get(village=v, year=latest).amount == 250000
