@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.scoping import user_scope
@@ -46,7 +47,7 @@ def _city_exists() -> bool:
 
 # The official's desk: each tool with the roles that use it. Tools of sections that have not
 # landed yet (their URL does not resolve) are left out.
-DESK_TOOLS: list[tuple[str, str, set[str]]] = [
+DESK_TOOLS: list[tuple[str | Promise, str, set[str]]] = [
     (_("我的招募令 / 审核"), "/notices/mine/", {"village_cadre", "town_admin", "county_admin", "city_admin"}),
     (_("起草招募令"), "/notices/new/", {"village_cadre"}),
     (_("合伙人认证"), "/partners/queue/", {"city_admin"}),
