@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.regions import selectors
 from xiangcun.regions.models import Region, Village
+from xiangcun.web import selectors as web_selectors
 from xiangcun.web.context_processors import url_resolves
 
 
@@ -37,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             figures=selectors.area_figures(city),
             children=selectors.child_figures(city),
             boundaries=selectors.county_boundaries(city),
+            activity=web_selectors.platform_figures(),
         )
     return render(request, "web/home.html", context)
 

@@ -126,3 +126,12 @@ def test_cadre_records_a_years_collective_income_and_the_band_follows(client_as,
     assert response.status_code == 400
     v.refresh_from_db()
     assert v.households != 1 and VillageIncome.objects.get(village=v, year=latest).amount == 250000
+
+
+def test_home_shows_platform_activity_with_the_latest_published_notices(client, users):
+    from xiangcun.recruitment.tests.factories import notice_draft, notice_published
+
+    published = notice_published(users, title="黄家庄村农家乐采摘园项目招募合伙人")
+    draft = notice_draft(users, title="尚未发布的草稿招募令")
+    html = client.get("/").content.decode()
+    assert "已发布招募令" in html and published.title in html and draft.title not in html
