@@ -197,11 +197,11 @@ def _run(
 
     # --- county pairing: 300 notices × 3,000 partners ----------------------------------------
     pools = index.partners_by_county()
-    county_of = np.array([index.county_index[n.county_code] for n in notices])
+    index_county = np.array([index.county_index[n.county_code] for n in notices])
     code_by_index = {i: c for c, i in index.county_index.items()}
-    busiest = int(np.bincount(county_of).argmax())
+    busiest = int(np.bincount(index_county).argmax())
     county_code = code_by_index[busiest]
-    rows = np.flatnonzero(county_of == busiest)[:300]
+    rows = np.flatnonzero(index_county == busiest)[:300]
     pool = pools[county_code].tolist()
     cols_list = rng.sample(pool, min(3000, len(pool)))
     if len(cols_list) < 3000:
@@ -261,6 +261,19 @@ def _run(
             index.notice_ids, index.partner_ids, graph.notice, graph.partner, graph.fit, threshold
         )
     )
+    # independent check of the flow solver on real data: one county's notices with their candidate
+    # edges, solved again by linear_sum_assignment on the dense matrix (non-edges 0)
+    county_rows = np.flatnonzero(index_county == busiest)
+    in_county = np.isin(graph.notice, county_rows)
+    sub_n, sub_p, sub_f = graph.notice[in_county], graph.partner[in_county], graph.fit[in_county]
+    sub_rows, sub_n_local = np.unique(sub_n, return_inverse=True)
+    sub_cols, sub_p_local = np.unique(sub_p, return_inverse=True)
+    sub_matrix = np.zeros((len(sub_rows), len(sub_cols)))
+    sub_matrix[sub_n_local, sub_p_local] = sub_f
+    sub_row_ids = [index.notice_ids[i] for i in sub_rows]
+    sub_col_ids = [index.partner_ids[j] for j in sub_cols]
+    sub_flow = assign_sparse(sub_row_ids, sub_col_ids, sub_n_local, sub_p_local, sub_f, threshold)
+    sub_dense = assign_dense(sub_matrix, sub_row_ids, sub_col_ids, threshold)
     # the integer objective the solver optimised, recomputed from the chosen pairs
     chosen_int = sum(round(p.fit * SCALE) for p in province.pairs)
     greedy_int = sum(round(p.fit * SCALE) for p in greedy.pairs)
@@ -280,6 +293,14 @@ def _run(
         if province.pairs
         else None,
         "optimum_not_below_greedy": bool(chosen_int >= greedy_int),
+        "county_subgraph_check": {
+            "notices": len(sub_rows),
+            "partners": len(sub_cols),
+            "edges": len(sub_f),
+            "min_cost_flow_equals_linear_sum_assignment": bool(
+                abs(sub_flow.total_fit - sub_dense.total_fit) <= 1e-6
+            ),
+        },
         "weight_scale": SCALE,
         "target_s": 15,
     }

@@ -12,11 +12,12 @@ pairs is maximal. Pairs with fit 0 add nothing and are never proposed.
   masked matrix has the same value as a maximum over partial matchings of allowed pairs, and dropping
   zero-weight pairs changes nothing.
 - ``assign_sparse`` — the province: a candidate graph (each notice's top-k partners), exact
-  maximum-weight matching on that graph as a min-cost flow (OR-Tools ``SimpleMinCostFlow``):
-  source → notice (capacity 1) → partner (capacity 1, cost −round(fit × scale)) → sink, plus a
-  source → sink bypass so a notice may stay unmatched. Integer costs with ``scale = 10⁹``: the
-  matching is optimal for fits rounded to 1e-9, so its float total is within ``pairs × 1e-9`` of the
-  float optimum on the graph. Costs stay far inside int64 (|cost| ≤ 10⁹, nodes ≤ a few million).
+  maximum-weight matching on that graph as a min-cost flow (OR-Tools ``SimpleMinCostFlow``): each
+  notice supplies one unit, which reaches the sink either through a partner (notice → partner,
+  capacity 1, cost −round(fit × scale); partner → sink, capacity 1) or directly (cost 0: the notice
+  stays unmatched). Integer costs with ``scale = 10⁹``: the matching is optimal for the fits rounded
+  to 1e-9, so its float total is within ``1e-9 × notices`` of the float optimum on the graph. The
+  costs stay far inside int64 (|cost| ≤ 10⁹, node count × |cost| < 10¹⁶).
 - ``greedy_assign`` — for comparison: allowed pairs by fit descending (ties by notice then partner
   order), take a pair when both sides are still free.
 
@@ -36,7 +37,10 @@ import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
 
+from xiangcun.matching.scoring import ScoringIndex, Weights, candidate_pairs
+
 SCALE = 1_000_000_000
+DEFAULT_THRESHOLD = 0.5  # a pair under this fit is not proposed; the city admin may change it
 JSON_DECIMALS = 6
 
 
@@ -111,15 +115,15 @@ def assign_dense(
         raise ValueError("fit must be a 2-d matrix")
     n, m = matrix.shape
     _check_ids(n, m, notice_ids, partner_ids)
-    if not np.isfinite(matrix).all():
-        raise ValueError("fit must be finite")
-    allowed = (matrix >= threshold) & (matrix > 0.0)
-    if n == 0 or m == 0 or not allowed.any():
+    if n == 0 or m == 0:
         empty = np.zeros(0, dtype=np.int64)
         return _result(notice_ids, partner_ids, empty, empty, np.zeros(0))
-    masked = np.where(allowed, matrix, 0.0)
+    # allowed: fit ≥ threshold and fit > 0; everything else becomes 0 and is dropped afterwards
+    masked = np.where(matrix >= threshold, matrix, 0.0) if threshold > 0 else np.maximum(matrix, 0.0)
+    if not math.isfinite(float(masked.sum())) or np.isnan(matrix).any():
+        raise ValueError("fit must be finite")
     rows, cols = linear_sum_assignment(masked, maximize=True)
-    keep = allowed[rows, cols]
+    keep = masked[rows, cols] > 0.0
     rows, cols = rows[keep].astype(np.int64), cols[keep].astype(np.int64)
     return _result(notice_ids, partner_ids, rows, cols, matrix[rows, cols])
 
@@ -139,11 +143,25 @@ def _edges(
         raise ValueError("fits must be finite")
     keep = (f >= threshold) & (f > 0.0)
     r, c, f = r[keep], c[keep], f[keep]
-    order = np.lexsort((-f, c, r))
-    r, c, f = r[order], c[order], f[order]
-    first = np.ones(len(r), dtype=bool)
-    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
-    return r[first], c[first], f[first]
+    key = r * max(m, 1) + c
+    order = np.argsort(key, kind="stable")
+    key, r, c, f = key[order], r[order], c[order], f[order]
+    duplicate = key[1:] == key[:-1]
+    if duplicate.any():  # keep the highest fit of each (notice, partner)
+        order = np.lexsort((-f, key))
+        key, r, c, f = key[order], r[order], c[order], f[order]
+        first = np.ones(len(key), dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        r, c, f = r[first], c[first], f[first]
+    return r, c, f
+
+
+def _compact(positions: npt.NDArray[np.int64], size: int) -> tuple[int, npt.NDArray[np.int64]]:
+    """Number the distinct positions 0, 1, … in increasing order; return their count and the map."""
+    present = np.zeros(size, dtype=bool)
+    present[positions] = True
+    number = np.cumsum(present) - 1
+    return int(present.sum()), number[positions]
 
 
 def assign_sparse(
@@ -163,26 +181,28 @@ def assign_sparse(
         return _result(notice_ids, partner_ids, r, c, f)
     weights = np.rint(f * scale).astype(np.int64)
 
-    # Compact node numbering: 0 source, 1 sink, then the notices and partners that have edges.
-    active_n, r_local = np.unique(r, return_inverse=True)
-    active_p, c_local = np.unique(c, return_inverse=True)
-    n_active, p_active = len(active_n), len(active_p)
-    notice_node = 2 + np.arange(n_active, dtype=np.int64)
-    partner_node = 2 + n_active + np.arange(p_active, dtype=np.int64)
+    # Nodes: 0 is the sink, then the notices and partners that have edges. Each notice supplies one
+    # unit that reaches the sink through a partner (cost −weight) or directly (cost 0: unmatched).
+    n_active, r_local = _compact(r, n)
+    p_active, c_local = _compact(c, m)
+    notice_node = 1 + np.arange(n_active, dtype=np.int64)
+    partner_node = 1 + n_active + np.arange(p_active, dtype=np.int64)
+    sink = np.zeros(n_active + p_active, dtype=np.int64)
 
-    tails = np.concatenate([np.zeros(n_active, np.int64), notice_node[r_local], partner_node, [0]])
-    heads = np.concatenate([notice_node, partner_node[c_local], np.ones(p_active, np.int64), [1]])
-    capacities = np.concatenate([np.ones(n_active + len(r) + p_active, np.int64), [n_active]])
-    costs = np.concatenate([np.zeros(n_active, np.int64), -weights, np.zeros(p_active, np.int64), [0]])
+    tails = np.concatenate([notice_node[r_local], notice_node, partner_node])
+    heads = np.concatenate([partner_node[c_local], sink])
+    capacities = np.ones(len(tails), dtype=np.int64)
+    costs = np.concatenate([-weights, np.zeros(n_active + p_active, np.int64)])
 
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
-    flow.set_nodes_supplies(np.array([0, 1], dtype=np.int64), np.array([n_active, -n_active], dtype=np.int64))
+    flow.set_nodes_supplies(
+        np.concatenate([[0], notice_node]), np.concatenate([[-n_active], np.ones(n_active, np.int64)])
+    )
     status = flow.solve()
-    if status != flow.OPTIMAL:  # pragma: no cover - the bypass arc makes every instance feasible
+    if status != flow.OPTIMAL:  # pragma: no cover - the direct notice → sink arcs make it feasible
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    edge_arcs = arcs[n_active : n_active + len(r)]
-    chosen = flow.flows(edge_arcs) > 0
+    chosen = flow.flows(arcs[: len(r)]) > 0
     return _result(notice_ids, partner_ids, r[chosen], c[chosen], f[chosen])
 
 
@@ -197,11 +217,11 @@ def greedy_assign(
     """Greedy pairing for comparison: best allowed pair first while both sides are free."""
     n, m = len(notice_ids), len(partner_ids)
     r, c, f = _edges(n, m, rows, cols, fits, threshold)
-    order = np.lexsort((c, r, -f))
+    order = np.argsort(-f, kind="stable")  # edges come sorted by (notice, partner): ties keep that order
     used_n = bytearray(n)
     used_p = bytearray(m)
     take: list[int] = []
-    remaining = min(len(np.unique(r)), len(np.unique(c)))
+    remaining = min(_compact(r, n)[0], _compact(c, m)[0])  # stop once no pair can be added
     r_list, c_list = r[order].tolist(), c[order].tolist()
     for pos, (i, j) in enumerate(zip(r_list, c_list, strict=True)):
         if not used_n[i] and not used_p[j]:
@@ -222,3 +242,37 @@ def dense_edges(
     matrix = np.asarray(fit, dtype=np.float64)
     rows, cols = np.nonzero(np.ones_like(matrix, dtype=bool))
     return rows.astype(np.int64), cols.astype(np.int64), matrix[rows, cols]
+
+
+def pair_dense(
+    index: ScoringIndex,
+    threshold: float = DEFAULT_THRESHOLD,
+    weights: Weights | None = None,
+    *,
+    notice_rows: npt.ArrayLike | None = None,
+    partner_cols: npt.ArrayLike | None = None,
+) -> Assignment:
+    """Score a block of the index (a county: all by default) and pair it exactly (``assign_dense``)."""
+    rows = np.arange(len(index.notices)) if notice_rows is None else np.asarray(notice_rows, dtype=np.int64)
+    cols = (
+        np.arange(len(index.partners)) if partner_cols is None else np.asarray(partner_cols, dtype=np.int64)
+    )
+    matrix = index.fit_matrix(rows, cols, weights)
+    return assign_dense(
+        matrix, [index.notice_ids[i] for i in rows], [index.partner_ids[j] for j in cols], threshold
+    )
+
+
+def pair_sparse(
+    index: ScoringIndex,
+    k: int = 50,
+    threshold: float = DEFAULT_THRESHOLD,
+    weights: Weights | None = None,
+    *,
+    by_county: bool = True,
+) -> Assignment:
+    """The province: each notice's ``k`` best partners (``candidate_pairs``), paired exactly on that graph."""
+    graph = candidate_pairs(index, k, threshold, weights, by_county=by_county)
+    return assign_sparse(
+        index.notice_ids, index.partner_ids, graph.notice, graph.partner, graph.fit, threshold
+    )

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -501,12 +501,20 @@ def _v_capital(
 ) -> FloatArray:
     imin_a = np.asarray(imin, dtype=np.float64)
     cmax_a = np.asarray(cmax, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shortfall = -(1.0 - cmax_a / imin_a)
-    value = np.where(np.asarray(cmin, dtype=np.float64) > np.asarray(imax, dtype=np.float64), 0.5, 1.0)
-    value = np.where(cmax_a < imin_a, shortfall, value)
-    value = np.where(np.asarray(unknown, dtype=bool), 0.5, value)
-    return np.where(np.asarray(no_requirement, dtype=bool), 1.0, value)
+    cmin_a = np.asarray(cmin, dtype=np.float64)
+    imax_a = np.asarray(imax, dtype=np.float64)
+    shape = np.broadcast_shapes(imin_a.shape, imax_a.shape, cmin_a.shape, cmax_a.shape)
+    value = np.ones(shape, dtype=np.float64)
+    np.copyto(value, 0.5, where=cmin_a > imax_a)
+    short = cmax_a < imin_a
+    if short.any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.divide(cmax_a, imin_a)
+        shortfall = np.negative(np.subtract(1.0, ratio, out=ratio), out=ratio)  # −(1 − cmax/imin)
+        np.copyto(value, shortfall, where=short)
+    np.copyto(value, 0.5, where=np.asarray(unknown, dtype=bool))
+    np.copyto(value, 1.0, where=np.asarray(no_requirement, dtype=bool))
+    return value
 
 
 def _v_kind(kinds_mask: npt.ArrayLike, kind: npt.ArrayLike) -> FloatArray:
@@ -533,10 +541,11 @@ def _v_resources(offered: npt.ArrayLike, wanted: npt.ArrayLike) -> FloatArray:
 
 
 def _v_text(scores: FloatArray, norm: npt.ArrayLike) -> FloatArray:
+    """``min(1, bm25 / norm)``; a query without known terms (norm 0) has bm25 0 everywhere → 0."""
     norm_a = np.asarray(norm, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rel = np.minimum(1.0, scores / norm_a)
-    return np.where(norm_a > 0.0, rel, 0.0)
+    safe = np.where(norm_a > 0.0, norm_a, 1.0)
+    rel = np.divide(scores, safe)
+    return np.minimum(rel, 1.0, out=rel)
 
 
 def _mask(codes_: Iterable[str], vocabulary: str) -> int:
@@ -561,9 +570,6 @@ class Scored:
 class _NoticeArrays:
     cat: IntArray
     county: IntArray
-    imin: FloatArray
-    imax: FloatArray
-    no_requirement: npt.NDArray[np.bool_]
     kinds: IntArray
     forms: IntArray
     resources: IntArray
@@ -579,9 +585,6 @@ class _PartnerArrays:
     cat_pref: IntArray
     has_county_pref: npt.NDArray[np.bool_]
     county_pref: sparse.csc_matrix  # P × C, 1 where the partner prefers the county
-    cmin: FloatArray
-    cmax: FloatArray
-    capital_unknown: npt.NDArray[np.bool_]
     capital_key: IntArray  # row → index into the unique (cmin, cmax, unknown) triples
     capital_unique: tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]
     forms: IntArray
@@ -669,9 +672,6 @@ class ScoringIndex:
         return _NoticeArrays(
             cat=np.array([vocab.index_of("category", n.category) for n in ns], dtype=np.int64),
             county=np.array([self.county_index[n.county_code] for n in ns], dtype=np.int64),
-            imin=imin,
-            imax=imax,
-            no_requirement=no_req,
             kinds=np.array([_mask(n.kinds_wanted, "kind") for n in ns], dtype=np.int64),
             forms=np.array([_mask(n.forms, "form") for n in ns], dtype=np.int64),
             resources=np.array([_mask(n.resources_offered, "resource") for n in ns], dtype=np.int64),
@@ -705,9 +705,6 @@ class ScoringIndex:
             cat_pref=np.array([_mask(p.preferred_categories, "category") for p in ps], dtype=np.int64),
             has_county_pref=np.array([bool(p.preferred_counties) for p in ps], dtype=bool),
             county_pref=county_pref,
-            cmin=cmin,
-            cmax=cmax,
-            capital_unknown=unknown,
             capital_key=np.asarray(key, dtype=np.int64).reshape(-1),
             capital_unique=(unique[:, 0].copy(), unique[:, 1].copy(), unique[:, 2] > 0.5),
             forms=np.array([_mask(p.forms, "form") for p in ps], dtype=np.int64),
@@ -822,7 +819,11 @@ class ScoringIndex:
         partner_cols: npt.ArrayLike | None = None,
         weights: Weights | None = None,
     ) -> FloatArray:
-        """Fit of indexed notices (rows, positions) × indexed partners (columns); all by default."""
+        """Fit of indexed notices (rows, positions) × indexed partners (columns), dense.
+
+        All × all by default — meant for a county or a city; at province scale score by blocks
+        (``candidate_pairs`` does). 300 × 3,000 takes about 20 ms.
+        """
         w = weights or DEFAULT_WEIGHTS
         rows = (
             np.arange(len(self.notices)) if notice_rows is None else np.asarray(notice_rows, dtype=np.int64)
@@ -836,52 +837,65 @@ class ScoringIndex:
         if len(rows) == 0 or len(cols) == 0:
             return np.zeros((len(rows), len(cols)), dtype=np.float64)
 
-        def by_rows(keys: IntArray, table: Callable[[IntArray], FloatArray]) -> FloatArray:
+        def table(keys: IntArray, values: Callable[[IntArray], FloatArray]) -> tuple[FloatArray, IntArray]:
+            """``weight × value`` for each distinct notice-side key × every column, and row → key."""
             unique, inverse = np.unique(keys, return_inverse=True)
-            return table(unique)[np.asarray(inverse).reshape(-1)]
+            return values(unique), np.asarray(inverse, dtype=np.int64).reshape(-1)
 
         p_cat = pa.cat_pref[cols]
-        total = by_rows(na.cat[rows], lambda u: w.category * _v_category(u[:, None], p_cat[None, :]))
-
+        cat_tbl, cat_inv = table(na.cat[rows], lambda u: w.category * _v_category(u[:, None], p_cat[None, :]))
         p_has = pa.has_county_pref[cols]
         pref_sub = pa.county_pref[cols]
-
-        def region_table(u: IntArray) -> FloatArray:
-            member = pref_sub[:, u].toarray().T.astype(np.float64)
-            return w.region * _v_region(member, p_has[None, :])
-
-        total += by_rows(na.county[rows], region_table)
-
-        u_imin, u_imax, u_noreq = na.capital_unique
-        p_cmin, p_cmax, p_unknown = pa.cmin[cols], pa.cmax[cols], pa.capital_unknown[cols]
-        total += by_rows(
-            na.capital_key[rows],
-            lambda u: (
-                w.capital
-                * _v_capital(
-                    u_imin[u][:, None],
-                    u_imax[u][:, None],
-                    u_noreq[u][:, None],
-                    p_cmin[None, :],
-                    p_cmax[None, :],
-                    p_unknown[None, :],
-                )
-            ),
+        region_tbl, region_inv = table(
+            na.county[rows],
+            lambda u: w.region * _v_region(pref_sub[:, u].toarray().T.astype(np.float64), p_has[None, :]),
         )
         p_kind = pa.kind[cols]
-        total += by_rows(na.kinds[rows], lambda u: w.kind * _v_kind(u[:, None], p_kind[None, :]))
+        kind_tbl, kind_inv = table(na.kinds[rows], lambda u: w.kind * _v_kind(u[:, None], p_kind[None, :]))
         p_forms = pa.forms[cols]
-        total += by_rows(na.forms[rows], lambda u: w.form * _v_form(u[:, None], p_forms[None, :]))
-
-        # partners × terms (sparse) @ terms × notices (dense): BM25 sums are exact (text.py), so
-        # the product equals the scalar sums whatever order the kernel adds in
-        docs_t = np.ascontiguousarray(na.text[rows].toarray().T)
-        bm25 = np.ascontiguousarray(np.asarray(pa.query[cols] @ docs_t, dtype=np.float64).T)
-        total += w.text * _v_text(bm25, pa.query_norm[cols][None, :])
-
+        form_tbl, form_inv = table(na.forms[rows], lambda u: w.form * _v_form(u[:, None], p_forms[None, :]))
         p_res = pa.resources[cols]
-        total += by_rows(na.resources[rows], lambda u: w.resources * _v_resources(u[:, None], p_res[None, :]))
-        return np.clip(total, 0.0, 1.0, out=total)
+        res_tbl, res_inv = table(
+            na.resources[rows], lambda u: w.resources * _v_resources(u[:, None], p_res[None, :])
+        )
+        # capital: distinct notice (min, max, none) triples × distinct partner (min, max, unknown)
+        n_unique, n_inv = np.unique(na.capital_key[rows], return_inverse=True)
+        p_unique, p_inv = np.unique(pa.capital_key[cols], return_inverse=True)
+        u_imin, u_imax, u_noreq = na.capital_unique
+        u_cmin, u_cmax, u_unknown = pa.capital_unique
+        capital_tbl = w.capital * _v_capital(
+            u_imin[n_unique][:, None],
+            u_imax[n_unique][:, None],
+            u_noreq[n_unique][:, None],
+            u_cmin[p_unique][None, :],
+            u_cmax[p_unique][None, :],
+            u_unknown[p_unique][None, :],
+        )
+        capital_rows = np.asarray(n_inv, dtype=np.int64).reshape(-1)
+        capital_cols = np.asarray(p_inv, dtype=np.int64).reshape(-1)
+        queries = pa.query[cols]
+        q_norm = pa.query_norm[cols][None, :]
+        docs = na.text[rows]
+
+        # Row blocks of ~64k cells keep every intermediate in cache; the factors are added in the
+        # fixed order. Partners × terms (sparse) @ terms × notices (dense) gives the BM25 sums —
+        # exact (text.py), so equal to the scalar sums whatever order the kernel adds in.
+        n, m = len(rows), len(cols)
+        out = np.empty((n, m), dtype=np.float64)
+        step = max(1, 65536 // m)
+        for a in range(0, n, step):
+            b = min(n, a + step)
+            block = cat_tbl[cat_inv[a:b]]
+            block += region_tbl[region_inv[a:b]]
+            block += capital_tbl[capital_rows[a:b]][:, capital_cols]
+            block += kind_tbl[kind_inv[a:b]]
+            block += form_tbl[form_inv[a:b]]
+            bm25 = np.asarray(queries @ np.ascontiguousarray(docs[a:b].toarray().T), dtype=np.float64).T
+            text = _v_text(bm25, q_norm)
+            block += np.multiply(text, w.text, out=text)
+            block += res_tbl[res_inv[a:b]]
+            np.clip(block, 0.0, 1.0, out=out[a:b])
+        return out
 
     # --- candidate graph for the province -----------------------------------------------------
     def partners_by_county(self) -> dict[str, IntArray]:
@@ -987,18 +1001,23 @@ class CandidatePairs:
 
 
 def _row_top_k(matrix: FloatArray, col_rank: IntArray, k: int) -> IntArray:
-    """Per row the column positions of the ``k`` best values, ties by ``col_rank``; exact."""
+    """Per row the column positions of the ``k`` best values, best first, ties by ``col_rank``; exact."""
     n_rows, n_cols = matrix.shape
+    if k <= 0:
+        return np.zeros((n_rows, 0), dtype=np.int64)
     if k >= n_cols:
-        return np.tile(np.arange(n_cols), (n_rows, 1))
-    top = np.argpartition(-matrix, k - 1, axis=1)[:, :k]
-    kth = np.take_along_axis(matrix, top, axis=1).min(axis=1)
-    ties = (matrix >= kth[:, None]).sum(axis=1) > k
-    for r in np.flatnonzero(ties):
-        candidates = np.flatnonzero(matrix[r] >= kth[r])
-        order = np.lexsort((col_rank[candidates], -matrix[r, candidates]))
-        top[r] = candidates[order[:k]]
-    return top
+        top = np.tile(np.arange(n_cols, dtype=np.int64), (n_rows, 1))
+    else:
+        top = np.argpartition(-matrix, k - 1, axis=1)[:, :k]
+        kth = np.take_along_axis(matrix, top, axis=1).min(axis=1)
+        ties = (matrix >= kth[:, None]).sum(axis=1) > k
+        for r in np.flatnonzero(ties):
+            candidates = np.flatnonzero(matrix[r] >= kth[r])
+            order = np.lexsort((col_rank[candidates], -matrix[r, candidates]))
+            top[r] = candidates[order[:k]]
+    values = np.take_along_axis(matrix, top, axis=1)
+    order = np.lexsort((col_rank[top], -values), axis=1)
+    return np.take_along_axis(top, order, axis=1).astype(np.int64)
 
 
 def candidate_pairs(
@@ -1048,6 +1067,24 @@ def candidate_pairs(
     return CandidatePairs(n_arr, p_arr, f_arr, index.notice_ids, index.partner_ids)
 
 
-def weights_fields() -> tuple[str, ...]:
-    """The weight names in summation order (for admin forms)."""
-    return tuple(f.name for f in fields(Weights))
+def allowed_pairs(
+    index: ScoringIndex,
+    threshold: float,
+    weights: Weights | None = None,
+    *,
+    notice_rows: npt.ArrayLike | None = None,
+    partner_cols: npt.ArrayLike | None = None,
+) -> CandidatePairs:
+    """Every pair of a dense block with fit ≥ ``threshold`` (and > 0): CLI ``match candidates``.
+
+    Ordered by notice position, then fit descending, then partner id.
+    """
+    rows = np.arange(len(index.notices)) if notice_rows is None else np.asarray(notice_rows, dtype=np.int64)
+    cols = (
+        np.arange(len(index.partners)) if partner_cols is None else np.asarray(partner_cols, dtype=np.int64)
+    )
+    matrix = index.fit_matrix(rows, cols, weights)
+    i, j = np.nonzero((matrix >= threshold) & (matrix > 0.0))
+    fits = matrix[i, j]
+    order = np.lexsort((index.partner_rank[cols[j]], -fits, i))
+    return CandidatePairs(rows[i[order]], cols[j[order]], fits[order], index.notice_ids, index.partner_ids)

@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from xiangcun.accounts.models import Role
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core.errors import AccessDenied, NotFoundError
+from xiangcun.matching.assignment import DEFAULT_THRESHOLD
 from xiangcun.matching.models import ACTIVE_STATUSES, MatchingWeights, Pairing, PairingRun, PairingStatus
 from xiangcun.matching.scoring import (
     DEFAULT_WEIGHTS,
@@ -30,8 +31,6 @@ from xiangcun.matching.scoring import (
 from xiangcun.partners.models import Partner, PartnerStatus
 from xiangcun.partners.services import is_city_office
 from xiangcun.recruitment.models import Notice, NoticeResource, NoticeStatus
-
-DEFAULT_THRESHOLD = 0.5
 
 
 # --------------------------------------------------------------------------------------------------

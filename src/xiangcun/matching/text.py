@@ -258,7 +258,15 @@ class TextModel:
         terms = [t for t in self.query_terms(query) if t in weights]
         terms.sort(key=lambda t: (-weights[t], t))
         inverse = self._inverse_vocab()
-        return [inverse[t] for t in terms[:top]]
+        shown: list[str] = []
+        for t in terms:
+            word = inverse[t]
+            # a compound's parts (非遗传承人 → 非遗, 传承人) add nothing to the explanation
+            if not any(word in other or other in word for other in shown):
+                shown.append(word)
+                if len(shown) == top:
+                    break
+        return shown
 
     def _inverse_vocab(self) -> list[str]:
         inverse = self.__dict__.get("_inverse")

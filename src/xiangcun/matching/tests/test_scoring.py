@@ -393,3 +393,14 @@ def test_candidate_pairs_by_county_only_pair_partners_with_that_county() -> None
         assert county in partner.preferred_counties or (
             not partner.preferred_counties and partner.home_county_code == county
         )
+
+
+def test_candidate_pairs_with_k_at_least_the_pool_lists_everyone_best_first() -> None:
+    data = synthetic.generate(COUNTIES, 5, 12, seed=2)
+    index = ScoringIndex.build([n.facts() for n in data.notices], [p.facts() for p in data.partners])
+    graph = candidate_pairs(index, k=50, by_county=False)
+    assert len(graph) == 5 * 12
+    for i in range(5):
+        fits = graph.fit[graph.notice == i].tolist()
+        assert fits == sorted(fits, reverse=True)
+    assert len(candidate_pairs(index, k=0, by_county=False)) == 0
