@@ -18,6 +18,7 @@ from xiangcun.matching.api import router as matching_router
 from xiangcun.partners.api import router as partners_router
 from xiangcun.recruitment.api import router as recruitment_router
 from xiangcun.regions.api import router as regions_router
+from xiangcun.resources.api import router as resources_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -96,3 +97,4 @@ api.add_router("/", regions_router, tags=["regions"])
 api.add_router("/", recruitment_router, tags=["recruitment"])
 api.add_router("/", partners_router, tags=["partners"])
 api.add_router("/", matching_router, tags=["matching"])
+api.add_router("/", resources_router, tags=["resources"])

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("xiangcun.recruitment.urls")),
     path("", include("xiangcun.partners.urls")),
     path("", include("xiangcun.matching.urls")),
+    path("", include("xiangcun.resources.urls")),
     path("", include("xiangcun.web.urls")),
 ]
 if settings.DEBUG:

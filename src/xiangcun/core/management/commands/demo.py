@@ -12,6 +12,8 @@ from xiangcun.matching.demo import demo_clear as demo_matching_clear
 from xiangcun.regions.demo import SCALES
 from xiangcun.regions.models import Village
 from xiangcun.regions.services import demo_regions_build
+from xiangcun.resources.demo import demo_build as demo_resources_build
+from xiangcun.resources.demo import demo_clear as demo_resources_clear
 
 
 class Command(BaseCommand):
@@ -33,15 +35,18 @@ class Command(BaseCommand):
             return
         if seed < 0:
             raise CommandError("--seed 须为非负整数 (seed must be ≥ 0)")
+        demo_resources_clear()
         demo_matching_clear()
         result = demo_regions_build(scale=scale, seed=seed)
         logins = demo_users_create()
         matching = demo_matching_build(scale=scale, seed=seed)
+        resources = demo_resources_build(scale=scale, seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"示例数据 {scale}: {result.counties} 个县级单位, {result.towns} 个乡镇, "
                 f"{result.villages} 个行政村, {result.seconds:.1f} s (seed {seed}); "
-                f"{matching.notices} 个招募令, {matching.partners} 位合伙人, {matching.seconds:.1f} s"
+                f"{matching.notices} 个招募令, {matching.partners} 位合伙人, {matching.seconds:.1f} s; "
+                f"{resources.resources} 项资源, {resources.seconds:.1f} s"
             )
         )
         if logins:

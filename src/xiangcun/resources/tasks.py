@@ -1,0 +1,14 @@
+"""Background tasks of the resources app (django-tasks; the worker is ``xiangcun db_worker``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def import_job_task(job_id: int) -> str:
+    """Import one uploaded file; the job row carries progress and the result."""
+    from xiangcun.resources.imports import import_job_run
+
+    job = import_job_run(job_id=job_id)
+    return str(job.status)

@@ -1,0 +1,278 @@
+"""Pages for resources: the offline resource map, list, detail, create and edit (scoped), photos, the
+xlsx export of the current filter, and the import with its progress and result pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from xiangcun.accounts.models import ROLE_REGION_LEVEL, Role
+from xiangcun.accounts.scoping import user_scope
+from xiangcun.core import vocab
+from xiangcun.core.errors import ApplicationError, NotFoundError
+from xiangcun.regions.selectors import counties_of, county_boundaries, region_get
+from xiangcun.resources import exports, imports, selectors, services, sheets
+from xiangcun.resources.forms import ImportForm, PhotoForm, ResourceForm
+from xiangcun.resources.models import Resource, ResourceStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# One colour per resource kind, in vocabulary order (the map legend and the markers).
+KIND_COLOURS = (
+    "#d4a017", "#2f7d4f", "#8bbf3f", "#3b6ea5", "#16a085",
+    "#c0392b", "#b5651d", "#7f5539", "#8e44ad", "#7f8c8d",
+)  # fmt: skip
+
+
+def _kinds() -> list[dict[str, str]]:
+    return [
+        {"code": t.code, "zh": t.zh, "colour": KIND_COLOURS[i % len(KIND_COLOURS)]}
+        for i, t in enumerate(vocab.RESOURCE_KINDS)
+    ]
+
+
+def _filters(request: HttpRequest) -> tuple[selectors.ResourceFilters, str | None]:
+    try:
+        return selectors.ResourceFilters.from_params(request.GET), None
+    except ApplicationError as exc:
+        return selectors.ResourceFilters(), exc.message
+
+
+def _filter_context(request: HttpRequest, f: selectors.ResourceFilters) -> dict[str, Any]:
+    from urllib.parse import urlencode
+
+    return {
+        "f": f,
+        "kinds": _kinds(),
+        "statuses": ResourceStatus.choices,
+        "counties": counties_of(settings.XIANGCUN_CITY_CODE),
+        "query": urlencode(f.as_query()),
+    }
+
+
+def _is_official(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", None) in ROLE_REGION_LEVEL)
+
+
+def resource_map(request: HttpRequest) -> HttpResponse:
+    f, error = _filters(request)
+    city = region_get(settings.XIANGCUN_CITY_CODE) if settings.XIANGCUN_CITY_CODE else None
+    context = {
+        **_filter_context(request, f),
+        "error": error,
+        "boundaries": county_boundaries(city) if city else {"type": "FeatureCollection", "features": []},
+        "map_config": {
+            "geojson": "/api/v1/resources/geojson",
+            "figures": "/api/v1/resources/county-figures",
+            "detail": "/api/v1/resources/",
+            "kinds": {k["code"]: {"zh": k["zh"], "colour": k["colour"]} for k in _kinds()},
+            "statuses": dict((code, str(label)) for code, label in ResourceStatus.choices),
+        },
+    }
+    return render(request, "resources/map.html", context)
+
+
+def resource_list(request: HttpRequest) -> HttpResponse:
+    f, error = _filters(request)
+    mine = request.GET.get("mine") == "1" and _is_official(request.user)
+    qs = selectors.resource_list_for(request.user, f) if mine else selectors.resource_list(f)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "resources/resource_list.html",
+        {
+            **_filter_context(request, f),
+            "error": error,
+            "page": page,
+            "mine": mine,
+            "official": _is_official(request.user),
+            "totals": selectors.resource_totals(qs),
+        },
+    )
+
+
+def _get(pk: int) -> Resource:
+    try:
+        return selectors.resource_get(pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+
+
+def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = _get(pk)
+    return render(
+        request,
+        "resources/resource_detail.html",
+        {
+            "r": resource,
+            "owner_name": selectors.owner_name_for(request.user, resource),
+            "notices": selectors.resource_notices(resource),
+            "photos": resource.photos.all(),
+            "can_edit": services.can_edit(request.user, resource.region_code),
+            "photo_form": PhotoForm(),
+            "point": {"lat": resource.lat, "lng": resource.lng, "name": resource.name},
+            "boundary": resource.boundary,
+        },
+    )
+
+
+def _form_error(form: ResourceForm, exc: ApplicationError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@login_required
+def resource_create(request: HttpRequest) -> HttpResponse:
+    if not _is_official(request.user):
+        return render(request, "403.html", {"message": "只有各级管理员和村干部可以登记资源。"}, status=403)
+    initial: dict[str, Any] = {"status": ResourceStatus.AVAILABLE}
+    if getattr(request.user, "role", None) == Role.VILLAGE_CADRE:
+        initial["village"] = request.user.region_code  # type: ignore[union-attr]
+    if request.GET.get("village"):
+        initial["village"] = request.GET["village"][:12]
+    form = ResourceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resource = services.resource_create(
+                user=request.user, village_code=form.cleaned_data["village"], data=form.values()
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "资源已登记。")
+            return redirect("resources:detail", pk=resource.pk)
+    return render(
+        request,
+        "resources/resource_form.html",
+        {"form": form, "resource": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = _get(pk)
+    if not services.can_edit(request.user, resource.region_code):
+        return render(
+            request, "403.html", {"message": "该资源所在的村不在您的管辖范围内，不能修改。"}, status=403
+        )
+    initial = {
+        name: getattr(resource, name)
+        for name in ResourceForm.base_fields
+        if name != "village" and hasattr(resource, name)
+    }
+    initial["village"] = resource.village_id
+    form = ResourceForm(request.POST or None, initial=initial)
+    form.fields["village"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resource_update(user=request.user, resource=resource, data=form.values())
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "资源已保存。")
+            return redirect("resources:detail", pk=pk)
+    return render(
+        request,
+        "resources/resource_form.html",
+        {"form": form, "resource": resource},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def resource_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    resource = _get(pk)
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, "请选择要上传的照片。")
+        return redirect("resources:detail", pk=pk)
+    try:
+        services.resource_photo_add(
+            user=request.user, resource=resource, upload=upload, caption=request.POST.get("caption", "")
+        )
+    except ApplicationError as exc:
+        if exc.status == 403:
+            return render(request, "403.html", {"message": exc.message}, status=403)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "照片已上传，缩略图已生成。")
+    return redirect("resources:detail", pk=pk)
+
+
+def resource_export(request: HttpRequest) -> HttpResponse:
+    f, _error = _filters(request)
+    mine = request.GET.get("mine") == "1" and _is_official(request.user)
+    qs = selectors.resource_list_for(request.user, f) if mine else selectors.resource_list(f)
+    response = HttpResponse(exports.resources_xlsx(qs, request.user), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="resources.xlsx"'
+    return response
+
+
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(sheets.template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="resources-template.xlsx"'
+    return response
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    if not _is_official(request.user):
+        return render(request, "403.html", {"message": "只有各级管理员和村干部可以导入资源。"}, status=403)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = imports.import_job_create(user=request.user, upload=form.cleaned_data["file"])
+        except ApplicationError as exc:
+            form.add_error("file" if exc.field == "file" else None, exc.message)
+        else:
+            if job.finished:
+                return redirect("resources:import_result", pk=job.pk)
+            return redirect("resources:import_progress", pk=job.pk)
+    return render(
+        request,
+        "resources/import_form.html",
+        {"form": form, "scope": user_scope(request.user)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _job(request: HttpRequest, pk: int) -> Any:
+    try:
+        return imports.import_job_get_for(request.user, pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.finished:
+        return redirect("resources:import_result", pk=pk)
+    return render(request, "resources/import_progress.html", {"job": job})
+
+
+@login_required
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar, polled by htmx; once the job is done it sends the browser to the result."""
+    job = _job(request, pk)
+    response = render(request, "resources/_import_status.html", {"job": job})
+    if job.finished:
+        response["HX-Redirect"] = reverse("resources:import_result", args=[pk])
+    return response
+
+
+@login_required
+def import_result(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if not job.finished:
+        return redirect("resources:import_progress", pk=pk)
+    return render(request, "resources/import_result.html", {"job": job})
