@@ -52,6 +52,7 @@ system-deps:
 	@command -v initdb >/dev/null || test -x /usr/lib/postgresql/15/bin/initdb || scripts/apt-install postgresql
 	@command -v chromium >/dev/null || scripts/apt-install chromium fonts-noto-cjk
 	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || scripts/apt-install fonts-noto-cjk
+	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || scripts/apt-install fonts-wqy-zenhei
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

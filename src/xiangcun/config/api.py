@@ -13,7 +13,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from xiangcun.agreements.api import router as agreements_router
 from xiangcun.core.errors import ApplicationError
+from xiangcun.funding.api import router as funding_router
 from xiangcun.matching.api import router as matching_router
 from xiangcun.partners.api import router as partners_router
 from xiangcun.recruitment.api import router as recruitment_router
@@ -97,4 +99,6 @@ api.add_router("/", regions_router, tags=["regions"])
 api.add_router("/", recruitment_router, tags=["recruitment"])
 api.add_router("/", partners_router, tags=["partners"])
 api.add_router("/", matching_router, tags=["matching"])
+api.add_router("/", agreements_router, tags=["agreements"])
+api.add_router("/", funding_router, tags=["funding"])
 api.add_router("/", resources_router, tags=["resources"])

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("xiangcun.partners.urls")),
     path("", include("xiangcun.matching.urls")),
     path("", include("xiangcun.resources.urls")),
+    path("", include("xiangcun.agreements.urls")),
+    path("", include("xiangcun.funding.urls")),
     path("", include("xiangcun.web.urls")),
 ]
 if settings.DEBUG:

@@ -7,6 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xiangcun.accounts.services import DEMO_PASSWORD, demo_users_create
+from xiangcun.agreements.demo import demo_build as demo_agreements_build
+from xiangcun.agreements.demo import demo_clear as demo_agreements_clear
 from xiangcun.matching.demo import demo_build as demo_matching_build
 from xiangcun.matching.demo import demo_clear as demo_matching_clear
 from xiangcun.regions.demo import SCALES
@@ -36,17 +38,21 @@ class Command(BaseCommand):
         if seed < 0:
             raise CommandError("--seed 须为非负整数 (seed must be ≥ 0)")
         demo_resources_clear()
+        demo_agreements_clear()
         demo_matching_clear()
         result = demo_regions_build(scale=scale, seed=seed)
         logins = demo_users_create()
         matching = demo_matching_build(scale=scale, seed=seed)
         resources = demo_resources_build(scale=scale, seed=seed)
+        agreements = demo_agreements_build(scale=scale, seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"示例数据 {scale}: {result.counties} 个县级单位, {result.towns} 个乡镇, "
                 f"{result.villages} 个行政村, {result.seconds:.1f} s (seed {seed}); "
                 f"{matching.notices} 个招募令, {matching.partners} 位合伙人, {matching.seconds:.1f} s; "
-                f"{resources.resources} 项资源, {resources.seconds:.1f} s"
+                f"{resources.resources} 项资源, {resources.seconds:.1f} s; "
+                f"{agreements.agreements} 份合伙人协议, {agreements.settlements} 次年度结算, "
+                f"{agreements.rounds} 个遴选批次, {agreements.seconds:.1f} s"
             )
         )
         if logins:

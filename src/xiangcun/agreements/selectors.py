@@ -1,0 +1,277 @@
+"""Reads for agreements: scoped lists, one agreement for one reader, settlements and household
+statements (masked for the public), guaranteed payments due, and the distribution simulator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from xiangcun.accounts.models import Role as UserRole
+from xiangcun.accounts.scoping import user_scope
+from xiangcun.agreements import settlement as pure_settlement
+from xiangcun.agreements.models import Agreement, AgreementStatus, GuaranteePayment, Member, Settlement
+from xiangcun.agreements.services import settlement_input
+from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+from xiangcun.core.masking import mask_name
+from xiangcun.core.money import fen
+
+PUBLIC_STATUSES = (AgreementStatus.PUBLICIZED, AgreementStatus.SIGNED, AgreementStatus.IN_FORCE)
+GUARANTEE_DUE_MONTH_DAY = (3, 31)  # a year's guaranteed income is due by 31 March of the next year
+
+
+def _agreements() -> QuerySet[Agreement]:
+    return Agreement.objects.select_related("village", "village__town", "village__county", "pairing")
+
+
+def agreement_list(user: Any, *, status: str | None = None, q: str | None = None) -> QuerySet[Agreement]:
+    """Officials: the agreements of villages in their region; a partner: those they are party to."""
+    qs = _agreements().order_by("-updated_at", "-id")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if getattr(user, "role", None) == UserRole.PARTNER and not user.is_superuser:
+        qs = qs.filter(parties__partner__user=user).distinct()
+    else:
+        qs = user_scope(user).filter(qs, "village__code")
+    if status:
+        if status not in AgreementStatus.values:
+            raise ApplicationError("未知的协议状态", field="status", message_en="unknown status")
+        qs = qs.filter(status=status)
+    if q:
+        text = q.strip()[:40]
+        qs = qs.filter(Q(title__icontains=text) | Q(code__startswith=text) | Q(village__name__icontains=text))
+    return qs
+
+
+def publicity_list() -> QuerySet[Agreement]:
+    """公示栏: agreements in their objection period (anyone may read)."""
+    return _agreements().filter(status=AgreementStatus.PUBLICIZED).order_by("objection_deadline", "id")
+
+
+def agreement_get(pk: int) -> Agreement:
+    agreement = _agreements().filter(pk=pk).first()
+    if agreement is None:
+        raise NotFoundError(f"协议 {pk} 不存在", field="id", message_en=f"unknown agreement {pk}")
+    return agreement
+
+
+def reader_kind(user: Any, agreement: Agreement) -> str | None:
+    """``"official"`` (region holds the village), ``"partner"`` (a party), ``"public"`` (公示 only)."""
+    if user_scope(user).contains(agreement.village_id):
+        return "official"
+    if getattr(user, "is_authenticated", False) and agreement.parties.filter(partner__user=user).exists():
+        return "partner"
+    if agreement.status in PUBLIC_STATUSES:
+        return "public"
+    return None
+
+
+def agreement_get_for(user: Any, pk: int) -> tuple[Agreement, str]:
+    agreement = agreement_get(pk)
+    kind = reader_kind(user, agreement)
+    if kind is None:
+        raise AccessDenied("无权查看该协议", message_en="you may not read this agreement")
+    return agreement, kind
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    household: str
+    head_name: str
+    shares: Decimal
+
+
+def members_for(agreement: Agreement, kind: str) -> list[MemberRow]:
+    """The member register; household heads' names masked except for officials and parties."""
+    rows = agreement.members.order_by("household")
+    private = kind in ("official", "partner")
+    return [
+        MemberRow(m.household, m.head_name if private else mask_name(m.head_name), m.shares) for m in rows
+    ]
+
+
+def settlement_list(agreement: Agreement) -> list[Settlement]:
+    return list(agreement.settlements.select_related("created_by").order_by("-year", "-version"))
+
+
+def settlement_current(agreement: Agreement, year: int) -> Settlement | None:
+    return agreement.settlements.filter(year=year).order_by("-version").first()
+
+
+def settlement_get(agreement: Agreement, year: int, version: int | None = None) -> Settlement:
+    qs = agreement.settlements.filter(year=year)
+    row = qs.filter(version=version).first() if version else qs.order_by("-version").first()
+    if row is None:
+        raise NotFoundError(f"{year} 年度结算不存在", field="year", message_en="no such settlement")
+    return row
+
+
+@dataclass(frozen=True)
+class PartyLine:
+    name: str
+    role: str
+    share: Decimal
+    guarantee: Decimal
+    dividend: Decimal
+    adjustment: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class HouseholdLine:
+    household: str
+    head_name: str
+    shares: Decimal
+    dividend: Decimal
+    labour: Decimal
+    total: Decimal
+
+
+def settlement_lines(row: Settlement, kind: str) -> tuple[list[PartyLine], list[HouseholdLine]]:
+    """A stored settlement as party lines and household statements (names masked for the public)."""
+    parties = {str(p.position): p for p in row.agreement.parties.all()}
+    members = {m.household: m for m in row.agreement.members.all()}
+    private = kind in ("official", "partner")
+    party_lines = []
+    for p in row.result["parties"]:
+        party = parties.get(p["id"])
+        party_lines.append(
+            PartyLine(
+                name=party.name if party else p["id"],
+                role=party.get_role_display() if party else "",
+                share=party.share if party else Decimal(0),
+                guarantee=Decimal(p["guarantee"]),
+                dividend=Decimal(p["dividend"]),
+                adjustment=Decimal(p["adjustment"]),
+                total=Decimal(p["total"]),
+            )
+        )
+    shares = {m["id"]: Decimal(m["shares"]) for m in row.inputs.get("members", [])}
+    households = []
+    for h in row.result["households"]:
+        member: Member | None = members.get(h["id"])
+        name = member.head_name if member else ""
+        households.append(
+            HouseholdLine(
+                household=h["id"],
+                head_name=name if private else mask_name(name),
+                shares=shares.get(h["id"], Decimal(0)),
+                dividend=Decimal(h["dividend"]),
+                labour=Decimal(h["labour"]),
+                total=Decimal(h["total"]),
+            )
+        )
+    return party_lines, households
+
+
+# --------------------------------------------------------------------------------------------------
+# Guaranteed payments due and overdue
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GuaranteeDue:
+    agreement: Agreement
+    year: int
+    amount: Decimal
+    due_on: dt.date
+    paid: GuaranteePayment | None
+    overdue: bool
+
+    @property
+    def state(self) -> str:
+        if self.paid is not None:
+            return "已支付"
+        return "已逾期" if self.overdue else "待支付"
+
+
+def guarantees_due(
+    user: Any, *, today: dt.date | None = None, unpaid_only: bool = False
+) -> list[GuaranteeDue]:
+    """Every year of every agreement in force (or ended) that has begun: its guarantee, due date
+    (31 March of the next year), whether it was paid, and whether it is overdue."""
+    today = today or timezone.localdate()
+    qs = agreement_list(user).filter(
+        status__in=[AgreementStatus.IN_FORCE, AgreementStatus.ENDED], guarantee__gt=0
+    )
+    paid = {(p.agreement_id, p.year): p for p in GuaranteePayment.objects.filter(agreement__in=qs)}
+    rows: list[GuaranteeDue] = []
+    for agreement in qs:
+        start = agreement.in_force_on or agreement.term_start
+        last = min((agreement.ended_on or agreement.term_end).year, today.year)
+        for year in range(start.year, last + 1):
+            due = dt.date(year + 1, *GUARANTEE_DUE_MONTH_DAY)
+            payment = paid.get((agreement.pk, year))
+            row = GuaranteeDue(
+                agreement, year, agreement.guarantee, due, payment, payment is None and today > due
+            )
+            if unpaid_only and payment is not None:
+                continue
+            rows.append(row)
+    rows.sort(key=lambda r: (r.paid is not None, not r.overdue, r.due_on, r.agreement.code))
+    return rows
+
+
+# --------------------------------------------------------------------------------------------------
+# Distribution simulator
+# --------------------------------------------------------------------------------------------------
+SCENARIOS = (
+    ("bad", "歉收年景", Decimal("0.3")),
+    ("normal", "正常年景", Decimal(1)),
+    ("good", "丰收年景", Decimal("1.5")),
+)
+
+
+def baseline_profit(agreement: Agreement) -> Decimal:
+    """The normal year's profit: the agreement's expectation, else 3 × the guarantee, else 100,000."""
+    if agreement.expected_profit > 0:
+        return agreement.expected_profit
+    if agreement.guarantee > 0:
+        return agreement.guarantee * 3
+    return Decimal(100_000)
+
+
+def profit_range(low: Decimal, high: Decimal, steps: int) -> list[Decimal]:
+    if steps < 2 or steps > 201:
+        raise ApplicationError("档数须在 2 到 201 之间", field="steps", message_en="steps must be 2..201")
+    if high <= low:
+        raise ApplicationError("利润上限须大于下限", field="high", message_en="high must exceed low")
+    return [fen(low + (high - low) * i / (steps - 1)) for i in range(steps)]
+
+
+def simulate(agreement: Agreement, profits: list[Decimal], kind: str = "official") -> dict[str, Any]:
+    """Income of every party and every household for each profit value, by calling ``settle``."""
+    parties = list(agreement.parties.order_by("position"))
+    members = members_for(agreement, kind)
+    party_series: list[list[str]] = [[] for _ in parties]
+    household_series: list[list[str]] = [[] for _ in members]
+    reserve: list[str] = []
+    for profit in profits:
+        result = pure_settlement.settle(settlement_input(agreement, profit))
+        for i, line in enumerate(result.parties):
+            party_series[i].append(f"{line.total:.2f}")
+        for j, h in enumerate(result.households):
+            household_series[j].append(f"{h.total:.2f}")
+        reserve.append(f"{result.reserve:.2f}")
+    return {
+        "profits": [f"{p:.2f}" for p in profits],
+        "parties": [
+            {"name": p.name, "role": p.role, "share": f"{p.share:.2f}", "incomes": s}
+            for p, s in zip(parties, party_series, strict=True)
+        ],
+        "households": [
+            {"household": m.household, "head_name": m.head_name, "shares": f"{m.shares}", "incomes": s}
+            for m, s in zip(members, household_series, strict=True)
+        ],
+        "reserve": reserve,
+    }
+
+
+def simulate_scenarios(agreement: Agreement, kind: str = "official") -> dict[str, Any]:
+    base = baseline_profit(agreement)
+    profits = [fen(base * factor) for _, _, factor in SCENARIOS]
+    series = simulate(agreement, profits, kind)
+    series["scenarios"] = [{"key": k, "label": label} for k, label, _ in SCENARIOS]
+    return series

@@ -1,0 +1,147 @@
+"""Agreements over HTTP: wiring, scoping by role, bad input as 400 naming the field, PDF, pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from xiangcun.agreements import services
+from xiangcun.agreements.models import Agreement, Settlement
+from xiangcun.agreements.tests.factories import agreement_data, draft, first_village, in_force
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_by_api_and_bad_mode_is_400(client_as):
+    client = client_as("county")
+    ok = client.post("/api/v1/agreements", agreement_data(first_village()), content_type="application/json")
+    assert ok.status_code == 201
+    assert sum(float(p["share"]) for p in ok.json()["parties"]) == pytest.approx(100)
+    before = Agreement.objects.count()
+    bad = client.post(
+        "/api/v1/agreements",
+        agreement_data(first_village(), mode="winner_takes_all"),
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["field"] == "mode"
+    assert Agreement.objects.count() == before
+
+
+def test_county_admins_see_only_their_county(users, client_as):
+    mine = draft(users)
+    other = draft(users, county="371581")
+    codes = {a["code"] for a in client_as("county").get("/api/v1/agreements").json()["items"]}
+    assert mine.code in codes and other.code not in codes
+    assert client_as("county").get(f"/api/v1/agreements/{other.pk}").status_code == 403
+
+
+def test_settlement_not_in_force_is_400_and_writes_nothing(users, client_as):
+    agreement = draft(users)
+    response = client_as("county").post(
+        f"/api/v1/agreements/{agreement.pk}/settlements",
+        {"year": 2024, "profit": "1000"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["field"] == "agreement"
+    assert not Settlement.objects.filter(agreement=agreement).exists()
+
+
+def test_illegal_transition_is_400(users, client_as):
+    agreement = draft(users)
+    response = client_as("county").post(
+        f"/api/v1/agreements/{agreement.pk}/transitions",
+        {"to_status": "in_force"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["field"] == "to_status"
+
+
+def test_public_publicity_masks_household_names(users, client_as):
+    agreement = draft(users)
+    services.agreement_transition(
+        user=users["county"],
+        agreement=agreement,
+        to_status="approved",
+        data={
+            "assembly_date": "2024-01-05",
+            "assembly_attendees": 3,
+            "assembly_present": 3,
+            "assembly_votes_for": 2,
+        },
+    )
+    services.agreement_transition(user=users["county"], agreement=agreement, to_status="publicized")
+    public = client_as("public").get(f"/api/v1/agreements/{agreement.pk}").json()
+    assert public["members"][0]["head_name"] == "王**"
+    official = client_as("county").get(f"/api/v1/agreements/{agreement.pk}").json()
+    assert official["members"][0]["head_name"] == "王建国"
+    page = client_as("public").get(f"/agreements/{agreement.pk}/")
+    assert page.status_code == 200 and "王建国" not in page.content.decode()
+
+
+def test_partner_sees_own_agreement(users, client_as):
+    from xiangcun.partners.tests.factories import partner_verified
+
+    partner = partner_verified(users)
+    data = agreement_data(first_village())
+    data["parties"][1]["partner"] = partner.pk
+    agreement = services.agreement_create(user=users["county"], data=data)
+    client = client_as("county")
+    client.force_login(partner.user)
+    items = client.get("/api/v1/agreements").json()["items"]
+    assert [a["id"] for a in items] == [agreement.pk]
+
+
+def test_pdf_embeds_a_cjk_font(users, client_as):
+    agreement = in_force(users)
+    response = client_as("county").get(f"/agreements/{agreement.pk}/pdf/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert b"FontFile2" in response.content  # an embedded TrueType font program
+
+
+def test_settlement_pages_pdf_xlsx_and_simulator(users, client_as):
+    agreement = in_force(users)
+    client = client_as("county")
+    response = client.post(
+        f"/agreements/{agreement.pk}/settle/",
+        {"year": "2024", "profit": "250000", "labour": "H001 12000\nH002 8000"},
+    )
+    assert response.status_code == 302
+    assert client.get(f"/agreements/{agreement.pk}/settlements/2024/").status_code == 200
+    assert client.get(f"/agreements/{agreement.pk}/settlements/2024/pdf/").content.startswith(b"%PDF")
+    assert client.get(f"/agreements/{agreement.pk}/settlements/2024/xlsx/").content[:2] == b"PK"
+    page = client.get(f"/agreements/{agreement.pk}/simulate/")
+    assert page.status_code == 200 and b"vendor/echarts/echarts.min.js" in page.content
+    series = client.get(
+        f"/api/v1/agreements/{agreement.pk}/simulation?low=-100000&high=300000&steps=5"
+    ).json()
+    assert series["profits"][0] == "-100000.00" and len(series["parties"][0]["incomes"]) == 5
+    assert client.get("/agreements/guarantees/").status_code == 200
+    assert client.get("/agreements/").status_code == 200
+
+
+def test_drafting_form_creates_an_agreement(users, client_as):
+    response = client_as("county").post(
+        "/agreements/new/",
+        {
+            "title": "表单测试项目",
+            "village": first_village(),
+            "mode": "higher_of",
+            "guarantee": "10000",
+            "reserve_rate": "0.1",
+            "term_start": "2025-01-01",
+            "term_end": "2030-12-31",
+            "row0_party": "村集体",
+            "row0_role": "collective",
+            "row0_kind": "land",
+            "row0_a": "10",
+            "row0_b": "600",
+            "row0_c": "5",
+            "row1_party": "某公司",
+            "row1_role": "partner",
+            "row1_kind": "cash",
+            "row1_amount": "100000",
+            "members": "H1 张三 2\nH2 李四 3",
+        },
+    )
+    assert response.status_code == 302
+    agreement = Agreement.objects.get(title="表单测试项目")
+    assert [str(p.share) for p in agreement.parties.order_by("position")] == ["23.08", "76.92"]

@@ -1,0 +1,152 @@
+"""Funding rounds: applications from agreements in force, exact selection with reasons, 公示, xlsx."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from xiangcun.agreements.tests.factories import draft, in_force
+from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.funding import services
+from xiangcun.funding.models import RoundStatus
+
+pytestmark = pytest.mark.django_db
+
+WEIGHTS = {
+    "investment": "0.2",
+    "profit_tax": "0.2",
+    "social_benefit": "0.2",
+    "farmer_income_increase": "0.2",
+    "collective_income_increase": "0.2",
+}
+
+
+def _round(users, budget="1000000"):
+    return services.round_create(
+        user=users["city"],
+        data={
+            "name": "2025 年度乡村振兴合伙人项目扶持资金",
+            "year": 2025,
+            "budget": budget,
+            "weights": WEIGHTS,
+            "min_score": "10",
+            "opens_on": "2025-03-01",
+            "closes_on": "2025-04-30",
+        },
+    )
+
+
+def _figures(requested, investment, benefit):
+    return {
+        "requested": requested,
+        "investment": investment,
+        "profit_tax": Decimal(investment) / 10,
+        "social_benefit": benefit,
+        "farmer_income_increase": Decimal(investment) / 20,
+        "collective_income_increase": Decimal(investment) / 40,
+    }
+
+
+def test_only_the_city_creates_rounds(users):
+    with pytest.raises(AccessDenied):
+        services.round_create(user=users["county"], data={"weights": WEIGHTS})
+
+
+def test_weights_must_sum_to_one(users):
+    with pytest.raises(ApplicationError) as exc:
+        services.round_create(
+            user=users["city"],
+            data={
+                "name": "x",
+                "budget": "1",
+                "weights": {**WEIGHTS, "investment": "0.5"},
+                "opens_on": "2025-01-01",
+                "closes_on": "2025-02-01",
+            },
+        )
+    assert exc.value.field == "weights"
+
+
+def test_applications_need_an_agreement_in_force(users):
+    funding_round = _round(users)
+    with pytest.raises(ApplicationError) as exc:
+        services.application_submit(
+            user=users["county"],
+            funding_round=funding_round,
+            agreement=draft(users),
+            figures=_figures("1", "1", "1"),
+        )
+    assert exc.value.field == "agreement"
+
+
+def test_exact_selection_beats_greedy_and_explains_every_exclusion(users):
+    # given three verified applications where the top-ranked alone eats most of the budget
+    funding_round = _round(users, budget="1000000")
+    a = services.application_submit(
+        user=users["county"],
+        funding_round=funding_round,
+        agreement=in_force(users),
+        figures=_figures("700000", "3000000", "90"),
+    )
+    b = services.application_submit(
+        user=users["county"],
+        funding_round=funding_round,
+        agreement=in_force(users),
+        figures=_figures("500000", "2500000", "85"),
+    )
+    c = services.application_submit(
+        user=users["county"],
+        funding_round=funding_round,
+        agreement=in_force(users),
+        figures=_figures("500000", "2400000", "84"),
+    )
+    weak = services.application_submit(
+        user=users["county"],
+        funding_round=funding_round,
+        agreement=in_force(users),
+        figures=_figures("1", "100", "10"),
+    )
+    unverified = services.application_submit(
+        user=users["county"],
+        funding_round=funding_round,
+        agreement=in_force(users),
+        figures=_figures("1", "100", "10"),
+    )
+    for app in (a, b, c, weak):
+        services.application_verify(user=users["city"], application=app)
+    # when the city runs the selection
+    result = services.round_select(user=users["city"], funding_round=funding_round)
+    # then b and c together beat a alone, within budget; a is left out for budget, with a reason
+    for app in (a, b, c, weak, unverified):
+        app.refresh_from_db()
+    assert (a.rank, a.selected) == (1, False)
+    assert b.selected and c.selected
+    assert "资金不足" in a.reason
+    assert not weak.selected and "低于最低分" in weak.reason
+    assert unverified.rank is None and "未经核实" in unverified.reason
+    assert result.total_requested == Decimal("1000000.00")
+    assert result.total_score >= result.greedy_score
+    published = services.round_publish(user=users["city"], funding_round=result, start="2025-05-06")
+    assert published.status == RoundStatus.PUBLISHED and published.publicity_end is not None
+
+
+def test_public_sees_published_round_and_exports_xlsx(users, client_as):
+    funding_round = _round(users)
+    app = services.application_submit(
+        user=users["county"],
+        funding_round=funding_round,
+        agreement=in_force(users),
+        figures=_figures("100", "1000", "50"),
+    )
+    services.application_verify(user=users["city"], application=app)
+    assert client_as("public").get(f"/api/v1/funding/rounds/{funding_round.pk}").status_code == 403
+    services.round_publish(
+        user=users["city"],
+        funding_round=services.round_select(user=users["city"], funding_round=funding_round),
+    )
+    client = client_as("public")
+    assert client.get(f"/api/v1/funding/rounds/{funding_round.pk}/applications").json()[0]["selected"] is True
+    response = client.get(f"/api/v1/funding/rounds/{funding_round.pk}/xlsx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert client.get(f"/funding/{funding_round.pk}/").status_code == 200
