@@ -18,6 +18,7 @@ from xiangcun.core.errors import ApplicationError
 from xiangcun.funding.api import router as funding_router
 from xiangcun.matching.api import router as matching_router
 from xiangcun.partners.api import router as partners_router
+from xiangcun.policies.api import router as policies_router
 from xiangcun.recruitment.api import router as recruitment_router
 from xiangcun.regions.api import router as regions_router
 from xiangcun.resources.api import router as resources_router
@@ -102,3 +103,4 @@ api.add_router("/", matching_router, tags=["matching"])
 api.add_router("/", agreements_router, tags=["agreements"])
 api.add_router("/", funding_router, tags=["funding"])
 api.add_router("/", resources_router, tags=["resources"])
+api.add_router("/", policies_router, tags=["policies"])

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "xiangcun.resources",
     "xiangcun.agreements",
     "xiangcun.funding",
+    "xiangcun.policies",
     "xiangcun.web",
 ]
 

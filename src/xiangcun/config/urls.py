@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("xiangcun.resources.urls")),
     path("", include("xiangcun.agreements.urls")),
     path("", include("xiangcun.funding.urls")),
+    path("", include("xiangcun.policies.urls")),
     path("", include("xiangcun.web.urls")),
 ]
 if settings.DEBUG:

@@ -1,0 +1,164 @@
+"""Pages: the public calculator (shareable by its query string, printable), the policy library, and
+for the city office the editor (validate, run the tests, publish) and the version history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from xiangcun.core.errors import ApplicationError, NotFoundError
+from xiangcun.policies import engine, selectors, services
+from xiangcun.policies.forms import CalculatorForm, query_of
+
+
+def _results_view(ev: engine.Evaluation) -> dict[str, Any]:
+    data = engine.evaluation_json(ev)
+    order = {
+        "applies": 0,
+        "excluded": 1,
+        "not_eligible": 2,
+        "missing": 3,
+        "out_of_scope": 4,
+        "not_in_force": 5,
+    }
+    data["results"].sort(key=lambda r: (order[r["status"]], r["kind"] == "privilege", r["id"]))
+    data["total_zh"] = engine.money_zh(ev.total)
+    for r in data["results"]:
+        r["amount_zh"] = engine.money_zh(engine.to_decimal(r["amount"]))
+    data["applying"] = [r for r in data["results"] if r["applies"]]
+    data["others"] = [r for r in data["results"] if not r["applies"]]
+    return data
+
+
+def calculator(request: HttpRequest) -> HttpResponse:
+    counties = selectors.official_counties()
+    data: QueryDict | dict[str, str] = request.GET
+    prefilled = False
+    if request.user.is_authenticated and not any(k in request.GET for k in ("county", "investment")):
+        pairing = request.GET.get("pairing")
+        try:
+            facts = selectors.facts_prefill(
+                request.user, int(pairing) if pairing and pairing.isdigit() else None
+            )
+        except ApplicationError:
+            facts = {}
+        if facts:
+            data = query_of(facts)
+            prefilled = True
+    form = CalculatorForm(data or None, counties=counties)
+    context: dict[str, Any] = {"form": form, "prefilled": prefilled, "evaluation": None}
+    if form.is_bound and form.has_facts() and form.is_valid():
+        on = form.cleaned_data.get("date") or timezone.localdate()
+        try:
+            ev = selectors.policy_evaluate(form.facts(), on)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            context["evaluation"] = _results_view(ev)
+            context["on"] = on
+            context["share_query"] = (
+                form.data.urlencode() if isinstance(form.data, QueryDict) else urlencode(form.data)
+            )
+    context["library"] = selectors.library_active()
+    context["can_edit"] = selectors.can_edit_policies(request.user)
+    return render(request, "policies/calculator.html", context)
+
+
+@require_POST
+def evaluation_save(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next=/policies/?{request.POST.get('query', '')}")
+    query = QueryDict(request.POST.get("query", ""))
+    form = CalculatorForm(query, counties=selectors.official_counties())
+    if not form.is_valid():
+        messages.error(request, "信息有误，未保存")
+        return redirect(f"/policies/?{query.urlencode()}")
+    on: date = form.cleaned_data.get("date") or timezone.localdate()
+    try:
+        saved = services.evaluation_save(user=request.user, raw=form.facts(), on=on)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"测算结果已保存（规则集 {saved.ruleset_hash[:12]}，测算日期 {saved.on}）")
+    return redirect(f"/policies/?{query.urlencode()}")
+
+
+def library(request: HttpRequest) -> HttpResponse:
+    lib = selectors.library_active()
+    return render(
+        request,
+        "policies/library.html",
+        {
+            "library": lib,
+            "policies": lib.policies,
+            "kinds": engine.KINDS,
+            "version": selectors.version_active(),
+        },
+    )
+
+
+def manage(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_edit_policies(request.user):
+        return render(request, "403.html", {"message": "只有市级管理员可以修改政策。"}, status=403)
+    files = selectors.library_files_active()
+    report = None
+    note = ""
+    if request.method == "POST":
+        files = {
+            name: request.POST.get(f"file:{name}", "")
+            for name in request.POST.getlist("names")
+            if request.POST.get(f"file:{name}", "").strip()
+        }
+        new_name = request.POST.get("new_name", "").strip()
+        if new_name and request.POST.get("new_text", "").strip():
+            files[new_name] = request.POST["new_text"]
+        note = request.POST.get("note", "")
+        if request.POST.get("action") == "publish":
+            try:
+                version = services.policy_version_publish(user=request.user, files=files, note=note)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request, f"已发布第 {version.number} 版（规则集 {version.ruleset_hash[:12]}）"
+                )
+                return redirect("policies:versions")
+        try:
+            report = services.policy_files_check(files=files)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "policies/manage.html",
+        {
+            "files": sorted(files.items()),
+            "report": report,
+            "note": note,
+            "version": selectors.version_active(),
+        },
+    )
+
+
+def version_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "policies/versions.html",
+        {"versions": selectors.version_list()[:200], "shipped": engine.shipped_library()},
+    )
+
+
+def version_detail(request: HttpRequest, number: int) -> HttpResponse:
+    try:
+        version = selectors.version_get(number)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    return render(
+        request, "policies/version_detail.html", {"v": version, "files": sorted(version.files.items())}
+    )
