@@ -42,7 +42,7 @@ run: setup .env pdf-font
 	@echo "  乡村振兴合伙人数字平台  →  http://$(HOST):$(PORT)/"
 	@echo "  示例账号 demo logins (password xiangcun-demo-2026): city · county · county2 · town · cadre · partner · public"
 	@echo ""
-	$(BIN)/xiangcun serve --host $(HOST) --port $(PORT)
+	$(BIN)/xiangcun serve --host $(HOST) --port $(PORT) --worker
 
 # The agreements' PDFs embed a TrueType CJK font (WenQuanYi Zen Hei). Installed when we can;
 # without it the platform runs and the PDF pages say what is missing.
@@ -80,6 +80,7 @@ test-browser: setup system-deps
 	XIANGCUN_TESTING=true $(BIN)/pytest -m browser -q
 
 bench: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "openfisca-core==46.0.1" 2>&1 | { grep -v '^WARNING: Location' || true; }
 	XIANGCUN_TESTING=true $(BIN)/python -m benchmarks
 
 messages: setup

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -17,9 +19,23 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=min(4, multiprocessing.cpu_count() * 2 + 1))
         parser.add_argument("--threads", type=int, default=4)
         parser.add_argument("--timeout", type=int, default=60)
+        parser.add_argument(
+            "--worker",
+            action="store_true",
+            help="also run the task-queue worker (db_worker) for as long as the server runs; "
+            "production runs it as its own service instead",
+        )
 
     def handle(
-        self, *args: Any, host: str, port: int, workers: int, threads: int, timeout: int, **options: Any
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int,
+        threads: int,
+        timeout: int,
+        worker: bool,
+        **options: Any,
     ) -> None:
         from gunicorn.app.base import BaseApplication
 
@@ -43,4 +59,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"乡村振兴合伙人数字平台: http://{host}:{port}/  ({workers} workers × {threads} threads)"
         )
-        Server().run()
+        queue_worker = None
+        if worker:
+            queue_worker = subprocess.Popen([sys.executable, "-m", "xiangcun.cli", "db_worker"])
+            self.stdout.write(f"task-queue worker running (pid {queue_worker.pid})")
+        try:
+            Server().run()
+        finally:
+            if queue_worker is not None:
+                queue_worker.terminate()
+                queue_worker.wait(timeout=10)
