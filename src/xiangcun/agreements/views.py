@@ -164,7 +164,15 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"协议草稿已建立，合同编号 {agreement.code}。")
             return redirect("agreements:detail", pk=agreement.pk)
-    rows = [
+    rows = _rows(initial)
+    if pairing is not None and request.method != "POST":
+        rows[0].update(party=f"{pairing.notice.village.name}股份经济合作社", role="collective", kind="land")
+        rows[1].update(party=pairing.partner.name, role="partner", partner=pairing.partner_id, kind="cash")
+    return _form_page(request, initial=initial, rows=rows, pairing=pairing, error=error)
+
+
+def _rows(initial: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
         {
             "i": i,
             **{
@@ -174,9 +182,17 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
         }
         for i in range(FORM_ROWS)
     ]
-    if pairing is not None and request.method != "POST":
-        rows[0].update(party=f"{pairing.notice.village.name}股份经济合作社", role="collective", kind="land")
-        rows[1].update(party=pairing.partner.name, role="partner", partner=pairing.partner_id, kind="cash")
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    initial: dict[str, Any],
+    rows: list[dict[str, Any]],
+    error: ApplicationError | None,
+    pairing: Any = None,
+    agreement: Any = None,
+) -> HttpResponse:
     return render(
         request,
         "agreements/form.html",
@@ -184,12 +200,90 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
             "initial": initial,
             "rows": rows,
             "pairing": pairing,
+            "agreement": agreement,
             "error": error,
             "roles": PartyRole.choices,
             "kinds": ContributionKind.choices,
             "modes": DistributionMode.choices,
         },
+        status=400 if error is not None else 200,
     )
+
+
+def form_initial(agreement: Any) -> dict[str, Any]:
+    """A stored draft as the drafting form's fields (the inverse of ``form_data``)."""
+    initial: dict[str, Any] = {
+        name: getattr(agreement, name)
+        for name in (
+            "title",
+            "description",
+            "mode",
+            "guarantee",
+            "reserve_rate",
+            "expected_profit",
+            "exit_clause",
+            "buyback_clause",
+        )
+    }
+    initial.update(
+        village=agreement.village_id,
+        pairing=agreement.pairing_id or "",
+        term_start=agreement.term_start.isoformat() if agreement.term_start else "",
+        term_end=agreement.term_end.isoformat() if agreement.term_end else "",
+        expected_profit=agreement.expected_profit if agreement.expected_profit is not None else "",
+    )
+    i = 0
+    for party in agreement.parties.order_by("position"):
+        for c in party.contributions.order_by("position"):
+            if i >= FORM_ROWS:
+                break
+            initial.update(
+                {
+                    f"row{i}_party": party.name,
+                    f"row{i}_role": party.role,
+                    f"row{i}_partner": party.partner_id or "",
+                    f"row{i}_kind": c.kind,
+                    f"row{i}_name": c.name,
+                }
+            )
+            for column, param in COLUMN_PARAMS.get(c.kind, {}).items():
+                initial[f"row{i}_{column}"] = c.params.get(param, "")
+            i += 1
+    initial["members"] = "\n".join(
+        f"{m.household} {m.head_name} {m.shares.normalize():f}"
+        for m in agreement.members.order_by("household")
+    )
+    initial["labour"] = "\n".join(
+        f"{x.position} {x.jobs} {x.monthly_wage.normalize():f}" for x in agreement.labour_commitments.all()
+    )
+    return initial
+
+
+@login_required
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a draft before the 村民代表大会 sees it (the service refuses any other state)."""
+    try:
+        agreement, kind = _get_for(request, pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    except AccessDenied as exc:
+        return _denied(request, exc.message)
+    if kind != "official":
+        return _denied(request, "只有管辖该村的管理人员可以修改协议。")
+    initial = form_initial(agreement)
+    error = None
+    if request.method == "POST":
+        initial = request.POST.dict()
+        try:
+            services.agreement_update(user=request.user, agreement=agreement, data=form_data(request.POST))
+        except AccessDenied as exc:
+            return _denied(request, exc.message)
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(request, "协议草稿已保存。")
+            return redirect("agreements:detail", pk=agreement.pk)
+    return _form_page(request, initial=initial, rows=_rows(initial), error=error, agreement=agreement)
 
 
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:

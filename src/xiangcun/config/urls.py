@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from xiangcun.config.api import api
 from xiangcun.web import views as web_views
@@ -13,6 +13,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    re_path(r"^api/", web_views.api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("xiangcun.accounts.urls")),

@@ -30,6 +30,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Unknown API paths answer in the API's own error shape, not with an HTML page."""
+    return JsonResponse(
+        {"error": "接口不存在", "error_en": f"no such endpoint: {request.path}", "field": None},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 def home(request: HttpRequest) -> HttpResponse:
     city = selectors.region_get(settings.XIANGCUN_CITY_CODE) if _city_exists() else None
     context: dict[str, object] = {"city": city}

@@ -145,3 +145,46 @@ def test_drafting_form_creates_an_agreement(users, client_as):
     assert response.status_code == 302
     agreement = Agreement.objects.get(title="表单测试项目")
     assert [str(p.share) for p in agreement.parties.order_by("position")] == ["23.08", "76.92"]
+
+
+def test_official_corrects_a_draft_in_the_browser_and_the_shares_are_recomputed(users, client_as):
+    from xiangcun.agreements.views import form_initial
+
+    agreement = draft(users)
+    partner_share_before = agreement.parties.get(role="partner").share
+    client = client_as("county")
+    page = client.get(f"/agreements/{agreement.pk}/edit/")
+    assert page.status_code == 200 and agreement.title in page.content.decode()
+
+    # Given the stored draft as the form shows it, when the title and the partner's cash change
+    data = {k: v for k, v in form_initial(agreement).items() if v is not None}
+    cash_row = next(k[: -len("_kind")] for k, v in data.items() if k.endswith("_kind") and v == "cash")
+    data.update(title="修改后的项目名称", **{f"{cash_row}_amount": "3000000"})
+    response = client.post(f"/agreements/{agreement.pk}/edit/", data)
+
+    # Then the draft is saved with shares recomputed from the new contribution
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "修改后的项目名称"
+    shares = {p.role: p.share for p in agreement.parties.all()}
+    assert sum(shares.values()) == 100 and shares["partner"] > partner_share_before
+
+    # And a bad value is refused on the page, changing nothing
+    bad = client.post(
+        f"/agreements/{agreement.pk}/edit/", {**data, "mode": "winner_takes_all", "title": "不应保存"}
+    )
+    assert bad.status_code == 400
+    agreement.refresh_from_db()
+    assert agreement.title == "修改后的项目名称"
+    assert client_as("county2").get(f"/agreements/{agreement.pk}/edit/").status_code == 403
+
+
+def test_only_drafts_can_be_edited(users, client_as):
+    from xiangcun.agreements.views import form_initial
+
+    agreement = in_force(users)
+    data = {k: v for k, v in form_initial(agreement).items() if v is not None}
+    response = client_as("county").post(f"/agreements/{agreement.pk}/edit/", {**data, "title": "改不了"})
+    assert response.status_code == 400
+    agreement.refresh_from_db()
+    assert agreement.title != "改不了"

@@ -106,3 +106,9 @@ def test_healthz_checks_the_database(client, db):
 
 def response_text(client, url):
     return client.get(url).content.decode()
+
+
+def test_unknown_api_paths_answer_json_404(client, db):
+    for path in ("/api/v1/no-such-thing", "/api/v1/agreements/abc", "/api/v2/regions/371500"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.json()["error"] == "接口不存在"
