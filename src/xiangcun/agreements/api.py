@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from xiangcun.agreements import selectors, services
@@ -119,9 +119,9 @@ def publicity(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/agreements", response={201: AgreementOut, **ERRORS}, summary="新建协议草稿（可来自对接）")
-def agreement_create(request: HttpRequest, payload: AgreementIn) -> tuple[int, dict[str, Any]]:
+def agreement_create(request: HttpRequest, payload: AgreementIn) -> Status[dict[str, Any]]:
     agreement = services.agreement_create(user=_login(request), data=payload.dict())
-    return 201, agreement_out(agreement, "official")
+    return Status(201, agreement_out(agreement, "official"))
 
 
 @router.get(
@@ -196,14 +196,14 @@ def _objection(o: Objection) -> dict[str, Any]:
 @router.post(
     "/agreements/{int:pk}/objections", response={201: ObjectionOut, **ERRORS}, summary="登记公示异议"
 )
-def objection_create(request: HttpRequest, pk: int, payload: ObjectionIn) -> tuple[int, dict[str, Any]]:
+def objection_create(request: HttpRequest, pk: int, payload: ObjectionIn) -> Status[dict[str, Any]]:
     objection = services.objection_record(
         user=_login(request),
         agreement=selectors.agreement_get(pk),
         raised_by=payload.raised_by,
         content=payload.content,
     )
-    return 201, _objection(objection)
+    return Status(201, _objection(objection))
 
 
 @router.post(
@@ -238,7 +238,7 @@ def settlement_out(row: Settlement, kind: str) -> dict[str, Any]:
 
 
 @router.post("/agreements/{int:pk}/settlements", response={201: SettlementOut, **ERRORS}, summary="年度结算")
-def settlement_create(request: HttpRequest, pk: int, payload: SettlementIn) -> tuple[int, dict[str, Any]]:
+def settlement_create(request: HttpRequest, pk: int, payload: SettlementIn) -> Status[dict[str, Any]]:
     row = services.settlement_run(
         user=_login(request),
         agreement=selectors.agreement_get(pk),
@@ -247,7 +247,7 @@ def settlement_create(request: HttpRequest, pk: int, payload: SettlementIn) -> t
         labour=[x.dict() for x in payload.labour],
         reason=payload.reason,
     )
-    return 201, settlement_out(row, "official")
+    return Status(201, settlement_out(row, "official"))
 
 
 @router.get(
@@ -263,7 +263,7 @@ def settlement_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 @router.post(
     "/agreements/{int:pk}/guarantees", response={201: GuaranteeOut, **ERRORS}, summary="登记保底收益支付"
 )
-def guarantee_paid(request: HttpRequest, pk: int, payload: GuaranteePaidIn) -> tuple[int, dict[str, Any]]:
+def guarantee_paid(request: HttpRequest, pk: int, payload: GuaranteePaidIn) -> Status[dict[str, Any]]:
     agreement = selectors.agreement_get(pk)
     p = services.guarantee_payment_record(
         user=_login(request),
@@ -272,16 +272,19 @@ def guarantee_paid(request: HttpRequest, pk: int, payload: GuaranteePaidIn) -> t
         amount=payload.amount,
         paid_on=payload.paid_on,
     )
-    return 201, {
-        "agreement": agreement.pk,
-        "code": agreement.code,
-        "title": agreement.title,
-        "year": p.year,
-        "amount": p.amount,
-        "due_on": p.paid_on,
-        "state": "已支付",
-        "paid_on": p.paid_on,
-    }
+    return Status(
+        201,
+        {
+            "agreement": agreement.pk,
+            "code": agreement.code,
+            "title": agreement.title,
+            "year": p.year,
+            "amount": p.amount,
+            "due_on": p.paid_on,
+            "state": "已支付",
+            "paid_on": p.paid_on,
+        },
+    )
 
 
 class RangeQuery(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from xiangcun.agreements.selectors import agreement_get
 from xiangcun.core.errors import ApplicationError
@@ -72,9 +72,9 @@ def round_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/funding/rounds", response={201: RoundOut, **ERRORS}, summary="新建遴选批次（市级）")
-def round_create(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str, Any]]:
+def round_create(request: HttpRequest, payload: RoundIn) -> Status[dict[str, Any]]:
     row = services.round_create(user=_login(request), data=payload.dict())
-    return 201, round_out(row)
+    return Status(201, round_out(row))
 
 
 def _visible_round(request: HttpRequest, pk: int) -> FundingRound:
@@ -102,7 +102,7 @@ def application_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 @router.post(
     "/funding/rounds/{int:pk}/applications", response={201: ApplicationOut, **ERRORS}, summary="申报（县级）"
 )
-def application_create(request: HttpRequest, pk: int, payload: ApplicationIn) -> tuple[int, dict[str, Any]]:
+def application_create(request: HttpRequest, pk: int, payload: ApplicationIn) -> Status[dict[str, Any]]:
     data = payload.dict()
     app = services.application_submit(
         user=_login(request),
@@ -110,7 +110,7 @@ def application_create(request: HttpRequest, pk: int, payload: ApplicationIn) ->
         agreement=agreement_get(data.pop("agreement")),
         figures=data,
     )
-    return 201, application_out(app)
+    return Status(201, application_out(app))
 
 
 @router.post(
