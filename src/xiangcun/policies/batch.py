@@ -16,7 +16,9 @@ Gaps and Chinese sentences are the one-by-one path's job; the batch gives amount
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -53,6 +55,15 @@ class Columns:
     counties: tuple[str, ...]
     values: dict[str, IntArray]
     present: dict[str, BoolArray | None]
+
+    def rows(self, start: int, stop: int) -> Columns:
+        """Rows ``start:stop`` as views (no copy)."""
+        return Columns(
+            n=min(stop, self.n) - start,
+            counties=self.counties,
+            values={k: v[start:stop] for k, v in self.values.items()},
+            present={k: None if m is None else m[start:stop] for k, m in self.present.items()},
+        )
 
     def index_of(self, name: str, code: Any) -> int:
         if FACTS[name].type == COUNTY:
@@ -476,7 +487,12 @@ def evaluate_policy_batch(
             false = false_
         else:
             missing_base = None
-        value = np.where(true, value, 0) if not np.isscalar(value) or value else np.zeros(n, dtype=np.int64)
+        if np.isscalar(value):
+            value = true.astype(np.int64) * int(value) if value else np.zeros(n, dtype=np.int64)  # type: ignore[arg-type]
+        elif value.dtype == object:
+            value = np.where(true, value, 0)
+        else:
+            value = value * true  # 3× faster than np.where for int64 (no branch per element)
         code = (~true).view(np.int8)  # APPLIES = 0, NOT_ELIGIBLE = 1
         if false is not None:
             code[~true & ~false] = MISSING
@@ -499,10 +515,34 @@ def evaluate_policy_batch(
     return amount, status
 
 
+# Rows per thread: numpy releases the GIL inside its loops, so large batches use every core.
+CHUNK_ROWS = 250_000
+
+
 def evaluate_batch(compiled: Compiled, cols: Columns, ids: Sequence[str] | None = None) -> BatchResult:
-    """Every policy over every row, then exclusivity groups and caps, as the one-by-one path does."""
+    """Every policy over every row, then exclusivity groups and caps, as the one-by-one path does.
+
+    Rows are independent, so a large batch is cut into chunks evaluated on a thread per core and
+    joined; the result is the same array for array as one pass (a test checks it).
+    """
     if cols.counties != compiled.counties:
         raise ValueError("columns and compiled library use different county lists")
+    workers = min(os.cpu_count() or 1, -(-cols.n // CHUNK_ROWS))
+    if workers <= 1:
+        return _evaluate_rows(compiled, cols, ids)
+    bounds = [(cols.n * i // workers, cols.n * (i + 1) // workers) for i in range(workers)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        parts = list(pool.map(lambda b: _evaluate_rows(compiled, cols.rows(*b), None), bounds))
+    names = list(parts[0].amounts)
+    return BatchResult(
+        tuple(ids) if ids is not None else None,
+        {k: np.concatenate([p.amounts[k] for p in parts]) for k in names},
+        {k: np.concatenate([p.status[k] for p in parts]) for k in names},
+        np.concatenate([p.total for p in parts]),
+    )
+
+
+def _evaluate_rows(compiled: Compiled, cols: Columns, ids: Sequence[str] | None) -> BatchResult:
     county = _county_index(cols)
     amounts: dict[str, IntArray] = {}
     status: dict[str, npt.NDArray[np.int8]] = {}
@@ -557,9 +597,10 @@ def evaluate_batch(compiled: Compiled, cols: Columns, ids: Sequence[str] | None 
             for i, part in zip(chosen, parts, strict=True):
                 amounts[members[i]][row] = part
     # Amounts are zero wherever a policy does not apply, so the total is their plain sum.
-    total = np.zeros(cols.n, dtype=np.int64)
-    for cp in compiled.policies:
-        total += amounts[cp.policy.id]
+    ids_ = [cp.policy.id for cp in compiled.policies]
+    total = amounts[ids_[0]].copy() if ids_ else np.zeros(cols.n, dtype=np.int64)
+    for pid in ids_[1:]:
+        total += amounts[pid]
     return BatchResult(tuple(ids) if ids is not None else None, amounts, status, total)
 
 

@@ -45,3 +45,22 @@ def test_batch_equals_one_by_one_on_random_projects() -> None:
                 assert batch.STATUSES[result.status[r.policy.id][i]] == r.status, (on, r.policy.id, i)
                 assert Decimal(int(result.amounts[r.policy.id][i])).scaleb(-2) == r.amount, (on, r.policy.id)
             assert Decimal(int(result.total[i])).scaleb(-2) == ev.total
+
+
+def test_a_batch_cut_into_threaded_chunks_equals_one_pass(monkeypatch) -> None:
+    # given random projects evaluated in one pass
+    lib = engine.shipped_library()
+    rnd = random.Random(7)
+    rows = [parse_facts(_random_facts(rnd, sorted(lib.counties)), lib.counties) for _ in range(301)]
+    cols = batch.columns_from_facts(rows, lib.counties)
+    compiled = batch.compile_library(lib, date(2026, 6, 1))
+    one_pass = batch._evaluate_rows(compiled, cols, None)
+    # when the same batch is cut into chunks of 50 rows on threads
+    monkeypatch.setattr(batch, "CHUNK_ROWS", 50)
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 4)
+    chunked = batch.evaluate_batch(compiled, cols)
+    # then every amount, status and total is identical
+    assert (chunked.total == one_pass.total).all()
+    for pid in one_pass.amounts:
+        assert (chunked.amounts[pid] == one_pass.amounts[pid]).all()
+        assert (chunked.status[pid] == one_pass.status[pid]).all()
