@@ -37,8 +37,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from ortools.sat.python import cp_model
-
 from xiangcun.core.errors import ApplicationError
 from xiangcun.core.money import from_fen, to_fen
 
@@ -313,6 +311,9 @@ class _Knapsack:
 
     def solve(self, target: int | None, hint: set[int]) -> set[int] | None:
         """CP-SAT over the free items: the best subset (``target`` None) or any worth ≥ ``target``."""
+        # Imported here: OR-Tools pulls in pandas (~0.3 s), which every other command would pay.
+        from ortools.sat.python import cp_model
+
         base_value, room = self.base()
         free = self.free()
         chosen = {i for i, v in self.fixed.items() if v}

@@ -34,8 +34,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from ortools.graph.python import min_cost_flow
-from scipy.optimize import linear_sum_assignment
 
 from xiangcun.matching.scoring import ScoringIndex, Weights, candidate_pairs
 
@@ -122,6 +120,8 @@ def assign_dense(
     masked = np.where(matrix >= threshold, matrix, 0.0) if threshold > 0 else np.maximum(matrix, 0.0)
     if not math.isfinite(float(masked.sum())) or np.isnan(matrix).any():
         raise ValueError("fit must be finite")
+    from scipy.optimize import linear_sum_assignment  # lazy: scipy.optimize takes ~0.4 s to import
+
     rows, cols = linear_sum_assignment(masked, maximize=True)
     keep = masked[rows, cols] > 0.0
     rows, cols = rows[keep].astype(np.int64), cols[keep].astype(np.int64)
@@ -193,6 +193,8 @@ def assign_sparse(
     heads = np.concatenate([partner_node[c_local], sink])
     capacities = np.ones(len(tails), dtype=np.int64)
     costs = np.concatenate([-weights, np.zeros(n_active + p_active, np.int64)])
+
+    from ortools.graph.python import min_cost_flow  # lazy: OR-Tools is slow to import
 
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)

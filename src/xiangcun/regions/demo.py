@@ -19,7 +19,6 @@ from functools import cache
 
 import numpy as np
 import shapely
-from pypinyin import Style, lazy_pinyin
 from shapely.geometry.base import BaseGeometry
 
 from xiangcun.core.money import apportion
@@ -196,6 +195,8 @@ def points_inside(geom: BaseGeometry, n: int, rng: np.random.Generator) -> np.nd
 @cache
 def initials(name: str) -> str:
     """Pinyin initials of a Chinese name: 张家庄村 → zjzc."""
+    from pypinyin import Style, lazy_pinyin  # lazy: its phrase dictionary takes ~0.4 s to load
+
     return "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER) if p).lower()
 
 
