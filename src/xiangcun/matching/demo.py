@@ -207,4 +207,64 @@ def demo_build(*, scale: str, seed: int, city_code: str = "371500") -> DemoMatch
             verified_at=now,
             is_demo=True,
         )
+    _demo_pairings(rng)
     return DemoMatchingResult(created, len(partners), time.perf_counter() - started)
+
+
+def _demo_pairings(rng: random.Random) -> None:
+    """Pairings at every stage in the demo county, made through the services (so every step is
+    audited as an official would make it): the county runs the exact pairing, invites its first
+    24 pairs, and the pairs then move on — some to 洽谈 with a site visit, some to 签约 and 履约,
+    one withdrawn. The demo partner account expresses interest in one notice."""
+    from xiangcun.matching import services
+
+    county_admin = User.objects.filter(username="county", is_demo=True).first()
+    if county_admin is None:
+        return
+    run = services.pairing_run_create(user=county_admin, county_code=county_admin.region_code)
+    pairs = [(p["notice"], p["partner"]) for p in run.proposal.get("pairs", [])[:24]]
+    cadre = User.objects.filter(username="cadre", is_demo=True).first()
+    if cadre is not None:  # the demo cadre's own village is among the invited, when it has a notice
+        own = next(
+            (p for p in run.proposal.get("pairs", []) if _village_of(p["notice"]) == cadre.region_code), None
+        )
+        if own is not None and (own["notice"], own["partner"]) not in pairs:
+            pairs[-1] = (own["notice"], own["partner"])
+    invited = services.pairing_run_send(user=county_admin, run=run, pairs=pairs)
+    today = timezone.localdate()
+    for i, pairing in enumerate(invited):
+        if i % 6 == 5:
+            services.pairing_transition(
+                user=county_admin,
+                pairing=pairing,
+                to_status="withdrawn",
+                reason="合伙人资金安排调整，双方协商退出",
+            )
+            continue
+        if i % 3 == 0:
+            continue  # stays at 意向: the invitation awaits the partner
+        services.pairing_transition(user=county_admin, pairing=pairing, to_status="negotiating")
+        services.pairing_note_add(
+            user=county_admin,
+            pairing=pairing,
+            note="合伙人实地考察村内闲置资源，与村两委座谈，初步商定合作方式",
+            meeting_date=today - dt.timedelta(days=rng.randrange(3, 40)),
+        )
+        if i % 3 == 2:
+            services.pairing_transition(user=county_admin, pairing=pairing, to_status="signed")
+            if i % 9 == 2:
+                services.pairing_transition(user=county_admin, pairing=pairing, to_status="performing")
+    partner_user = User.objects.filter(username="partner", is_demo=True).first()
+    if partner_user is not None:
+        taken = set(Pairing.objects.values_list("notice_id", flat=True))
+        notice = (
+            Notice.objects.filter(status=NoticeStatus.PUBLISHED).exclude(pk__in=taken).order_by("pk").first()
+        )
+        if notice is not None:
+            services.pairing_express_interest(
+                user=partner_user, notice=notice, note="希望到村实地考察闲置资源"
+            )
+
+
+def _village_of(notice_id: str) -> str | None:
+    return Notice.objects.filter(pk=int(notice_id)).values_list("village_id", flat=True).first()

@@ -168,3 +168,18 @@ def test_demo_build_at_city_scale(users):
     assert Notice.objects.filter(is_demo=True, status="published").count() == 1083
     assert Partner.objects.filter(is_demo=True, status="verified").count() > 4800
     assert Partner.objects.get(user=users["partner"]).status == "verified"
+
+
+def test_city_demo_has_pairings_at_every_stage_with_their_audit_trail(users):
+    from django.db.models import Count
+
+    from xiangcun.matching.demo import demo_build
+    from xiangcun.matching.models import Pairing, PairingEvent
+    from xiangcun.matching.selectors import pairing_list_for
+
+    demo_build(scale="city", seed=3)
+    stages = dict(Pairing.objects.values_list("status").annotate(n=Count("id")))
+    assert {"intent", "negotiating", "signed", "performing", "withdrawn"} <= set(stages)
+    assert PairingEvent.objects.filter(meeting_date__isnull=False).exists()
+    assert pairing_list_for(users["partner"]).count() == 1
+    assert pairing_list_for(users["county"]).count() >= 24
