@@ -125,6 +125,33 @@ def _date(value: Any, field: str, label: str) -> dt.date:
         ) from None
 
 
+# Resource kinds (core.vocab) valued as land (rent capitalised) or as buildings (depreciated
+# rebuild cost); the rest are appraised.
+LAND_KINDS = frozenset(
+    {"arable_land", "forest_land", "garden_land", "pond", "facility_farmland", "collective_construction_land"}
+)
+HOUSE_KINDS = frozenset({"idle_homestead", "idle_building"})
+SQUARE_METRES_PER_MU = Decimal("666.67")
+
+
+def contribution_from_resource(resource: Any) -> dict[str, Any]:
+    """A village resource as a draft contribution: its valuation method chosen by kind, the area
+    taken from the ledger, the parameters the appraiser recorded (blank ones for the official to fill)."""
+    params: dict[str, Any] = dict(resource.valuation_parameters or {})
+    if resource.kind in LAND_KINDS:
+        kind = ContributionKind.LAND
+        params.setdefault("area_mu", resource.area_mu.quantize(Decimal("0.01")))
+    elif resource.kind in HOUSE_KINDS:
+        kind = ContributionKind.HOUSE
+        area_m2 = resource.area if resource.unit == "m2" else resource.area_mu * SQUARE_METRES_PER_MU
+        params.setdefault("area_m2", area_m2.quantize(Decimal("0.01")))
+    else:
+        kind = ContributionKind.APPRAISED
+        if resource.appraised_value is not None:
+            params.setdefault("appraised_value", resource.appraised_value)
+    return {"kind": str(kind), "name": resource.name, "resource": resource.pk, "params": params}
+
+
 def contribution_resource(kind: str, params: Mapping[str, Decimal], name: str = "") -> Resource | None:
     """The valuation dataclass of a resource contribution (None for cash and technology)."""
     if kind == "land":

@@ -111,7 +111,11 @@ def form_data(post: Any) -> dict[str, Any]:
                 "contributions": [],
             },
         )
-        contribution: dict[str, Any] = {"kind": kind, "name": post.get(f"row{i}_name", "")}
+        contribution: dict[str, Any] = {
+            "kind": kind,
+            "name": post.get(f"row{i}_name", ""),
+            "resource": post.get(f"row{i}_resource", ""),
+        }
         for column, param in COLUMN_PARAMS.get(kind, {}).items():
             contribution[param] = post.get(f"row{i}_{column}", "")
         party["contributions"].append(contribution)
@@ -166,9 +170,30 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
             return redirect("agreements:detail", pk=agreement.pk)
     rows = _rows(initial)
     if pairing is not None and request.method != "POST":
-        rows[0].update(party=f"{pairing.notice.village.name}股份经济合作社", role="collective", kind="land")
-        rows[1].update(party=pairing.partner.name, role="partner", partner=pairing.partner_id, kind="cash")
+        _prefill_from_pairing(rows, pairing)
     return _form_page(request, initial=initial, rows=rows, pairing=pairing, error=error)
+
+
+def _prefill_from_pairing(rows: list[dict[str, Any]], pairing: Any) -> None:
+    """The collective contributes the resources the notice offers (from the resource map, with their
+    recorded valuation parameters); the partner brings at least the notice's minimum investment."""
+    from xiangcun.resources.selectors import resources_offered_by_notice
+
+    collective = f"{pairing.notice.village.name}股份经济合作社"
+    offered = resources_offered_by_notice(pairing.notice_id)[: FORM_ROWS - 1]
+    contributions = [services.contribution_from_resource(r) for r in offered] or [
+        {"kind": "land", "name": "", "resource": "", "params": {}}
+    ]
+    for row, c in zip(rows, contributions, strict=False):
+        row.update(
+            party=collective, role="collective", kind=c["kind"], name=c["name"], resource=c["resource"]
+        )
+        for column, param in COLUMN_PARAMS[c["kind"]].items():
+            row[column] = c["params"].get(param, "")
+    cash = pairing.notice.investment_min * 10_000 if pairing.notice.investment_min else ""
+    rows[len(contributions)].update(
+        party=pairing.partner.name, role="partner", partner=pairing.partner_id, kind="cash", amount=cash
+    )
 
 
 def _rows(initial: dict[str, Any]) -> list[dict[str, Any]]:
@@ -177,7 +202,20 @@ def _rows(initial: dict[str, Any]) -> list[dict[str, Any]]:
             "i": i,
             **{
                 k: initial.get(f"row{i}_{k}", "")
-                for k in ("party", "role", "partner", "kind", "name", "a", "b", "c", "d", "e", "amount")
+                for k in (
+                    "party",
+                    "role",
+                    "partner",
+                    "kind",
+                    "name",
+                    "resource",
+                    "a",
+                    "b",
+                    "c",
+                    "d",
+                    "e",
+                    "amount",
+                )
             },
         }
         for i in range(FORM_ROWS)
@@ -244,6 +282,7 @@ def form_initial(agreement: Any) -> dict[str, Any]:
                     f"row{i}_partner": party.partner_id or "",
                     f"row{i}_kind": c.kind,
                     f"row{i}_name": c.name,
+                    f"row{i}_resource": c.resource_id or "",
                 }
             )
             for column, param in COLUMN_PARAMS.get(c.kind, {}).items():

@@ -152,6 +152,11 @@ def resource_get(pk: int) -> Resource:
     return resource
 
 
+def resources_offered_by_notice(notice_id: int) -> list[Resource]:
+    """The village resources a recruitment notice offers (linked on the map), largest first."""
+    return list(Resource.objects.filter(notices__pk=notice_id).order_by("-area_mu", "pk"))
+
+
 def resource_notices(resource: Resource) -> list[Any]:
     """The notices that offer this resource (published ones for the public)."""
     return list(resource.notices.select_related("village").order_by("-created_at"))

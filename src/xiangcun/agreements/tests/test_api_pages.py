@@ -188,3 +188,74 @@ def test_only_drafts_can_be_edited(users, client_as):
     assert response.status_code == 400
     agreement.refresh_from_db()
     assert agreement.title != "改不了"
+
+
+def test_drafting_from_a_pairing_brings_the_notices_resources_from_the_map(users, client_as):
+    from xiangcun.agreements.models import Contribution
+    from xiangcun.matching import services as matching
+    from xiangcun.partners.tests.factories import partner_verified
+    from xiangcun.recruitment.tests.factories import notice_published
+    from xiangcun.resources.tests.factories import resource_create
+
+    # Given a published notice offering two resources of the map: a building and a pond
+    notice = notice_published(users)
+    building = resource_create(users, valuation_parameters={"rebuild_cost_per_m2": "1200"})
+    pond = resource_create(users, name="村东坑塘", kind="pond", area="30", unit="mu")
+    building.notices.add(notice)
+    pond.notices.add(notice)
+    partner = partner_verified(users, "sunqi", name="孙七")
+    pairing = matching.pairing_express_interest(user=partner.user, notice=notice)
+    for stage in ("negotiating", "signed"):
+        pairing = matching.pairing_transition(user=users["county"], pairing=pairing, to_status=stage)
+
+    # When the county official drafts an agreement from that pairing
+    page = client_as("county").get(f"/agreements/new/?pairing={pairing.pk}").content.decode()
+
+    # Then the collective's rows are the offered resources, valued by kind with the ledger's figures
+    assert building.name in page and pond.name in page
+    assert f'name="row0_resource" value="{pond.pk}"' in page  # largest first: 30 mu before 1,200 m² (1.8 mu)
+    assert 'name="row0_a" size="6" inputmode="decimal" value="30.00"' in page
+    assert f'name="row1_resource" value="{building.pk}"' in page
+    assert 'name="row1_a" size="6" inputmode="decimal" value="1200.00"' in page
+    assert 'name="row1_b" size="6" inputmode="decimal" value="1200"' in page
+    assert partner.name in page
+
+    # And the saved draft keeps the link from each contribution to its resource
+    data = {
+        "title": "厂房与坑塘合作项目",
+        "village": users["cadre"].region_code,
+        "pairing": pairing.pk,
+        "mode": "additive",
+        "guarantee": "50000",
+        "reserve_rate": "0.1",
+        "term_start": "2027-01-01",
+        "term_end": "2036-12-31",
+        "row0_party": "黄家庄村股份经济合作社",
+        "row0_role": "collective",
+        "row0_kind": "house",
+        "row0_name": building.name,
+        "row0_resource": building.pk,
+        "row0_a": "1200",
+        "row0_b": "1200",
+        "row0_c": "10",
+        "row0_d": "0.2",
+        "row0_e": "50",
+        "row1_party": "黄家庄村股份经济合作社",
+        "row1_role": "collective",
+        "row1_kind": "land",
+        "row1_name": pond.name,
+        "row1_resource": pond.pk,
+        "row1_a": "30",
+        "row1_b": "800",
+        "row1_c": "10",
+        "row1_d": "0",
+        "row2_party": partner.name,
+        "row2_role": "partner",
+        "row2_partner": partner.pk,
+        "row2_kind": "cash",
+        "row2_amount": "500000",
+    }
+    response = client_as("county").post("/agreements/new/", data)
+    assert response.status_code == 302
+    linked = set(Contribution.objects.exclude(resource=None).values_list("resource_id", flat=True))
+    assert {building.pk, pond.pk} <= linked
