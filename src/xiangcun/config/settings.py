@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "xiangcun.web.middleware.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "xiangcun.config.urls"

@@ -26,3 +26,28 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ApplicationErrorMiddleware:
+    """The HTML side of the one error mapping (the API has its own handler in ``config/api.py``):
+    a domain error that escapes a page view becomes its page — 404, 403 or 400 with the Chinese
+    message — never a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+
+        if request.path.startswith("/api/") or not isinstance(exception, ApplicationError):
+            return None
+        if isinstance(exception, NotFoundError):
+            return render(request, "404.html", {"exception": exception.message}, status=404)
+        if isinstance(exception, AccessDenied):
+            return render(request, "403.html", {"message": exception.message}, status=403)
+        return render(request, "400.html", {"message": exception.message}, status=exception.status)

@@ -135,3 +135,24 @@ def test_home_shows_platform_activity_with_the_latest_published_notices(client, 
     draft = notice_draft(users, title="尚未发布的草稿招募令")
     html = client.get("/").content.decode()
     assert "已发布招募令" in html and published.title in html and draft.title not in html
+
+
+def test_a_domain_error_escaping_a_page_view_is_its_page_not_a_500(rf, users):
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+    from xiangcun.web.middleware import ApplicationErrorMiddleware
+
+    middleware = ApplicationErrorMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
+    request = rf.get("/notices/1/")
+    request.user = users["county"]
+    request._messages = CookieStorage(request)
+    for error, status, text in (
+        (NotFoundError("招募令 1 不存在"), 404, "招募令 1 不存在"),
+        (AccessDenied("无权访问该地区的数据"), 403, "无权访问该地区的数据"),
+        (ApplicationError("投资下限不能高于上限", field="investment_min"), 400, "投资下限不能高于上限"),
+    ):
+        response = middleware.process_exception(request, error)
+        assert response is not None and response.status_code == status and text in response.content.decode()
+    assert middleware.process_exception(rf.get("/api/v1/notices/1"), NotFoundError("x")) is None
+    assert middleware.process_exception(request, ValueError("bug")) is None
