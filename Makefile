@@ -40,7 +40,7 @@ run: setup .env pdf-font
 	$(BIN)/xiangcun collectstatic --no-input -v 0
 	@echo ""
 	@echo "  乡村振兴合伙人数字平台  →  http://$(HOST):$(PORT)/"
-	@echo "  示例账号 demo logins (password xiangcun-demo-2026): city · county · county2 · town · cadre · partner · public"
+	@echo "  示例账号 demo logins (password xiangcun-demo-2026): admin · city · county · county2 · town · cadre · partner · public"
 	@echo ""
 	$(BIN)/xiangcun serve --host $(HOST) --port $(PORT) --worker
 
