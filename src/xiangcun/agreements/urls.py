@@ -13,6 +13,7 @@ urlpatterns = [
     path("agreements/<int:pk>/step/", views.agreement_step, name="step"),
     path("agreements/<int:pk>/objections/", views.objection_add, name="objection_add"),
     path("agreements/objections/<int:pk>/answer/", views.objection_reply, name="objection_reply"),
+    path("agreements/<int:pk>/guarantee/", views.guarantee_pay, name="guarantee_pay"),
     path("agreements/<int:pk>/pdf/", views.agreement_pdf, name="pdf"),
     path("agreements/<int:pk>/settle/", views.settlement_new, name="settle"),
     path("agreements/<int:pk>/settlements/<int:year>/", views.settlement_detail, name="settlement"),

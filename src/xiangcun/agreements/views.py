@@ -524,6 +524,28 @@ def guarantees(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def guarantee_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that a year's guaranteed income reached the collective (from the due list)."""
+    agreement, kind = _get_for(request, pk)
+    if kind != "official":
+        return _denied(request, "只有管辖该村的管理人员可以登记保底收益支付。")
+    try:
+        services.guarantee_payment_record(
+            user=request.user,
+            agreement=agreement,
+            year=int(request.POST.get("year", "0") or 0),
+            amount=request.POST.get("amount", ""),
+            paid_on=request.POST.get("paid_on", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "保底收益支付已登记。")
+    return redirect("agreements:guarantees")
+
+
 def simulator(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         agreement, kind = _get_for(request, pk)

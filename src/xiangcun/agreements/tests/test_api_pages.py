@@ -259,3 +259,24 @@ def test_drafting_from_a_pairing_brings_the_notices_resources_from_the_map(users
     assert response.status_code == 302
     linked = set(Contribution.objects.exclude(resource=None).values_list("resource_id", flat=True))
     assert {building.pk, pond.pk} <= linked
+
+
+def test_official_records_a_guaranteed_payment_from_the_due_list(users, client_as):
+    from xiangcun.agreements.models import GuaranteePayment
+
+    agreement = in_force(users)
+    client = client_as("county")
+    page = client.get("/agreements/guarantees/").content.decode()
+    assert agreement.code in page and f"/agreements/{agreement.pk}/guarantee/" in page
+    year = (agreement.in_force_on or agreement.term_start).year
+    data = {"year": year, "amount": str(agreement.guarantee), "paid_on": f"{year + 1}-03-15"}
+
+    assert client.post(f"/agreements/{agreement.pk}/guarantee/", data).status_code == 302
+    payment = GuaranteePayment.objects.get(agreement=agreement, year=year)
+    assert payment.amount == agreement.guarantee and str(payment.paid_on) == f"{year + 1}-03-15"
+    client.post(f"/agreements/{agreement.pk}/guarantee/", data)  # twice: refused, still one record
+    assert GuaranteePayment.objects.filter(agreement=agreement, year=year).count() == 1
+    # (client_as logs the same test client in again: from here on it is the other county's admin)
+    other = client_as("county2").post(f"/agreements/{agreement.pk}/guarantee/", {**data, "year": year + 1})
+    assert other.status_code == 403
+    assert not GuaranteePayment.objects.filter(agreement=agreement, year=year + 1).exists()
