@@ -1,10 +1,12 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from xiangcun.resources import parsing, spatial
+from xiangcun.core.errors import ApplicationError
+from xiangcun.resources import parsing, services, spatial
 from xiangcun.resources.models import ImportJob, Resource, ResourcePhoto
 
 
@@ -14,8 +16,27 @@ class PhotoInline(admin.TabularInline):
     readonly_fields = ("thumbnail",)
 
 
+class ResourceAdminForm(forms.ModelForm):
+    """The admin's form checks what the services check: the point lies inside the village's county."""
+
+    class Meta:
+        model = Resource
+        fields = "__all__"  # noqa: DJ007 - the admin decides which fields it shows
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        village, lng, lat = data.get("village"), data.get("lng"), data.get("lat")
+        if village is not None and lng is not None and lat is not None:
+            try:
+                services.check_point(village, lng, lat)
+            except ApplicationError as exc:
+                self.add_error("lng" if "lng" in self.fields else None, exc.message)
+        return data
+
+
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    form = ResourceAdminForm
     list_display = ("id", "name", "kind", "status", "area", "unit", "village", "is_demo")
     list_filter = ("kind", "status", "is_demo")
     search_fields = ("name", "village__name", "village__code")

@@ -147,3 +147,25 @@ def test_notices_link_only_within_the_village(users):
     )
     with pytest.raises(ApplicationError):
         services.resource_notices_set(user=users["county"], resource=elsewhere, notice_ids=[notice.pk])
+
+
+def test_the_admin_form_refuses_a_point_outside_the_villages_county(users):
+    from xiangcun.resources.admin import ResourceAdminForm
+    from xiangcun.resources.tests.factories import cadre_village
+
+    village = cadre_village(users)
+    base = {
+        "name": "管理后台录入的资源",
+        "kind": "pond",
+        "right": "ownership",
+        "owner_type": "collective",
+        "area": "10",
+        "unit": "mu",
+        "village": village.pk,
+        "status": "available",
+    }
+    inside = ResourceAdminForm(data={**base, "lng": village.lng, "lat": village.lat})
+    inside.is_valid()
+    assert "lng" not in inside.errors
+    outside = ResourceAdminForm(data={**base, "lng": 121.47, "lat": 31.23})  # Shanghai
+    assert not outside.is_valid() and "不在" in outside.errors["lng"][0]
