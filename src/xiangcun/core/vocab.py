@@ -66,6 +66,16 @@ RESOURCE_KINDS: tuple[Term, ...] = (
 )
 
 
+# Professional title levels (专业技术职称), for the title green channel and the partner profile.
+TITLE_LEVELS: tuple[Term, ...] = (
+    Term("none", "无职称", "No professional title"),
+    Term("junior", "初级", "Junior"),
+    Term("intermediate", "中级", "Intermediate"),
+    Term("associate_senior", "副高级", "Associate senior"),
+    Term("senior", "正高级", "Senior"),
+)
+
+
 class UnknownCodeError(ApplicationError, ValueError):
     """A code that is not in its vocabulary (a 400 naming the field in the API)."""
 
@@ -83,6 +93,7 @@ _FIELD_ZH = {
     "kind": "合伙人类型",
     "form": "合作方式",
     "resource": "资源类型",
+    "title": "专业技术职称",
 }
 
 _VOCABULARIES: dict[str, tuple[Term, ...]] = {
@@ -90,6 +101,7 @@ _VOCABULARIES: dict[str, tuple[Term, ...]] = {
     "kind": PARTNER_KINDS,
     "form": COOPERATION_FORMS,
     "resource": RESOURCE_KINDS,
+    "title": TITLE_LEVELS,
 }
 _INDEX: dict[str, dict[str, int]] = {
     name: {term.code: i for i, term in enumerate(terms)} for name, terms in _VOCABULARIES.items()

@@ -162,6 +162,10 @@ def demo_build(*, scale: str, seed: int, city_code: str = "371500") -> DemoMatch
                 id_number=_id_number(rng, p.home_county_code, p.is_organisation),
                 home_county_id=p.home_county_code,
                 liaocheng_born=p.home_county_code.startswith(city_code[:4]),
+                title_level=rng.choice(["intermediate", "associate_senior", "senior"])
+                if p.kind in ("expert", "technician")
+                else "",
+                high_level_talent=p.kind == "expert" and rng.random() < 0.15,
                 capital_min=p.capital_min,
                 capital_max=p.capital_max,
                 skills=list(p.skills),
@@ -194,6 +198,7 @@ def demo_build(*, scale: str, seed: int, city_code: str = "371500") -> DemoMatch
             id_number="371502199001011234",
             home_county_id=p.home_county_code,
             liaocheng_born=True,
+            title_level="intermediate",
             capital_min=p.capital_min,
             capital_max=p.capital_max,
             skills=list(p.skills),

@@ -16,6 +16,10 @@ class PartnerRegisterForm(forms.Form):
     phone = forms.CharField(label=_("手机号"), max_length=20)
     id_number = forms.CharField(label=_("身份证号/统一社会信用代码"), max_length=20, required=False)
     home_county = forms.ChoiceField(label=_("籍贯县（市、区）"), required=False)
+    title_level = forms.ChoiceField(
+        label=_("专业技术职称"), choices=[("", "—"), *vocab.choices(vocab.TITLE_LEVELS)], required=False
+    )
+    high_level_talent = forms.BooleanField(label=_("享受省市高层次人才绿色通道服务"), required=False)
     capital_min = forms.DecimalField(label=_("可投入资金下限（万元）"), required=False, min_value=0)
     capital_max = forms.DecimalField(label=_("可投入资金上限（万元）"), required=False, min_value=0)
     skills = forms.CharField(label=_("专长（用顿号或逗号分隔）"), max_length=300, required=False)

@@ -48,6 +48,10 @@ class Partner(BaseModel):
         related_name="+",
     )
     liaocheng_born = models.BooleanField(_("聊城籍"), default=False)
+    title_level = models.CharField(
+        _("专业技术职称"), max_length=20, choices=vocab.choices(vocab.TITLE_LEVELS), blank=True
+    )
+    high_level_talent = models.BooleanField(_("省市高层次人才"), default=False)
     capital_min = models.DecimalField(
         _("可投入资金下限（万元）"),
         validators=[MinValueValidator(Decimal("0"))],

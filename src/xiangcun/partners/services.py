@@ -28,6 +28,8 @@ PROFILE_FIELDS = (
     "id_number",
     "home_county",
     "liaocheng_born",
+    "title_level",
+    "high_level_talent",
     "capital_min",
     "capital_max",
     "skills",
@@ -89,7 +91,9 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
             out[name] = amount_or_none(
                 value, field=name, label_zh="可投入资金下限" if name == "capital_min" else "可投入资金上限"
             )
-        elif name in ("is_organisation", "liaocheng_born"):
+        elif name == "title_level":
+            out[name] = vocab_codes([value], "title", field=name, label_zh="专业技术职称")[0] if value else ""
+        elif name in ("is_organisation", "liaocheng_born", "high_level_talent"):
             out[name] = bool(value)
         elif name == "home_county":
             codes = _county_codes([value] if value else [], field=name)

@@ -124,6 +124,8 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "contact_name",
             "phone",
             "id_number",
+            "title_level",
+            "high_level_talent",
             "capital_min",
             "capital_max",
             "preferred_counties",

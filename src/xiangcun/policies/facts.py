@@ -23,13 +23,7 @@ CODE = "code"
 BOOL = "bool"
 COUNTY = "county"
 
-TITLE_LEVELS: tuple[vocab.Term, ...] = (
-    vocab.Term("none", "无职称", "No professional title"),
-    vocab.Term("junior", "初级", "Junior"),
-    vocab.Term("intermediate", "中级", "Intermediate"),
-    vocab.Term("associate_senior", "副高级", "Associate senior"),
-    vocab.Term("senior", "正高级", "Senior"),
-)
+TITLE_LEVELS = vocab.TITLE_LEVELS
 
 MAX_MONEY = Decimal(10) ** 12
 MAX_COUNT = 10**7

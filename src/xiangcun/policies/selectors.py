@@ -92,6 +92,9 @@ def facts_prefill(user: Any, pairing_id: int | None = None) -> dict[str, Any]:
         facts["partner_kind"] = partner.kind
         facts["liaocheng_born"] = partner.liaocheng_born
         facts["verified"] = partner.status == PartnerStatus.VERIFIED
+        facts["high_level_talent"] = partner.high_level_talent
+        if partner.title_level:
+            facts["title_level"] = partner.title_level
     pairing = None
     if pairing_id is not None:
         pairing = pairing_get_for(user, pairing_id)

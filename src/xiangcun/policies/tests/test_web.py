@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from xiangcun.core.errors import ApplicationError
 from xiangcun.policies import engine
 from xiangcun.policies.models import PolicyVersion, SavedEvaluation
 
@@ -136,3 +137,21 @@ def test_manage_page_runs_checks_for_city_office_only(client_as) -> None:  # typ
     post["file:03_support.yaml"] = files["03_support.yaml"].replace("rate: 0.02", "rat: 0.02")
     text = client.post("/policies/manage/", post).content.decode()
     assert "03_support.yaml" in text and "amount.rat" in text
+
+
+def test_title_level_and_talent_are_filled_once_on_the_profile_and_prefill_the_calculator(users) -> None:  # type: ignore[no-untyped-def]
+    from xiangcun.partners import services as partners
+    from xiangcun.partners.tests.factories import partner_verified
+    from xiangcun.policies.selectors import facts_prefill
+
+    partner = partner_verified(users, "zhoujiu", name="周九", kind="expert")
+    partners.partner_update(
+        user=users["city"],
+        partner=partner,
+        data={"title_level": "associate_senior", "high_level_talent": True},
+    )
+    facts = facts_prefill(partner.user)
+    assert facts["title_level"] == "associate_senior" and facts["high_level_talent"] is True
+    with pytest.raises(ApplicationError) as err:
+        partners.partner_update(user=users["city"], partner=partner, data={"title_level": "professor"})
+    assert err.value.field == "title_level"
