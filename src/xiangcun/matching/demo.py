@@ -26,6 +26,7 @@ from xiangcun.recruitment.models import (
     NoticeStatus,
     NoticeTransition,
 )
+from xiangcun.recruitment.services import unit_code
 from xiangcun.regions.models import Level, Region, Village
 
 # scale → (villages per notice as a step, partners)
@@ -128,7 +129,11 @@ def demo_build(*, scale: str, seed: int, city_code: str = "371500") -> DemoMatch
         NoticeResource.objects.bulk_create(
             [
                 NoticeResource(
-                    notice_id=n.pk, kind=r.kind, area=r.area, unit=r.unit, description=r.description[:300]
+                    notice_id=n.pk,
+                    kind=r.kind,
+                    area=r.area,
+                    unit=unit_code(r.unit),
+                    description=r.description[:300],
                 )
                 for n, s in zip(rows, part, strict=True)
                 for r in s.resources

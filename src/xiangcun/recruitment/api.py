@@ -70,7 +70,13 @@ def notice_detail_out(n: Notice, user: Any) -> dict[str, Any]:
     return {
         **notice_item(n),
         "resources": [
-            {"kind": r.kind, "area": r.area, "unit": r.unit, "description": r.description}
+            {
+                "kind": r.kind,
+                "area": r.area,
+                "unit": r.unit,
+                "unit_label": r.get_unit_display(),
+                "description": r.description,
+            }
             for r in n.resources.all()
         ],
         "incentives": n.incentives,

@@ -22,7 +22,9 @@ def notices_xlsx(notices: Iterable[Notice]) -> bytes:
     ws.append(list(HEADER))
     for n in notices:
         resources = "；".join(
-            f"{r.kind_label()} {r.area.normalize():f}{r.unit}" if r.area is not None else r.kind_label()
+            f"{r.kind_label()} {r.area.normalize():f}{r.get_unit_display()}"
+            if r.area is not None
+            else r.kind_label()
             for r in n.resources.all()
         )
         ws.append(

@@ -32,9 +32,12 @@ class NoticeStatus(models.TextChoices):
 
 
 class AreaUnit(models.TextChoices):
-    MU = "亩", _("亩")
-    SQUARE_METRE = "平方米", _("平方米")
-    ITEM = "项", _("项")
+    """The same codes as the resource ledger's units (``resources.AreaUnit``), plus 项 for things
+    counted rather than measured (a craft, a festival)."""
+
+    MU = "mu", _("亩")
+    SQUARE_METRE = "m2", _("平方米")
+    ITEM = "item", _("项")
 
 
 class NoticeBatch(BaseModel):

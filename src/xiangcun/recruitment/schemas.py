@@ -10,8 +10,12 @@ from pydantic import Field
 class ResourceSchema(Schema):
     kind: str
     area: Decimal | None = None
-    unit: str = "亩"
+    unit: str = "mu"
     description: str = ""
+
+
+class ResourceOut(ResourceSchema):
+    unit_label: str = ""
 
 
 class NoticeIn(Schema):
@@ -67,7 +71,7 @@ class TransitionOut(Schema):
 
 
 class NoticeDetail(NoticeItem):
-    resources: list[ResourceSchema]
+    resources: list[ResourceOut]
     incentives: str
     description: str
     contact: str

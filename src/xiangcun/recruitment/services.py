@@ -111,6 +111,21 @@ def _require_role(user: Any, roles: Iterable[str], doing_zh: str) -> None:
         raise AccessDenied(f"您的角色不能{doing_zh}", message_en=f"your role may not {doing_zh}")
 
 
+# Units as people write them (labels, symbols) → the stored code.
+UNIT_ALIASES = {
+    **{u.value: u.value for u in AreaUnit},
+    **{str(u.label): u.value for u in AreaUnit},
+    "m²": AreaUnit.SQUARE_METRE.value,
+    "平米": AreaUnit.SQUARE_METRE.value,
+    "㎡": AreaUnit.SQUARE_METRE.value,
+}
+
+
+def unit_code(value: str) -> str:
+    """A unit as written (亩, 平方米, m², mu…) as its stored code; unknown values pass through."""
+    return UNIT_ALIASES.get(value.strip(), value)
+
+
 @dataclass(frozen=True)
 class ResourceIn:
     kind: str
@@ -126,9 +141,7 @@ def _resources(items: Sequence[ResourceIn | Mapping[str, Any]]) -> list[Resource
         field = f"resources.{i}"
         kind = str(data.get("kind", ""))
         vocab_codes([kind], "resource", field=f"{field}.kind", label_zh="资源类型")
-        unit = str(data.get("unit") or AreaUnit.MU)
-        if unit in ("m²", "m2", "平米"):
-            unit = AreaUnit.SQUARE_METRE
+        unit = unit_code(str(data.get("unit") or AreaUnit.MU))
         if unit not in AreaUnit.values:
             raise ApplicationError(
                 f"资源单位应为 亩、平方米 或 项：{unit}", field=f"{field}.unit", message_en="unknown unit"

@@ -187,7 +187,7 @@ def _notice_input(d: dict[str, Any]) -> tuple[dict[str, Any], list[str], list[di
             {
                 "kind": d["resource_kind"],
                 "area": d["resource_area"],
-                "unit": d["resource_unit"] or "亩",
+                "unit": d["resource_unit"] or "mu",
                 "description": d["resource_description"],
             }
         ]

@@ -102,7 +102,7 @@ def test_cadre_edits_a_draft_in_the_browser_but_not_once_submitted(client_as, us
         "investment_max": "90",
         "resource_kind": "pond",
         "resource_area": "30",
-        "resource_unit": "亩",
+        "resource_unit": "mu",
         "resource_description": "坑塘",
         "description": "扩建",
         "incentives": "",

@@ -158,3 +158,19 @@ def test_batch_lists_published_notices_by_county(users):
     assert list(selectors.batch_notices(batch)) == [notice]
     with pytest.raises(AccessDenied):
         services.batch_create(user=users["county"], title="x", date="2026-03-01")
+
+
+def test_resource_units_are_stored_as_the_ledgers_codes_whatever_way_they_are_written(users):
+    from xiangcun.recruitment.tests.factories import notice_draft
+
+    notice = notice_draft(
+        users,
+        resources=[
+            {"kind": "pond", "area": "30", "unit": "亩"},
+            {"kind": "idle_building", "area": "800", "unit": "m²"},
+            {"kind": "cultural_heritage", "area": "1", "unit": "项"},
+            {"kind": "arable_land", "area": "100", "unit": "mu"},
+        ],
+    )
+    assert [r.unit for r in notice.resources.order_by("pk")] == ["mu", "m2", "item", "mu"]
+    assert [r.get_unit_display() for r in notice.resources.order_by("pk")] == ["亩", "平方米", "项", "亩"]
