@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import IO, Any
 
+from django.utils.translation import override
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -15,6 +16,8 @@ from xiangcun.core.errors import ApplicationError
 MAX_ROWS = 20_000
 
 
+# Workbooks are in Chinese whatever the page's language: officials' ledgers and the imports read them.
+@override("zh-hans")
 def statements_xlsx(row: Settlement, kind: str) -> bytes:
     parties, households = settlement_lines(row, kind)
     wb = Workbook()

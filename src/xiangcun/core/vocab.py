@@ -11,6 +11,7 @@ The categories and kinds are the seed's own lists (seed ``000_…`` paragraph 2)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from xiangcun.core.errors import ApplicationError
@@ -126,10 +127,19 @@ def index_of(vocabulary: str, code: str) -> int:
         raise UnknownCodeError(vocabulary, code) from None
 
 
-def label(vocabulary: str, code: str, lang: str = "zh") -> str:
-    """Chinese (or English) label of ``code`` in the named vocabulary."""
+def _chinese() -> str:
+    return "zh"
+
+
+# Which label ``label`` gives when no language is asked for. Chinese here; the Django app sets it
+# to follow the request's active language (``core.apps``), so this module stays free of Django.
+current_language: Callable[[], str] = _chinese
+
+
+def label(vocabulary: str, code: str, lang: str | None = None) -> str:
+    """Chinese or English label of ``code`` in the named vocabulary (default: the current language)."""
     term = _VOCABULARIES[vocabulary][index_of(vocabulary, code)]
-    return term.zh if lang == "zh" else term.en
+    return term.zh if (lang or current_language()) == "zh" else term.en
 
 
 def size(vocabulary: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
+from django.utils.translation import override
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -28,6 +29,8 @@ HEADERS = [
 ]
 
 
+# Workbooks are in Chinese whatever the page's language: officials' ledgers and the imports read them.
+@override("zh-hans")
 def round_xlsx(funding_round: FundingRound, applications: Iterable[FundingApplication]) -> bytes:
     wb = Workbook()
     ws = wb.active

@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import override
 from openpyxl import Workbook
 
 from xiangcun.core import vocab
@@ -18,6 +19,8 @@ HEADER = (
 )  # fmt: skip
 
 
+# Workbooks are in Chinese whatever the page's language: officials' ledgers and the imports read them.
+@override("zh-hans")
 def partners_xlsx(partners: Iterable[Partner], user: Any) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("合伙人")

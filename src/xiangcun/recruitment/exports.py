@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
+from django.utils.translation import override
 from openpyxl import Workbook
 
 from xiangcun.core import vocab
@@ -16,6 +17,8 @@ HEADER = (
 )  # fmt: skip
 
 
+# Workbooks are in Chinese whatever the page's language: officials' ledgers and the imports read them.
+@override("zh-hans")
 def notices_xlsx(notices: Iterable[Notice]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("招募令")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import override
 
 from xiangcun.core import vocab
 from xiangcun.resources import sheets
@@ -48,6 +49,8 @@ def export_headers() -> list[str]:
     return [h for h, _k, _r in sheets.RESOURCE_COLUMNS] + list(sheets.RESOURCE_EXTRA)
 
 
+# Workbooks are in Chinese whatever the page's language: officials' ledgers and the imports read them.
+@override("zh-hans")
 def resources_xlsx(resources: QuerySet[Resource], user: Any) -> bytes:
     return sheets.write_table(
         resource_export_rows(resources, user), sheet=sheets.RESOURCE_SHEET, headers=export_headers()

@@ -156,3 +156,21 @@ def test_a_domain_error_escaping_a_page_view_is_its_page_not_a_500(rf, users):
         assert response is not None and response.status_code == status and text in response.content.decode()
     assert middleware.process_exception(rf.get("/api/v1/notices/1"), NotFoundError("x")) is None
     assert middleware.process_exception(request, ValueError("bug")) is None
+
+
+def test_vocabulary_labels_follow_the_page_language_but_workbooks_stay_chinese(client_as, users):
+    import io
+
+    from openpyxl import load_workbook
+
+    from xiangcun.recruitment.tests.factories import notice_published
+
+    notice = notice_published(users)  # a 农家乐 notice
+    client = client_as("county")
+    assert "农家乐" in client.get(f"/notices/{notice.pk}/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/notices/{notice.pk}/").content.decode()
+    assert "Farm stays" in english and "Recruitment notices" in english
+    book = load_workbook(io.BytesIO(client.get("/notices/export.xlsx").content))
+    cells = {str(c.value) for row in book.active.iter_rows() for c in row}
+    assert "农家乐" in cells and "Farm stays (nongjiale)" not in cells
