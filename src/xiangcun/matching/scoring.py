@@ -322,8 +322,10 @@ class Fit:
     raw: float
     factors: tuple[Factor, ...]
 
-    def explanation(self) -> list[str]:
-        return [factor.text for factor in self.factors]
+    def explanation(self, lang: str | None = None) -> list[str]:
+        """The factors as sentences, in Chinese or English (default: the vocabulary's current language)."""
+        english = (lang or vocab.current_language()) == "en"
+        return [factor.text_en if english else factor.text for factor in self.factors]
 
     def to_json(self) -> dict[str, Any]:
         return {
