@@ -12,12 +12,14 @@ import chinese_calendar
 
 OBJECTION_WORKING_DAYS = 5  # 公示期不少于 5 个工作日
 
+# The years the installed calendar knows (it refuses any other year).
+COVERED_YEARS = frozenset(day.year for day in chinese_calendar.holidays)
+
 
 def is_working_day(day: dt.date) -> bool:
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:  # a year the calendar does not cover yet
+    if day.year not in COVERED_YEARS:
         return day.weekday() < 5
+    return bool(chinese_calendar.is_workday(day))
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
