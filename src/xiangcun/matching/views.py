@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -32,10 +32,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     """Top notices for the signed-in partner (or, for the city office, for ``?partner=ID``)."""
     partner = partner_of_user(request.user)
     if is_city_office(request.user) and request.GET.get("partner", "").isdigit():
-        try:
-            partner = partner_get(int(request.GET["partner"]))
-        except NotFoundError as exc:
-            raise Http404(exc.message) from exc
+        partner = partner_get(int(request.GET["partner"]))
     if partner is None:
         return _denied(request, "推荐招募令需要合伙人资料，请先注册为合伙人。")
     recs = selectors.notices_for_partner(partner, 10)
@@ -102,10 +99,7 @@ def _run_rows(run: Any, user: Any) -> list[dict[str, Any]]:
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        run = selectors.pairing_run_get(pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    run = selectors.pairing_run_get(pk)
     if not user_scope(request.user).contains(run.county_id):
         return _denied(request, "该配对方案不在您的管辖范围内。")
     return render(request, "matching/run.html", {"run": run, "rows": _run_rows(run, request.user)})
@@ -118,10 +112,8 @@ def run_send(request: HttpRequest, pk: int) -> HttpResponse:
         run = selectors.pairing_run_get(pk)
         keep = [tuple(v.split(":", 1)) for v in request.POST.getlist("pair") if ":" in v]
         created = services.pairing_run_send(user=request.user, run=run, pairs=keep)  # type: ignore[arg-type]
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    except AccessDenied as exc:
-        return _denied(request, exc.message)
+    except (NotFoundError, AccessDenied):
+        raise  # the error middleware renders the 404 / 403 page
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("matching:run", pk=pk)
@@ -147,12 +139,7 @@ def my_pairings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        pairing = selectors.pairing_get_for(request.user, pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    except AccessDenied as exc:
-        return _denied(request, exc.message)
+    pairing = selectors.pairing_get_for(request.user, pk)  # 404 / 403 via the error middleware
     next_status = services.NEXT.get(pairing.status)
     return render(
         request,
@@ -180,10 +167,8 @@ def pairing_step(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),
         )
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    except AccessDenied as exc:
-        return _denied(request, exc.message)
+    except (NotFoundError, AccessDenied):
+        raise  # the error middleware renders the 404 / 403 page
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -202,10 +187,8 @@ def pairing_note(request: HttpRequest, pk: int) -> HttpResponse:
             note=request.POST.get("note", ""),
             meeting_date=request.POST.get("meeting_date") or None,
         )
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    except AccessDenied as exc:
-        return _denied(request, exc.message)
+    except (NotFoundError, AccessDenied):
+        raise  # the error middleware renders the 404 / 403 page
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -221,10 +204,8 @@ def express_interest(request: HttpRequest, notice_pk: int) -> HttpResponse:
         pairing = services.pairing_express_interest(
             user=request.user, notice=notice, note=request.POST.get("note", "")
         )
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    except AccessDenied as exc:
-        return _denied(request, exc.message)
+    except (NotFoundError, AccessDenied):
+        raise  # the error middleware renders the 404 / 403 page
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("recruitment:detail", pk=notice_pk)

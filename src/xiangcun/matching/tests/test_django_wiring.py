@@ -183,3 +183,23 @@ def test_city_demo_has_pairings_at_every_stage_with_their_audit_trail(users):
     assert PairingEvent.objects.filter(meeting_date__isnull=False).exists()
     assert pairing_list_for(users["partner"]).count() == 1
     assert pairing_list_for(users["county"]).count() >= 24
+
+
+def test_matching_pages_answer_unknown_ids_with_404_and_others_records_with_403(client_as, users):
+    from xiangcun.matching import services as matching
+    from xiangcun.partners.tests.factories import partner_verified
+    from xiangcun.recruitment.tests.factories import notice_published
+
+    notice = notice_published(users)
+    partner = partner_verified(users, "wuba", name="吴八")
+    pairing = matching.pairing_express_interest(user=partner.user, notice=notice)
+    county = client_as("county")
+    assert county.get("/matching/pairings/999999/").status_code == 404
+    assert county.get("/matching/runs/999999/").status_code == 404
+    assert county.post("/matching/pairings/999999/step/", {"to_status": "negotiating"}).status_code == 404
+    assert county.get(f"/matching/pairings/{pairing.pk}/").status_code == 200
+    other = client_as("county2")
+    assert other.get(f"/matching/pairings/{pairing.pk}/").status_code == 403
+    assert (
+        other.post(f"/matching/pairings/{pairing.pk}/step/", {"to_status": "negotiating"}).status_code == 403
+    )
