@@ -81,7 +81,17 @@
 
   let pending = null;
   let firstDone = false;
+  // While a popup is open the markers stay as they are: Leaflet pans the map to fit the popup, and
+  // redrawing on that pan would remove the marker and close the popup the user just opened.
+  let popupOpen = false;
+  let stale = false;
+  map.on("popupopen", () => { popupOpen = true; });
+  map.on("popupclose", () => {
+    popupOpen = false;
+    if (stale) { stale = false; load(); }
+  });
   function load() {
+    if (popupOpen) { stale = true; return Promise.resolve(); }
     if (pending) pending.abort();
     pending = new AbortController();
     const b = map.getBounds().pad(0.2);
@@ -91,6 +101,7 @@
     return fetch(config.geojson + "?" + params.toString(), { signal: pending.signal })
       .then((r) => { if (!r.ok) return r.json().then((e) => { throw new Error(e.error || r.status); }); return r.json(); })
       .then((fc) => {
+        if (popupOpen) { stale = true; return; }
         points.clearLayers();
         serverClusters.clearLayers();
         if (fc.clustered) fc.features.forEach((f) => serverClusters.addLayer(clusterMarker(f)));
