@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.models import ROLE_REGION_LEVEL, LoginFailure, Role, User
 from xiangcun.core import regioncodes
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Msg
 
 DEMO_PASSWORD = "xiangcun-demo-2026"
 
@@ -45,7 +45,7 @@ def user_create(
 ) -> User:
     """Create a user whose region matches its role (a county admin needs a county code, …)."""
     if role not in Role.values:
-        raise ApplicationError(f"未知角色：{role}", field="role", message_en=f"unknown role {role}")
+        raise ApplicationError(Msg("未知角色：{role}", role=role), field="role")
     level = ROLE_REGION_LEVEL.get(Role(role))
     if level is not None:
         try:
@@ -54,16 +54,11 @@ def user_create(
             actual = ""
         if actual != level:
             raise ApplicationError(
-                f"角色“{Role(role).label}”须绑定{level}级区划代码",
+                Msg("角色“{label}”须绑定{level}级区划代码", label=Role(role).label, level=level, role=role),
                 field="region_code",
-                message_en=f"role {role} needs a {level} code",
             )
     elif region_code:
-        raise ApplicationError(
-            "合伙人与公众账号不绑定区划",
-            field="region_code",
-            message_en="partner and public accounts have no region",
-        )
+        raise ApplicationError("合伙人与公众账号不绑定区划", field="region_code")
     user = User(
         username=username, role=role, region_code=region_code, display_name=display_name, is_demo=is_demo
     )

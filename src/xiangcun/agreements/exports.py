@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 
 from xiangcun.agreements.models import Settlement
 from xiangcun.agreements.selectors import settlement_lines
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Msg
 
 MAX_ROWS = 20_000
 
@@ -59,23 +59,19 @@ def labour_from_xlsx(file: IO[bytes] | Any) -> list[dict[str, Any]]:
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a file that is not xlsx
-        raise ApplicationError(
-            "无法读取 xlsx 文件", field="labour_file", message_en="not an xlsx file"
-        ) from None
+        raise ApplicationError("无法读取 xlsx 文件", field="labour_file") from None
     ws = wb.worksheets[0]
     rows: list[dict[str, Any]] = []
     for i, values in enumerate(ws.iter_rows(values_only=True), 1):
         if i > MAX_ROWS:
-            raise ApplicationError("行数过多", field="labour_file", message_en="too many rows")
+            raise ApplicationError("行数过多", field="labour_file")
         if not values or values[0] in (None, ""):
             continue
         household, amount = str(values[0]).strip(), values[1] if len(values) > 1 else None
         if i == 1 and not isinstance(amount, int | float):
             continue  # header
         if amount in (None, ""):
-            raise ApplicationError(
-                f"第 {i} 行缺少金额", field=f"labour_file.row{i}", message_en="missing amount"
-            )
+            raise ApplicationError(Msg("第 {i} 行缺少金额", i=i), field=f"labour_file.row{i}")
         rows.append({"household": household, "amount": str(amount)})
     return rows
 
@@ -88,10 +84,6 @@ def labour_from_text(text: str) -> list[dict[str, Any]]:
         if not parts:
             continue
         if len(parts) != 2:
-            raise ApplicationError(
-                f"劳务收入第 {i} 行应为“户编号 金额”",
-                field="labour",
-                message_en=f"labour line {i}: household amount",
-            )
+            raise ApplicationError(Msg("劳务收入第 {i} 行应为“户编号 金额”", i=i), field="labour")
         rows.append({"household": parts[0], "amount": parts[1]})
     return rows

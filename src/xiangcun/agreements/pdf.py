@@ -35,7 +35,6 @@ class FontMissing(ApplicationError):
             "服务器未安装可嵌入的中文 TrueType 字体（文泉驿正黑 fonts-wqy-zenhei），无法生成 PDF。"
             "请运维人员执行 make system-deps，或以环境变量 XIANGCUN_PDF_FONT 指定字体文件。",
             field="font",
-            message_en="no embeddable CJK TrueType font installed (apt install fonts-wqy-zenhei)",
             status=503,
         )
 

@@ -16,7 +16,7 @@ from xiangcun.accounts.scoping import user_scope
 from xiangcun.agreements import settlement as pure_settlement
 from xiangcun.agreements.models import Agreement, AgreementStatus, GuaranteePayment, Member, Settlement
 from xiangcun.agreements.services import settlement_input
-from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+from xiangcun.core.errors import AccessDenied, ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_name
 from xiangcun.core.money import fen
 
@@ -39,7 +39,7 @@ def agreement_list(user: Any, *, status: str | None = None, q: str | None = None
         qs = user_scope(user).filter(qs, "village__code")
     if status:
         if status not in AgreementStatus.values:
-            raise ApplicationError("未知的协议状态", field="status", message_en="unknown status")
+            raise ApplicationError("未知的协议状态", field="status")
         qs = qs.filter(status=status)
     if q:
         text = q.strip()[:40]
@@ -55,7 +55,7 @@ def publicity_list() -> QuerySet[Agreement]:
 def agreement_get(pk: int) -> Agreement:
     agreement = _agreements().filter(pk=pk).first()
     if agreement is None:
-        raise NotFoundError(f"协议 {pk} 不存在", field="id", message_en=f"unknown agreement {pk}")
+        raise NotFoundError(Msg("协议 {pk} 不存在", pk=pk), field="id")
     return agreement
 
 
@@ -74,7 +74,7 @@ def agreement_get_for(user: Any, pk: int) -> tuple[Agreement, str]:
     agreement = agreement_get(pk)
     kind = reader_kind(user, agreement)
     if kind is None:
-        raise AccessDenied("无权查看该协议", message_en="you may not read this agreement")
+        raise AccessDenied("无权查看该协议")
     return agreement, kind
 
 
@@ -106,7 +106,7 @@ def settlement_get(agreement: Agreement, year: int, version: int | None = None) 
     qs = agreement.settlements.filter(year=year)
     row = qs.filter(version=version).first() if version else qs.order_by("-version").first()
     if row is None:
-        raise NotFoundError(f"{year} 年度结算不存在", field="year", message_en="no such settlement")
+        raise NotFoundError(Msg("{year} 年度结算不存在", year=year), field="year")
     return row
 
 
@@ -235,9 +235,9 @@ def baseline_profit(agreement: Agreement) -> Decimal:
 
 def profit_range(low: Decimal, high: Decimal, steps: int) -> list[Decimal]:
     if steps < 2 or steps > 201:
-        raise ApplicationError("档数须在 2 到 201 之间", field="steps", message_en="steps must be 2..201")
+        raise ApplicationError("档数须在 2 到 201 之间", field="steps")
     if high <= low:
-        raise ApplicationError("利润上限须大于下限", field="high", message_en="high must exceed low")
+        raise ApplicationError("利润上限须大于下限", field="high")
     return [fen(low + (high - low) * i / (steps - 1)) for i in range(steps)]
 
 

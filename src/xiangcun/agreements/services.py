@@ -48,7 +48,7 @@ from xiangcun.agreements.models import (
 from xiangcun.agreements.settlement import LabourPayment, SettlementInput, SettlementParty
 from xiangcun.agreements.shares import PartyContribution, Role, valuate_parties
 from xiangcun.agreements.workdays import OBJECTION_WORKING_DAYS, add_working_days
-from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
 from xiangcun.core.money import FEN, MoneyError, to_decimal
 from xiangcun.core.validation import full_clean
 from xiangcun.resources.valuation import AppraisedResource, HouseResource, LandResource, Resource
@@ -87,20 +87,20 @@ PARAM_LABELS = {
 # --------------------------------------------------------------------------------------------------
 def _number(value: Any, field: str, label: str, *, negative: bool = False, money: bool = False) -> Decimal:
     if value is None or value == "":
-        raise ApplicationError(f"{label}：必填", field=field, message_en=f"{field} is required")
+        raise ApplicationError(Msg("{label}：必填", label=label, field2=field), field=field)
     try:
         number = to_decimal(value)
     except MoneyError:
         raise ApplicationError(
-            f"{label}：不是有效的数字", field=field, message_en=f"{field}: not a number"
+            Msg("{label}：不是有效的数字", label=label, field2=field), field=field
         ) from None
     if abs(number) > MAX_AMOUNT:
-        raise ApplicationError(f"{label}：数值过大", field=field, message_en=f"{field}: too large")
+        raise ApplicationError(Msg("{label}：数值过大", label=label, field2=field), field=field)
     if number < 0 and not negative:
-        raise ApplicationError(f"{label}不能为负数", field=field, message_en=f"{field} must not be negative")
+        raise ApplicationError(Msg("{label}不能为负数", label=label, field2=field), field=field)
     if money and number != number.quantize(FEN):
         raise ApplicationError(
-            f"{label}须精确到分（最多两位小数）", field=field, message_en=f"{field} must be whole fen"
+            Msg("{label}须精确到分（最多两位小数）", label=label, field2=field), field=field
         )
     return number
 
@@ -108,9 +108,9 @@ def _number(value: Any, field: str, label: str, *, negative: bool = False, money
 def _text(value: Any, field: str, label: str, *, required: bool = True, limit: int = 120) -> str:
     text = str(value or "").strip()
     if required and not text:
-        raise ApplicationError(f"{label}：必填", field=field, message_en=f"{field} is required")
+        raise ApplicationError(Msg("{label}：必填", label=label, field2=field), field=field)
     if len(text) > limit:
-        raise ApplicationError(f"{label}：内容过长", field=field, message_en=f"{field} is too long")
+        raise ApplicationError(Msg("{label}：内容过长", label=label, field2=field), field=field)
     return text
 
 
@@ -121,7 +121,7 @@ def _date(value: Any, field: str, label: str) -> dt.date:
         return dt.date.fromisoformat(str(value or "").strip())
     except ValueError:
         raise ApplicationError(
-            f"{label}：日期格式应为 YYYY-MM-DD", field=field, message_en=f"{field}: not a date"
+            Msg("{label}：日期格式应为 YYYY-MM-DD", label=label, field2=field), field=field
         ) from None
 
 
@@ -197,7 +197,7 @@ def _contribution(raw: Mapping[str, Any], path: str) -> _Contribution:
     if kind not in PARAMS:
         allowed = "、".join(str(label) for _, label in ContributionKind.choices)
         raise ApplicationError(
-            f"未知的出资方式“{kind}”（可选：{allowed}）", field=f"{path}.kind", message_en="unknown kind"
+            Msg("未知的出资方式“{kind}”（可选：{allowed}）", kind=kind, allowed=allowed), field=f"{path}.kind"
         )
     required, optional = PARAMS[kind]
     params: dict[str, Decimal] = {}
@@ -213,16 +213,15 @@ def _contribution(raw: Mapping[str, Any], path: str) -> _Contribution:
 
 def _parties(items: Any) -> list[_Party]:
     if not isinstance(items, list | tuple) or not items:
-        raise ApplicationError("至少需要一方出资", field="parties", message_en="parties are required")
+        raise ApplicationError("至少需要一方出资", field="parties")
     parties: list[_Party] = []
     for i, raw in enumerate(items):
         path = f"parties[{i}]"
         role = str(raw.get("role") or "")
         if role not in PartyRole.values:
             raise ApplicationError(
-                f"未知的角色“{role}”（可选：collective 村集体、partner 合伙人、other 其他）",
+                Msg("未知的角色“{role}”（可选：collective 村集体、partner 合伙人、other 其他）", role=role),
                 field=f"{path}.role",
-                message_en="unknown role",
             )
         partner = raw.get("partner")
         partner_id = int(partner) if partner not in (None, "") else None
@@ -231,9 +230,7 @@ def _parties(items: Any) -> list[_Party]:
             for k, c in enumerate(raw.get("contributions") or [])
         ]
         if not contributions:
-            raise ApplicationError(
-                "每一方至少有一项出资", field=f"{path}.contributions", message_en="a party must contribute"
-            )
+            raise ApplicationError("每一方至少有一项出资", field=f"{path}.contributions")
         parties.append(
             _Party(role, _text(raw.get("name"), f"{path}.name", "名称", limit=100), partner_id, contributions)
         )
@@ -262,7 +259,7 @@ def valuate(parties: Sequence[_Party]) -> Any:
         field = exc.field or "parties"
         if not field.startswith("parties"):
             field = f"parties.{field}"
-        raise ApplicationError(exc.message, field=field, message_en=exc.message_en) from None
+        raise exc.with_field(field) from None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -308,14 +305,12 @@ def is_official(user: Any) -> bool:
 
 def require_official_for(user: Any, village_code: str, *, signing: bool = False) -> None:
     if not getattr(user, "is_authenticated", False):
-        raise ApplicationError("请先登录", message_en="authentication required", status=401)
+        raise ApplicationError("请先登录", status=401)
     if not is_official(user):
-        raise AccessDenied("只有村、乡镇、县、市管理人员可以办理协议", message_en="officials only")
+        raise AccessDenied("只有村、乡镇、县、市管理人员可以办理协议")
     user_scope(user).ensure(village_code, field="village")
     if signing and not (user.is_superuser or user.role in SIGNING_OFFICIALS):
-        raise AccessDenied(
-            "协议签署、生效与终止由县级或市级管理员办理", message_en="county or city admins only"
-        )
+        raise AccessDenied("协议签署、生效与终止由县级或市级管理员办理")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -326,7 +321,7 @@ def _village(code: Any) -> Any:
 
     village = Village.objects.filter(code=str(code or "").strip()).first()
     if village is None:
-        raise ApplicationError(f"村级区划代码 {code} 不存在", field="village", message_en="unknown village")
+        raise ApplicationError(Msg("村级区划代码 {code} 不存在", code=code), field="village")
     return village
 
 
@@ -335,11 +330,9 @@ def _pairing(pk: Any) -> Any:
 
     pairing = Pairing.objects.select_related("notice", "partner").filter(pk=int(pk)).first()
     if pairing is None:
-        raise ApplicationError(f"对接记录 {pk} 不存在", field="pairing", message_en="unknown pairing")
+        raise ApplicationError(Msg("对接记录 {pk} 不存在", pk=pk), field="pairing")
     if pairing.status not in (PairingStatus.SIGNED, PairingStatus.PERFORMING):
-        raise ApplicationError(
-            "只有进入“签约”阶段的对接才能生成协议", field="pairing", message_en="pairing not at 签约"
-        )
+        raise ApplicationError("只有进入“签约”阶段的对接才能生成协议", field="pairing")
     return pairing
 
 
@@ -357,9 +350,8 @@ def _write_children(agreement: Agreement, parties: Sequence[_Party], data: Mappi
             partner = Partner.objects.filter(pk=party.partner_id).first()
             if partner is None:
                 raise ApplicationError(
-                    f"合伙人 {party.partner_id} 不存在",
+                    Msg("合伙人 {partner_id} 不存在", partner_id=party.partner_id),
                     field=f"parties[{i}].partner",
-                    message_en="unknown partner",
                 )
         row = AgreementParty(
             agreement=agreement,
@@ -376,9 +368,8 @@ def _write_children(agreement: Agreement, parties: Sequence[_Party], data: Mappi
             value = c.params["amount"] if c.kind in ("cash", "technology") else next(values).value
             if c.resource_id is not None and not _resource_exists(c.resource_id, agreement.village_id):
                 raise ApplicationError(
-                    f"资源台账 {c.resource_id} 不存在或不属于本村",
+                    Msg("资源台账 {resource_id} 不存在或不属于本村", resource_id=c.resource_id),
                     field=f"parties[{i}].contributions[{k}].resource",
-                    message_en="unknown resource",
                 )
             item = Contribution(
                 resource_id=c.resource_id,
@@ -396,7 +387,7 @@ def _write_children(agreement: Agreement, parties: Sequence[_Party], data: Mappi
         path = f"members[{j}]"
         household = _text(raw.get("household"), f"{path}.household", "户编号", limit=30)
         if household in seen:
-            raise ApplicationError("户编号重复", field=f"{path}.household", message_en="duplicate household")
+            raise ApplicationError("户编号重复", field=f"{path}.household")
         seen.add(household)
         member = Member(
             agreement=agreement,
@@ -407,12 +398,12 @@ def _write_children(agreement: Agreement, parties: Sequence[_Party], data: Mappi
         full_clean(member)
         member.save()
     if seen and not any(m.shares for m in agreement.members.all()):
-        raise ApplicationError("成员股数之和须大于 0", field="members", message_en="member shares all zero")
+        raise ApplicationError("成员股数之和须大于 0", field="members")
     for j, raw in enumerate(data.get("labour") or []):
         path = f"labour[{j}]"
         jobs = _number(raw.get("jobs"), f"{path}.jobs", "岗位数")
         if jobs != int(jobs):
-            raise ApplicationError("岗位数应为整数", field=f"{path}.jobs", message_en="jobs must be whole")
+            raise ApplicationError("岗位数应为整数", field=f"{path}.jobs")
         commitment = LabourCommitment(
             agreement=agreement,
             position=_text(raw.get("position"), f"{path}.position", "岗位", limit=60),
@@ -439,9 +430,8 @@ def _apply_fields(agreement: Agreement, data: Mapping[str, Any]) -> None:
     mode = str(data.get("mode") or DistributionMode.ADDITIVE)
     if mode not in DistributionMode.values:
         raise ApplicationError(
-            f"未知的分配方式“{mode}”（可选：additive 保底+分红、higher_of 保底与分红取高）",
+            Msg("未知的分配方式“{mode}”（可选：additive 保底+分红、higher_of 保底与分红取高）", mode=mode),
             field="mode",
-            message_en="unknown mode",
         )
     agreement.title = _text(data.get("title"), "title", "项目名称")
     agreement.description = _text(
@@ -451,11 +441,7 @@ def _apply_fields(agreement: Agreement, data: Mapping[str, Any]) -> None:
     agreement.guarantee = _number(data.get("guarantee", 0), "guarantee", "保底收益", money=True)
     rate = _number(data.get("reserve_rate") or 0, "reserve_rate", "公积公益金提取比例")
     if rate > 1:
-        raise ApplicationError(
-            "公积公益金提取比例须在 0 与 1 之间（10% 写作 0.1）",
-            field="reserve_rate",
-            message_en="reserve_rate in [0,1]",
-        )
+        raise ApplicationError("公积公益金提取比例须在 0 与 1 之间（10% 写作 0.1）", field="reserve_rate")
     agreement.reserve_rate = rate
     agreement.expected_profit = _number(
         data.get("expected_profit") or 0, "expected_profit", "预计可分配利润", negative=True, money=True
@@ -463,9 +449,7 @@ def _apply_fields(agreement: Agreement, data: Mapping[str, Any]) -> None:
     agreement.term_start = _date(data.get("term_start"), "term_start", "合作期起")
     agreement.term_end = _date(data.get("term_end"), "term_end", "合作期止")
     if agreement.term_end <= agreement.term_start:
-        raise ApplicationError(
-            "合作期止须晚于合作期起", field="term_end", message_en="term_end before term_start"
-        )
+        raise ApplicationError("合作期止须晚于合作期起", field="term_end")
     agreement.exit_clause = _text(
         data.get("exit_clause"), "exit_clause", "退出条款", required=False, limit=4000
     )
@@ -494,11 +478,7 @@ def agreement_create(*, user: Any, data: Mapping[str, Any], today: dt.date | Non
     if pairing is not None and not any(p.partner_id == pairing.partner_id for p in parties):
         first = next((p for p in parties if p.role == PartyRole.PARTNER and p.partner_id is None), None)
         if first is None:
-            raise ApplicationError(
-                "来自对接的协议须有该合伙人作为一方",
-                field="parties",
-                message_en="the pairing's partner is missing",
-            )
+            raise ApplicationError("来自对接的协议须有该合伙人作为一方", field="parties")
         first.partner_id = pairing.partner_id
     valuate(parties)  # fail before anything is written
     year = (today or timezone.localdate()).year
@@ -521,9 +501,7 @@ def agreement_update(*, user: Any, agreement: Agreement, data: Mapping[str, Any]
     require_official_for(user, agreement.village_id)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.status != AgreementStatus.DRAFT:
-        raise ApplicationError(
-            "只有草稿状态的协议可以修改", field="status", message_en="only drafts can be edited"
-        )
+        raise ApplicationError("只有草稿状态的协议可以修改", field="status")
     parties = _parties(data.get("parties"))
     valuate(parties)
     _apply_fields(agreement, data)
@@ -549,7 +527,7 @@ NEXT: dict[str, str] = {
 def _count(data: Mapping[str, Any], key: str, label: str) -> int:
     value = _number(data.get(key), key, label)
     if value != int(value):
-        raise ApplicationError(f"{label}应为整数", field=key, message_en=f"{key} must be whole")
+        raise ApplicationError(Msg("{label}应为整数", label=label, key=key), field=key)
     return int(value)
 
 
@@ -569,16 +547,21 @@ def agreement_transition(
     """
     data = data or {}
     if to_status not in AgreementStatus.values:
-        raise ApplicationError(f"未知的状态：{to_status}", field="to_status", message_en="unknown status")
+        raise ApplicationError(Msg("未知的状态：{to_status}", to_status=to_status), field="to_status")
     signing = to_status in (AgreementStatus.SIGNED, AgreementStatus.IN_FORCE, AgreementStatus.ENDED)
     require_official_for(user, agreement.village_id, signing=signing)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     source = agreement.status
     if NEXT.get(source) != to_status:
         raise ApplicationError(
-            f"协议当前状态为“{agreement.get_status_display()}”，不能转为“{AgreementStatus(to_status).label}”",
+            Msg(
+                "协议当前状态为“{v}”，不能转为“{label}”",
+                v=agreement.get_status_display(),
+                label=AgreementStatus(to_status).label,
+                source=source,
+                to_status=to_status,
+            ),
             field="to_status",
-            message_en=f"cannot go from {source} to {to_status}",
         )
     note = _text(data.get("note"), "note", "说明", required=False, limit=1000)
     fields: list[str] = ["status"]
@@ -588,21 +571,11 @@ def agreement_transition(
         present = _count(data, "assembly_present", "实到代表人数")
         votes = _count(data, "assembly_votes_for", "赞成票")
         if attendees < 1 or present > attendees:
-            raise ApplicationError(
-                "实到人数不能多于应到人数", field="assembly_present", message_en="present > attendees"
-            )
+            raise ApplicationError("实到人数不能多于应到人数", field="assembly_present")
         if present * 3 < attendees * 2:
-            raise ApplicationError(
-                "村民代表会议须有三分之二以上代表参加方可召开",
-                field="assembly_present",
-                message_en="no quorum",
-            )
+            raise ApplicationError("村民代表会议须有三分之二以上代表参加方可召开", field="assembly_present")
         if votes > present or votes * 2 <= present:
-            raise ApplicationError(
-                "决定须经到会代表过半数同意",
-                field="assembly_votes_for",
-                message_en="no majority of those present",
-            )
+            raise ApplicationError("决定须经到会代表过半数同意", field="assembly_votes_for")
         agreement.assembly_attendees, agreement.assembly_present, agreement.assembly_votes_for = (
             attendees,
             present,
@@ -624,7 +597,7 @@ def agreement_transition(
     elif to_status == AgreementStatus.PUBLICIZED:
         start = _date(data.get("date") or timezone.localdate(), "date", "公示开始日期")
         if agreement.assembly_date and start < agreement.assembly_date:
-            raise ApplicationError("公示不能早于村民代表大会", field="date", message_en="before the assembly")
+            raise ApplicationError("公示不能早于村民代表大会", field="date")
         agreement.publicity_start = start
         agreement.objection_deadline = add_working_days(start, OBJECTION_WORKING_DAYS)
         fields += ["publicity_start", "objection_deadline"]
@@ -637,20 +610,20 @@ def agreement_transition(
         assert agreement.objection_deadline is not None
         if signed <= agreement.objection_deadline:
             raise ApplicationError(
-                f"公示异议期至 {agreement.objection_deadline} 止，期满后方可签署",
+                Msg(
+                    "公示异议期至 {objection_deadline} 止，期满后方可签署",
+                    objection_deadline=agreement.objection_deadline,
+                ),
                 field="date",
-                message_en="the objection period has not ended",
             )
         if agreement.objections.filter(answered_at__isnull=True).exists():
-            raise ApplicationError(
-                "尚有未答复的异议，答复后方可签署", field="objections", message_en="unanswered objections"
-            )
+            raise ApplicationError("尚有未答复的异议，答复后方可签署", field="objections")
         agreement.signed_on = signed
         fields.append("signed_on")
     elif to_status == AgreementStatus.IN_FORCE:
         start = _date(data.get("date") or timezone.localdate(), "date", "生效日期")
         if agreement.signed_on and start < agreement.signed_on:
-            raise ApplicationError("生效日期不能早于签署日期", field="date", message_en="before signing")
+            raise ApplicationError("生效日期不能早于签署日期", field="date")
         agreement.in_force_on = start
         fields.append("in_force_on")
     else:  # ENDED
@@ -674,13 +647,12 @@ def objection_record(
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     day = on or timezone.localdate()
     if agreement.status != AgreementStatus.PUBLICIZED:
-        raise ApplicationError("只有公示中的协议可以登记异议", field="agreement", message_en="not in 公示")
+        raise ApplicationError("只有公示中的协议可以登记异议", field="agreement")
     assert agreement.objection_deadline is not None
     if day > agreement.objection_deadline:
         raise ApplicationError(
-            f"异议期已于 {agreement.objection_deadline} 截止",
+            Msg("异议期已于 {objection_deadline} 截止", objection_deadline=agreement.objection_deadline),
             field="date",
-            message_en="objection period over",
         )
     objection = Objection(
         agreement=agreement,
@@ -699,7 +671,7 @@ def objection_answer(*, user: Any, objection: Objection, answer: str) -> Objecti
     require_official_for(user, objection.agreement.village_id)
     objection = Objection.objects.select_for_update().select_related("agreement").get(pk=objection.pk)
     if objection.answered_at is not None:
-        raise ApplicationError("该异议已答复", field="answer", message_en="already answered")
+        raise ApplicationError("该异议已答复", field="answer")
     objection.answer = _text(answer, "answer", "答复", limit=2000)
     objection.answered_at = timezone.now()
     objection.answered_by = user
@@ -803,9 +775,8 @@ def settlement_run(
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.status != AgreementStatus.IN_FORCE:
         raise ApplicationError(
-            f"协议状态为“{agreement.get_status_display()}”，只有履行中的协议才能进行年度结算",
+            Msg("协议状态为“{v}”，只有履行中的协议才能进行年度结算", v=agreement.get_status_display()),
             field="agreement",
-            message_en="only an agreement in force can be settled",
         )
     year_value = _number(year, "year", "年度")
     if (
@@ -813,9 +784,12 @@ def settlement_run(
         or not agreement.term_start.year <= int(year_value) <= agreement.term_end.year
     ):
         raise ApplicationError(
-            f"结算年度须在合作期 {agreement.term_start.year}–{agreement.term_end.year} 年之内",
+            Msg(
+                "结算年度须在合作期 {year}–{year2} 年之内",
+                year=agreement.term_start.year,
+                year2=agreement.term_end.year,
+            ),
             field="year",
-            message_en="year outside the term",
         )
     year_int = int(year_value)
     amount = _number(profit, "profit", "可分配利润", negative=True, money=True)
@@ -829,9 +803,8 @@ def settlement_run(
     reason = (reason or "").strip()
     if last and not reason:
         raise ApplicationError(
-            f"{year_int} 年度已有结算（第 {last} 版），更正须填写原因",
+            Msg("{year_int} 年度已有结算（第 {last} 版），更正须填写原因", year_int=year_int, last=last),
             field="reason",
-            message_en="a correction needs a reason",
         )
     row = Settlement(
         agreement=agreement,
@@ -861,9 +834,9 @@ def guarantee_payment_record(
     """Record that a year's guaranteed income was paid to the collective."""
     require_official_for(user, agreement.village_id)
     if agreement.status not in (AgreementStatus.IN_FORCE, AgreementStatus.ENDED):
-        raise ApplicationError("协议尚未生效", field="agreement", message_en="agreement not in force")
+        raise ApplicationError("协议尚未生效", field="agreement")
     if GuaranteePayment.objects.filter(agreement=agreement, year=year).exists():
-        raise ApplicationError(f"{year} 年度保底收益已登记支付", field="year", message_en="already recorded")
+        raise ApplicationError(Msg("{year} 年度保底收益已登记支付", year=year), field="year")
     payment = GuaranteePayment(
         agreement=agreement,
         year=year,

@@ -52,7 +52,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from xiangcun.agreements.shares import Role, collective_index
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Message, Msg
 from xiangcun.core.money import FEN, from_fen, integer_weights, split_units, to_fen
 
 ZERO = Decimal(0)
@@ -135,37 +135,31 @@ class SettlementResult:
     households: tuple[HouseholdStatement, ...]
 
 
-def _fail(message: str, field: str, message_en: str) -> SettlementError:
-    return SettlementError(message, field=field, message_en=message_en)
+def _fail(message: Message, field: str) -> SettlementError:
+    return SettlementError(message, field=field)
 
 
 def _fen_amount(value: Decimal, field: str, label: str) -> int:
     try:
         return to_fen(value)
     except ValueError:
-        raise _fail(
-            f"{label}须精确到分（最多两位小数）", field, f"{field} must be a whole number of fen"
-        ) from None
+        raise _fail(Msg("{label}须精确到分（最多两位小数）", label=label, field2=field), field) from None
 
 
 def validate_parties(parties: Sequence[SettlementParty]) -> int:
     """Check shares (≥ 0, summing to exactly 100) and the collective; return the collective's index."""
     if not parties:
-        raise _fail("至少需要一方", "parties", "at least one party is required")
+        raise _fail("至少需要一方", "parties")
     seen: set[str] = set()
     for i, party in enumerate(parties):
         if party.party_id in seen:
-            raise _fail("参与方编号重复", f"parties[{i}].id", f"duplicate party id {party.party_id!r}")
+            raise _fail(Msg("参与方编号重复", party_id=party.party_id), f"parties[{i}].id")
         seen.add(party.party_id)
         if party.share < 0:
-            raise _fail("股份比例不能为负数", f"parties[{i}].share", "share must not be negative")
+            raise _fail("股份比例不能为负数", f"parties[{i}].share")
     total = sum((p.share for p in parties), ZERO)
     if total != HUNDRED:
-        raise _fail(
-            f"各方股份比例之和须为 100.00，实际为 {total}",
-            "parties",
-            f"shares must sum to 100.00, not {total}",
-        )
+        raise _fail(Msg("各方股份比例之和须为 100.00，实际为 {total}", total=total), "parties")
     return collective_index([p.role for p in parties])
 
 
@@ -204,7 +198,7 @@ def split_profit(
             for i, part in zip(others, split_units(-top_up, other_weights), strict=True):
                 adjustments[i] = part
     else:  # pragma: no cover - Mode is closed
-        raise _fail(f"未知的分配方式：{mode}", "mode", f"unknown mode {mode!r}")
+        raise _fail(Msg("未知的分配方式：{mode}", mode=mode), "mode")
     return list(zip(guarantees, dividends, adjustments, strict=True))
 
 
@@ -222,9 +216,9 @@ def settle(inp: SettlementInput) -> SettlementResult:
     profit = _fen_amount(inp.profit, "profit", "可分配利润")
     guarantee = _fen_amount(inp.guarantee, "guarantee", "保底收益")
     if guarantee < 0:
-        raise _fail("保底收益不能为负数", "guarantee", "guarantee must not be negative")
+        raise _fail("保底收益不能为负数", "guarantee")
     if not ZERO <= inp.reserve_rate <= ONE:
-        raise _fail("公积公益金提取比例须在 0 与 1 之间", "reserve_rate", "reserve_rate must be in [0, 1]")
+        raise _fail("公积公益金提取比例须在 0 与 1 之间", "reserve_rate")
     mode = Mode(inp.mode)
 
     rows = split_profit(profit, guarantee, mode, integer_weights([p.share for p in inp.parties]), collective)
@@ -255,29 +249,27 @@ def _household_statements(
         seen: set[str] = set()
         for i, member in enumerate(members):
             if member.member_id in seen:
-                raise _fail("成员户编号重复", f"members[{i}].id", f"duplicate member id {member.member_id!r}")
+                raise _fail(Msg("成员户编号重复", member_id=member.member_id), f"members[{i}].id")
             seen.add(member.member_id)
     wages = [0] * len(members)
     for j, payment in enumerate(labour):
         i_member = index.get(payment.household)
         if i_member is None:
             raise _fail(
-                "劳务收入对应的农户不在成员名单中",
-                f"labour[{j}].household",
-                f"household {payment.household!r} is not a member",
+                Msg("劳务收入对应的农户不在成员名单中", household=payment.household), f"labour[{j}].household"
             )
         amount = _fen_amount(payment.amount, f"labour[{j}].amount", "劳务收入")
         if amount < 0:
-            raise _fail("劳务收入不能为负数", f"labour[{j}].amount", "labour amount must not be negative")
+            raise _fail("劳务收入不能为负数", f"labour[{j}].amount")
         wages[i_member] += amount
     if not members:
         return ()
     weights = integer_weights([m.shares for m in members])
     if min(weights) < 0:
         i = next(i for i, w in enumerate(weights) if w < 0)
-        raise _fail("成员股数不能为负数", f"members[{i}].shares", "member shares must not be negative")
+        raise _fail("成员股数不能为负数", f"members[{i}].shares")
     if not any(weights):
-        raise _fail("成员股数之和须大于 0", "members", "member shares must not all be zero")
+        raise _fail("成员股数之和须大于 0", "members")
     dividends = split_units(distributed, weights) if distributed > 0 else [0] * len(members)
     # the hot loop of a city-wide run: from_fen inlined (Decimal(n) × 0.01 is exact)
     statements: list[HouseholdStatement] = []

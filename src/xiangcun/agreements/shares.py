@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.money import fen, integer_weights, split_units
 from xiangcun.resources.valuation import Resource, resource_value
 
@@ -40,28 +40,20 @@ def collective_index(roles: Sequence[Role]) -> int:
     """Index of the one collective party among ``roles`` (raises unless there is exactly one)."""
     found = [i for i, role in enumerate(roles) if role == Role.COLLECTIVE]
     if not found:
-        raise ShareError(
-            "缺少村集体一方（role 为 collective）", field="parties", message_en="no collective party"
-        )
+        raise ShareError("缺少村集体一方（role 为 collective）", field="parties")
     if len(found) > 1:
-        raise ShareError(
-            "只能有一个村集体一方",
-            field=f"parties[{found[1]}].role",
-            message_en="only one party may be the collective",
-        )
+        raise ShareError("只能有一个村集体一方", field=f"parties[{found[1]}].role")
     return found[0]
 
 
 def share_percentages(contributions: Sequence[Decimal]) -> list[Decimal]:
     """Percent shares with two decimals, proportional to ``contributions``, summing to exactly 100.00."""
     if not contributions:
-        raise ShareError("没有出资方", field="parties", message_en="there are no parties")
+        raise ShareError("没有出资方", field="parties")
     if any(c < 0 for c in contributions):
-        raise ShareError("出资额不能为负数", field="parties", message_en="contributions must not be negative")
+        raise ShareError("出资额不能为负数", field="parties")
     if not any(contributions):
-        raise ShareError(
-            "出资总额为零，无法折算股份", field="parties", message_en="total contribution is zero"
-        )
+        raise ShareError("出资总额为零，无法折算股份", field="parties")
     parts = split_units(HUNDRED_PERCENT_UNITS, integer_weights(contributions))
     return [Decimal(p).scaleb(-2) if p else Decimal("0.00") for p in parts]
 
@@ -105,11 +97,9 @@ class Valuation:
 def party_contribution(party: PartyContribution) -> tuple[list[Decimal], Decimal]:
     """The party's resource values and its contribution (their sum + cash + technology, to the fen)."""
     if party.cash < 0:
-        raise ShareError("现金出资不能为负数", field="cash", message_en="cash must not be negative")
+        raise ShareError("现金出资不能为负数", field="cash")
     if party.technology < 0:
-        raise ShareError(
-            "技术作价不能为负数", field="technology", message_en="technology must not be negative"
-        )
+        raise ShareError("技术作价不能为负数", field="technology")
     values = [resource_value(r) for r in party.resources]
     total = sum(values, ZERO) + party.cash + party.technology
     return values, fen(total)
@@ -126,11 +116,7 @@ def valuate_parties(parties: Sequence[PartyContribution]) -> Valuation:
     seen: set[str] = set()
     for i, party in enumerate(parties):
         if party.party_id in seen:
-            raise ShareError(
-                "参与方编号重复",
-                field=f"parties[{i}].id",
-                message_en=f"duplicate party id {party.party_id!r}",
-            )
+            raise ShareError(Msg("参与方编号重复", party_id=party.party_id), field=f"parties[{i}].id")
         seen.add(party.party_id)
     resource_values: list[ResourceValue] = []
     contributions: list[Decimal] = []

@@ -37,7 +37,7 @@ from typing import Any, Protocol, TextIO
 from xiangcun.agreements import settlement
 from xiangcun.agreements.settlement import LabourPayment, Member, Mode, SettlementInput, SettlementParty
 from xiangcun.agreements.shares import PartyContribution, Role, party_contribution, valuate_parties
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Message, Msg
 from xiangcun.core.money import FEN, MoneyError, to_decimal
 from xiangcun.funding.selection import CRITERIA, Application, Weights, select
 from xiangcun.resources.valuation import (
@@ -60,13 +60,13 @@ JSONDict = dict[str, Any]
 class ContractError(ApplicationError):
     """Bad command input: a Chinese ``message``, its English twin and the JSON path at fault."""
 
-    def __init__(self, message: str, field: str, message_en: str | None = None) -> None:
-        super().__init__(message, field=field, message_en=message_en)
+    def __init__(self, message: Message, field: str) -> None:
+        super().__init__(message, field=field)
         self.path = field
 
     def as_json(self) -> dict[str, str]:
         """The standard-error object: ``{"error": "中文 (English)", "field": "<json path>"}``."""
-        return {"error": f"{self.message} ({self.message_en})", "field": self.path}
+        return {"error": f"{self.message_zh} ({self.message_en})", "field": self.path}
 
 
 class Writer(Protocol):
@@ -112,9 +112,14 @@ def _type_name(value: object) -> str:
 def _wrong_type(value: object, path: str, expected: str) -> ContractError:
     found = _type_name(value)
     return ContractError(
-        f"应为{_TYPE_NAMES_ZH[expected]}，实际为{_TYPE_NAMES_ZH[found]}",
+        Msg(
+            "应为{v}，实际为{v2}",
+            v=_TYPE_NAMES_ZH[expected],
+            v2=_TYPE_NAMES_ZH[found],
+            expected=expected,
+            found=found,
+        ),
         path,
-        f"expected {expected}, got {found}",
     )
 
 
@@ -126,10 +131,10 @@ def _object(value: object, path: str, required: Iterable[str], optional: Iterabl
     allowed = set(required) | set(optional)
     for key in value:
         if key not in allowed:
-            raise ContractError(f"未知字段 {key}", _join(path, str(key)), f"unknown field {key!r}")
+            raise ContractError(Msg("未知字段 {key}", key=key), _join(path, str(key)))
     for key in required:
         if key not in value:
-            raise ContractError(f"缺少字段 {key}", _join(path, key), f"missing field {key!r}")
+            raise ContractError(Msg("缺少字段 {key}", key=key), _join(path, key))
     return value
 
 
@@ -137,7 +142,7 @@ def _array(value: object, path: str, *, non_empty: bool = False) -> list[Any]:
     if not isinstance(value, list):
         raise _wrong_type(value, path, "array")
     if non_empty and not value:
-        raise ContractError("不能为空列表", path, "must not be empty")
+        raise ContractError("不能为空列表", path)
     return value
 
 
@@ -145,7 +150,7 @@ def _text(value: object, path: str) -> str:
     if not isinstance(value, str):
         raise _wrong_type(value, path, "string")
     if not value.strip():
-        raise ContractError("不能为空", path, "must not be empty")
+        raise ContractError("不能为空", path)
     return value
 
 
@@ -158,20 +163,18 @@ def _number(
     try:
         number = to_decimal(value)
     except MoneyError:
-        raise ContractError(f"不是有效的数字：{value}", path, f"not a valid number: {value!r}") from None
+        raise ContractError(Msg("不是有效的数字：{value}", value=value), path) from None
     if abs(number) > MAX_MAGNITUDE:
-        raise ContractError("数值过大", path, "number too large (limit 10^12)")
+        raise ContractError("数值过大", path)
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_PLACES:
-        raise ContractError(
-            f"小数位数过多（最多 {MAX_PLACES} 位）", path, f"more than {MAX_PLACES} decimal places"
-        )
+        raise ContractError(Msg("小数位数过多（最多 {MAX_PLACES} 位）", MAX_PLACES=MAX_PLACES), path)
     if minimum is not None and number < minimum:
         if minimum == 0:
-            raise ContractError("不能为负数", path, "must not be negative")
-        raise ContractError(f"不能小于 {minimum}", path, f"must be at least {minimum}")
+            raise ContractError("不能为负数", path)
+        raise ContractError(Msg("不能小于 {minimum}", minimum=minimum), path)
     if maximum is not None and number > maximum:
-        raise ContractError(f"不能大于 {maximum}", path, f"must be at most {maximum}")
+        raise ContractError(Msg("不能大于 {maximum}", maximum=maximum), path)
     return Decimal(0) if number == 0 else number  # never -0
 
 
@@ -179,7 +182,7 @@ def _money(value: object, path: str, *, allow_negative: bool = False) -> Decimal
     """An amount of yuan that is a whole number of fen."""
     amount = _number(value, path, minimum=None if allow_negative else ZERO)
     if amount != amount.quantize(FEN):
-        raise ContractError("金额须精确到分（最多两位小数）", path, "amount must be a whole number of fen")
+        raise ContractError("金额须精确到分（最多两位小数）", path)
     return amount
 
 
@@ -196,7 +199,7 @@ def _role(value: object, path: str) -> Role:
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
         raise ContractError(
-            f"未知的角色 {text}（可选：{allowed}）", path, f"unknown role {text!r} (one of {allowed})"
+            Msg("未知的角色 {text}（可选：{allowed}）", text=text, allowed=allowed), path
         ) from None
 
 
@@ -205,9 +208,7 @@ def _unique_ids(items: list[Any], path: str, key: str = "id") -> None:
     for i, item in enumerate(items):
         value = item[key]
         if value in seen:
-            raise ContractError(
-                f"编号重复：{value}", _join(_item(path, i), key), f"duplicate {key} {value!r}"
-            )
+            raise ContractError(Msg("编号重复：{value}", value=value, key=key), _join(_item(path, i), key))
         seen.add(value)
 
 
@@ -215,7 +216,7 @@ def _translate(exc: ApplicationError, prefix: str = ROOT) -> ContractError:
     """A pure module's error (field relative to ``prefix``) as a contract error."""
     field = exc.field or ""
     path = prefix if not field else _join(prefix, field)
-    return ContractError(exc.message, path, exc.message_en)
+    return ContractError(exc.msg, path)
 
 
 def _unwrap(doc: object) -> object:
@@ -264,9 +265,7 @@ def _resource(value: object, path: str) -> Resource:
     if kind not in _RESOURCE_FIELDS:
         allowed = ", ".join(_RESOURCE_FIELDS)
         raise ContractError(
-            f"未知的资源类型 {kind}（可选：{allowed}）",
-            _join(path, "kind"),
-            f"unknown kind {kind!r} (one of {allowed})",
+            Msg("未知的资源类型 {kind}（可选：{allowed}）", kind=kind, allowed=allowed), _join(path, "kind")
         )
     required, optional = _RESOURCE_FIELDS[kind]
     raw = _object(raw, path, ("kind", *required), (*_RESOURCE_OPTIONAL, *optional))
@@ -306,7 +305,7 @@ def _resource(value: object, path: str) -> Resource:
     except ApplicationError as exc:
         raise _translate(exc, path) from None
     if value > MAX_VALUE:
-        raise ContractError("估值结果过大，请检查面积、单价和年限", path, "value too large (limit 10^13)")
+        raise ContractError("估值结果过大，请检查面积、单价和年限", path)
     return resource
 
 
@@ -321,11 +320,7 @@ def _valuation_party(value: object, path: str) -> PartyContribution:
     if "name" in raw:
         _text(raw["name"], _join(path, "name"))
     if not {"resources", "cash", "technology"} & set(raw):
-        raise ContractError(
-            "须提供 resources、cash 或 technology 中的至少一项",
-            _join(path, "resources"),
-            "a party must bring resources, cash or technology",
-        )
+        raise ContractError("须提供 resources、cash 或 technology 中的至少一项", _join(path, "resources"))
     resources: tuple[Resource, ...] = ()
     if "resources" in raw:
         items = _array(raw["resources"], _join(path, "resources"))
@@ -376,7 +371,7 @@ def _mode(value: object, path: str) -> Mode:
     except ValueError:
         allowed = ", ".join(m.value for m in Mode)
         raise ContractError(
-            f"未知的分配方式 {text}（可选：{allowed}）", path, f"unknown mode {text!r} (one of {allowed})"
+            Msg("未知的分配方式 {text}（可选：{allowed}）", text=text, allowed=allowed), path
         ) from None
 
 
@@ -562,7 +557,7 @@ def parse_document(text: str) -> object:
             text, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates
         )
     except (ValueError, RecursionError) as exc:
-        raise ContractError(f"不是有效的 JSON：{exc}", ROOT, f"malformed JSON: {exc}") from None
+        raise ContractError(Msg("不是有效的 JSON：{exc}", exc=exc), ROOT) from None
 
 
 def _read(path: str, stdin: TextIO | None) -> str:
@@ -571,16 +566,14 @@ def _read(path: str, stdin: TextIO | None) -> str:
         try:
             return source.read()
         except (OSError, UnicodeDecodeError) as exc:
-            raise ContractError(
-                f"无法读取标准输入：{exc}", ROOT, f"cannot read standard input: {exc}"
-            ) from None
+            raise ContractError(Msg("无法读取标准输入：{exc}", exc=exc), ROOT) from None
     try:
         with open(path, encoding="utf-8-sig") as handle:
             return handle.read()
     except FileNotFoundError:
-        raise ContractError(f"文件不存在：{path}", ROOT, f"no such file: {path}") from None
+        raise ContractError(Msg("文件不存在：{path}", path=path), ROOT) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ContractError(f"无法读取文件 {path}：{exc}", ROOT, f"cannot read {path}: {exc}") from None
+        raise ContractError(Msg("无法读取文件 {path}：{exc}", path=path, exc=exc), ROOT) from None
 
 
 def run_command(name: str, path: str, stdout: Writer, stderr: Writer, stdin: TextIO | None = None) -> int:
@@ -593,7 +586,7 @@ def run_command(name: str, path: str, stdout: Writer, stderr: Writer, stdin: Tex
     try:
         command = COMMANDS.get(name)
         if command is None:
-            raise ContractError(f"未知的命令：{name}", ROOT, f"unknown command {name!r}")
+            raise ContractError(Msg("未知的命令：{name}", name=name), ROOT)
         result = command(parse_document(_read(path, stdin)))
         text = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     except ContractError as exc:

@@ -1,35 +1,180 @@
-"""Domain errors: one exception type, mapped to a 400 in the API and a form error in HTML."""
+"""Domain errors: one exception type, mapped to JSON by the API handler and to a page by the error
+middleware. Messages are gettext msgids in Chinese, translated like every other UI string::
+
+    raise ApplicationError("标题不能为空", field="title")
+    raise ApplicationError(Msg("第 {row} 行：单位“{unit}”未知", row=3, unit=unit), field="unit")
+
+The English text lives in ``locale/en/LC_MESSAGES/django.po`` (msgid Chinese, msgstr English, with
+the same ``{name}`` placeholders); ``tests/test_messages.py`` fails on a message without one.
+
+``message`` is the text in the active language (what an HTML page shows); ``as_dict()`` gives the
+API's ``{"error": <Chinese>, "error_en": <English>, "field": …}`` whatever language is active.
+
+This module imports no Django at import time: the pure computations raise these errors too, and the
+command line renders them without settings (Django's catalogue when configured, else the same
+compiled ``.mo`` file read with the standard library).
+"""
 
 from __future__ import annotations
 
+import gettext as _stdlib_gettext
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+CHINESE = "zh-hans"
+ENGLISH = "en"
+_LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+
+class Msg:
+    """A translatable message with named ``{placeholders}``, rendered when a language is known.
+
+    Parameters may themselves be ``Msg`` objects or Django lazy strings (field labels); they are
+    rendered in the same language. ``Msg`` is a gettext keyword for ``xiangcun makemessages``.
+    """
+
+    __slots__ = ("msgid", "params")
+
+    def __init__(self, msgid: str, /, **params: Any) -> None:
+        self.msgid = msgid
+        self.params = params
+
+    def render(self, language: str) -> str:
+        text = translate(self.msgid, language)
+        if not self.params:
+            return text
+        values = {k: render(v, language) if _is_message(v) else v for k, v in self.params.items()}
+        return text.format(**values)
+
+    def __str__(self) -> str:
+        return self.render(active_language())
+
+    def __repr__(self) -> str:
+        return f"Msg({self.msgid!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Msg) and (self.msgid, self.params) == (other.msgid, other.params)
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+
+Message = Any  # str | Msg | a Django lazy string
+
+
+def _is_message(value: object) -> bool:
+    return isinstance(value, Msg) or type(value).__name__ == "__proxy__"
+
+
+def as_message(message: Message) -> Message:
+    """``message`` as something that renders per language: a plain msgid becomes a ``Msg``."""
+    return Msg(message) if isinstance(message, str) else message
+
+
+def render(message: Message, language: str) -> str:
+    """``message`` in ``language``: a ``Msg`` is formatted there, a plain msgid translated."""
+    if isinstance(message, Msg):
+        return message.render(language)
+    if isinstance(message, str):
+        return translate(message, language)
+    return _render_lazy(message, language)
+
+
+def _render_lazy(message: Any, language: str) -> str:
+    from django.utils import translation
+
+    with translation.override(language):
+        return str(message)
+
+
+def _django_ready() -> bool:
+    try:
+        from django.conf import settings
+    except ImportError:  # pragma: no cover - Django is always installed with the platform
+        return False
+    return bool(settings.configured)
+
+
+def translate(msgid: str, language: str) -> str:
+    """The translation of ``msgid`` into ``language`` (the msgid itself for Chinese)."""
+    if language.lower().startswith("zh") or not msgid:
+        return msgid
+    if _django_ready():
+        from django.utils import translation
+
+        with translation.override(language):
+            return translation.gettext(msgid)
+    return _catalogue(language).gettext(msgid)
+
+
+@cache
+def _catalogue(language: str) -> _stdlib_gettext.NullTranslations:
+    return _stdlib_gettext.translation("django", _LOCALE_DIR, languages=[language], fallback=True)
+
+
+def active_language() -> str:
+    if _django_ready():
+        from django.utils import translation
+
+        return translation.get_language() or CHINESE
+    return CHINESE
+
 
 class ApplicationError(Exception):
-    """A failure the user can act on. ``message`` is Chinese; ``message_en`` its English twin."""
+    """A failure the user can act on.
 
-    def __init__(
-        self, message: str, *, field: str | None = None, message_en: str | None = None, status: int = 400
-    ) -> None:
-        super().__init__(message)
-        self.message = message
+    ``message`` is a Chinese msgid (``str``, ``Msg`` or a lazy string); ``field`` names the input at
+    fault (a form field or a JSON path such as ``parties[0].share``); ``status`` the HTTP status.
+    """
+
+    status: int = 400
+
+    def __init__(self, message: Message, *, field: str | None = None, status: int | None = None) -> None:
+        self.msg = as_message(message)
         self.field = field
-        self.message_en = message_en or message
-        self.status = status
+        if status is not None:
+            self.status = status
+        super().__init__(render(message, CHINESE))
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {"error": self.message, "error_en": self.message_en, "field": self.field}
+    @property
+    def message(self) -> str:
+        """The message in the active language (Chinese unless the page is in English)."""
+        return render(self.msg, active_language())
+
+    @property
+    def message_zh(self) -> str:
+        return render(self.msg, CHINESE)
+
+    @property
+    def message_en(self) -> str:
+        return render(self.msg, ENGLISH)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"error": self.message_zh, "error_en": self.message_en, "field": self.field}
+
+    def with_field(self, field: str | None) -> ApplicationError:
+        """The same error (same class and message) naming another field."""
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.args = self.args
+        clone.field = field
+        return clone
 
 
 class NotFoundError(ApplicationError):
-    def __init__(self, message: str, *, field: str | None = None, message_en: str | None = None) -> None:
-        super().__init__(message, field=field, message_en=message_en, status=404)
+    status = 404
 
 
 class AccessDenied(ApplicationError):
-    def __init__(
-        self,
-        message: str = "无权访问该地区的数据",
-        *,
-        field: str | None = None,
-        message_en: str = "you may not access data outside your region",
-    ) -> None:
-        super().__init__(message, field=field, message_en=message_en, status=403)
+    status = 403
+
+    def __init__(self, message: Message = "无权访问该地区的数据", *, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+
+
+class NotAuthenticated(ApplicationError):
+    status = 401
+
+    def __init__(self, message: Message = "请先登录", *, field: str | None = None) -> None:
+        super().__init__(message, field=field)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Msg
 
 
 class Term(NamedTuple):
@@ -83,9 +83,8 @@ class UnknownCodeError(ApplicationError, ValueError):
     def __init__(self, field: str, code: object) -> None:
         self.code = code
         super().__init__(
-            f"未知的{_FIELD_ZH.get(field, field)}代码：{code!r}",
+            Msg("未知的{v}代码：{code!r}", v=_FIELD_ZH.get(field, field), code=code, field2=field),
             field=field,
-            message_en=f"unknown {field} code: {code!r}",
         )
 
 

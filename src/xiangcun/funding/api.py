@@ -21,7 +21,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 
 def _login(request: HttpRequest) -> Any:
     if not request.user.is_authenticated:
-        raise ApplicationError("请先登录", message_en="authentication required", status=401)
+        raise ApplicationError("请先登录", status=401)
     return request.user
 
 
@@ -80,7 +80,7 @@ def round_create(request: HttpRequest, payload: RoundIn) -> Status[dict[str, Any
 def _visible_round(request: HttpRequest, pk: int) -> FundingRound:
     row = selectors.round_get(pk)
     if not selectors.round_list(request.user).filter(pk=pk).exists():
-        raise ApplicationError("该批次尚未公示", message_en="round not published", status=403)
+        raise ApplicationError("该批次尚未公示", status=403)
     return row
 
 

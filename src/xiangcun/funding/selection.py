@@ -37,7 +37,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.money import from_fen, to_fen
 
 CRITERIA: tuple[str, ...] = (
@@ -125,16 +125,10 @@ class SelectionResult:
 def validate_weights(weights: Weights) -> None:
     for name in CRITERIA:
         if weights.of(name) < 0:
-            raise SelectionError(
-                "权重不能为负数", field=f"weights.{name}", message_en="weights must not be negative"
-            )
+            raise SelectionError("权重不能为负数", field=f"weights.{name}")
     total = sum((weights.of(name) for name in CRITERIA), ZERO)
     if total != 1:
-        raise SelectionError(
-            f"各项权重之和须为 1，实际为 {total}",
-            field="weights",
-            message_en=f"weights must sum to 1, not {total}",
-        )
+        raise SelectionError(Msg("各项权重之和须为 1，实际为 {total}", total=total), field="weights")
 
 
 def normalise(values: Sequence[Decimal]) -> list[Fraction]:
@@ -341,11 +335,7 @@ class _Knapsack:
             return None
         if status == cp_model.OPTIMAL or (status == cp_model.FEASIBLE and target is not None):
             return chosen | {i for i in free if solver.boolean_value(x[i])}
-        raise SelectionError(
-            "遴选优化未能在时限内求得最优解",
-            field="applications",
-            message_en="the solver did not prove optimality",
-        )
+        raise SelectionError("遴选优化未能在时限内求得最优解", field="applications")
 
 
 def optimal_subset(
@@ -446,42 +436,29 @@ def _prepare(
 ) -> tuple[list[int], list[int], list[int], set[int]]:
     """Scores, ranking, the eligible indices in ranking order, and those below the minimum score."""
     if budget < 0:
-        raise SelectionError("预算不能为负数", field="budget", message_en="budget must not be negative")
+        raise SelectionError("预算不能为负数", field="budget")
     try:
         to_fen(budget)
     except ValueError:
-        raise SelectionError(
-            "预算须精确到分", field="budget", message_en="budget must be a whole number of fen"
-        ) from None
+        raise SelectionError("预算须精确到分", field="budget") from None
     seen: set[str] = set()
     for i, app in enumerate(applications):
         if app.app_id in seen:
-            raise SelectionError(
-                "申请编号重复", field=f"applications[{i}].id", message_en=f"duplicate id {app.app_id!r}"
-            )
+            raise SelectionError(Msg("申请编号重复", app_id=app.app_id), field=f"applications[{i}].id")
         seen.add(app.app_id)
         if app.requested < 0:
-            raise SelectionError(
-                "申请金额不能为负数",
-                field=f"applications[{i}].requested",
-                message_en="requested must not be negative",
-            )
+            raise SelectionError("申请金额不能为负数", field=f"applications[{i}].requested")
         try:
             to_fen(app.requested)
         except ValueError:
-            raise SelectionError(
-                "申请金额须精确到分",
-                field=f"applications[{i}].requested",
-                message_en="requested must be a whole number of fen",
-            ) from None
+            raise SelectionError("申请金额须精确到分", field=f"applications[{i}].requested") from None
         for name in CRITERIA:
             value = app.criterion(name)
             if value < 0 or (name == "social_benefit" and value > 100):
                 limits = "0–100" if name == "social_benefit" else "≥ 0"
                 raise SelectionError(
-                    f"评审指标 {name} 须在 {limits} 范围内",
+                    Msg("评审指标 {name} 须在 {limits} 范围内", name=name, limits=limits),
                     field=f"applications[{i}].{name}",
-                    message_en=f"{name} must be {limits}",
                 )
     units = score_units(applications, weights)
     order = ranking_order(units)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import NotFoundError
+from xiangcun.core.errors import Msg, NotFoundError
 from xiangcun.funding.models import FundingApplication, FundingRound, RoundStatus
 from xiangcun.partners.services import is_city_office
 
@@ -23,7 +23,7 @@ def round_list(user: Any) -> QuerySet[FundingRound]:
 def round_get(pk: int) -> FundingRound:
     row = FundingRound.objects.filter(pk=pk).first()
     if row is None:
-        raise NotFoundError(f"遴选批次 {pk} 不存在", field="id", message_en=f"unknown round {pk}")
+        raise NotFoundError(Msg("遴选批次 {pk} 不存在", pk=pk), field="id")
     return row
 
 
@@ -41,5 +41,5 @@ def application_list(user: Any, funding_round: FundingRound) -> QuerySet[Funding
 def application_get(pk: int) -> FundingApplication:
     row = FundingApplication.objects.select_related("round", "agreement").filter(pk=pk).first()
     if row is None:
-        raise NotFoundError(f"申报 {pk} 不存在", field="id", message_en=f"unknown application {pk}")
+        raise NotFoundError(Msg("申报 {pk} 不存在", pk=pk), field="id")
     return row

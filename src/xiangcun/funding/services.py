@@ -16,7 +16,7 @@ from xiangcun.accounts.models import Role
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.agreements.models import Agreement, AgreementStatus
 from xiangcun.agreements.workdays import OBJECTION_WORKING_DAYS, add_working_days
-from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
 from xiangcun.core.money import FEN, MoneyError, to_decimal
 from xiangcun.core.validation import full_clean
 from xiangcun.funding.models import FundingApplication, FundingRound, RoundStatus
@@ -48,14 +48,16 @@ def _number(
         number = to_decimal(value)
     except MoneyError:
         raise ApplicationError(
-            f"{label}：不是有效的数字", field=field, message_en=f"{field}: not a number"
+            Msg("{label}：不是有效的数字", label=label, field2=field), field=field
         ) from None
     if number < 0:
-        raise ApplicationError(f"{label}不能为负数", field=field, message_en=f"{field} must not be negative")
+        raise ApplicationError(Msg("{label}不能为负数", label=label, field2=field), field=field)
     if maximum is not None and number > maximum:
-        raise ApplicationError(f"{label}不能大于 {maximum}", field=field, message_en=f"{field} too large")
+        raise ApplicationError(
+            Msg("{label}不能大于 {maximum}", label=label, maximum=maximum, field2=field), field=field
+        )
     if money and number != number.quantize(FEN):
-        raise ApplicationError(f"{label}须精确到分", field=field, message_en=f"{field} must be whole fen")
+        raise ApplicationError(Msg("{label}须精确到分", label=label, field2=field), field=field)
     return number
 
 
@@ -65,14 +67,12 @@ def _date(value: Any, field: str, label: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value or ""))
     except ValueError:
-        raise ApplicationError(
-            f"{label}：日期格式应为 YYYY-MM-DD", field=field, message_en="not a date"
-        ) from None
+        raise ApplicationError(Msg("{label}：日期格式应为 YYYY-MM-DD", label=label), field=field) from None
 
 
 def _require_city(user: Any) -> None:
     if not is_city_office(user):
-        raise AccessDenied("项目遴选由市合伙人办公室组织", message_en="the city office runs funding rounds")
+        raise AccessDenied("项目遴选由市合伙人办公室组织")
 
 
 def parse_weights(raw: Mapping[str, Any]) -> Weights:
@@ -105,11 +105,9 @@ def round_create(*, user: Any, data: Mapping[str, Any]) -> FundingRound:
         is_demo=bool(data.get("is_demo", False)),
     )
     if not row.name:
-        raise ApplicationError("批次名称：必填", field="name", message_en="name is required")
+        raise ApplicationError("批次名称：必填", field="name")
     if row.closes_on < row.opens_on:
-        raise ApplicationError(
-            "申报截止须不早于申报开始", field="closes_on", message_en="closes before it opens"
-        )
+        raise ApplicationError("申报截止须不早于申报开始", field="closes_on")
     full_clean(row)
     row.save()
     return row
@@ -117,9 +115,9 @@ def round_create(*, user: Any, data: Mapping[str, Any]) -> FundingRound:
 
 def _require_county_of(user: Any, agreement: Agreement) -> None:
     if not getattr(user, "is_authenticated", False):
-        raise ApplicationError("请先登录", message_en="authentication required", status=401)
+        raise ApplicationError("请先登录", status=401)
     if not (user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.CITY_ADMIN)):
-        raise AccessDenied("由县级或市级管理员申报", message_en="county or city admins file applications")
+        raise AccessDenied("由县级或市级管理员申报")
     user_scope(user).ensure(agreement.village_id, field="agreement")
 
 
@@ -131,13 +129,11 @@ def application_submit(
     _require_county_of(user, agreement)
     funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
     if funding_round.status != RoundStatus.OPEN:
-        raise ApplicationError("该批次已停止受理申报", field="round", message_en="round closed")
+        raise ApplicationError("该批次已停止受理申报", field="round")
     if agreement.status != AgreementStatus.IN_FORCE:
-        raise ApplicationError(
-            "只有履行中的协议项目可以申报", field="agreement", message_en="only agreements in force may apply"
-        )
+        raise ApplicationError("只有履行中的协议项目可以申报", field="agreement")
     if funding_round.applications.filter(agreement=agreement).exists():
-        raise ApplicationError("该项目已申报本批次", field="agreement", message_en="already applied")
+        raise ApplicationError("该项目已申报本批次", field="agreement")
     values = {
         name: _number(
             figures.get(name),
@@ -160,7 +156,7 @@ def application_verify(*, user: Any, application: FundingApplication) -> Funding
     _require_city(user)
     application = FundingApplication.objects.select_for_update().get(pk=application.pk)
     if application.round.status == RoundStatus.PUBLISHED:
-        raise ApplicationError("该批次已公示", field="round", message_en="round published")
+        raise ApplicationError("该批次已公示", field="round")
     application.verified = True
     application.verified_by = user
     application.verified_at = timezone.now()
@@ -182,13 +178,11 @@ def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
     _require_city(user)
     funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
     if funding_round.status == RoundStatus.PUBLISHED:
-        raise ApplicationError("该批次已公示，不能重新遴选", field="round", message_en="round published")
+        raise ApplicationError("该批次已公示，不能重新遴选", field="round")
     apps = list(funding_round.applications.select_for_update().order_by("id"))
     verified = [a for a in apps if a.verified]
     if not verified:
-        raise ApplicationError(
-            "没有已核实的申报，无法遴选", field="applications", message_en="no verified applications"
-        )
+        raise ApplicationError("没有已核实的申报，无法遴选", field="applications")
     weights = parse_weights(funding_round.weights)
     pure = [
         Application(
@@ -206,7 +200,7 @@ def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
         result = select(pure, weights, funding_round.budget, min_score=funding_round.min_score)
         greedy = greedy_select(pure, weights, funding_round.budget, min_score=funding_round.min_score)
     except SelectionError as exc:
-        raise ApplicationError(exc.message, field=exc.field, message_en=exc.message_en) from None
+        raise exc from None
     by_id = {str(a.pk): a for a in verified}
     left_out = {x.app_id: x for x in result.left_out}
     chosen = set(result.selected)
@@ -248,7 +242,7 @@ def round_publish(*, user: Any, funding_round: FundingRound, start: Any = None) 
     _require_city(user)
     funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
     if funding_round.status != RoundStatus.SELECTED:
-        raise ApplicationError("须先完成遴选再公示", field="status", message_en="select before publishing")
+        raise ApplicationError("须先完成遴选再公示", field="status")
     first = _date(start or timezone.localdate(), "start", "公示开始")
     funding_round.publicity_start = first
     funding_round.publicity_end = add_working_days(first, OBJECTION_WORKING_DAYS)

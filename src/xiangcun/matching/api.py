@@ -36,7 +36,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 
 def _login(request: HttpRequest) -> Any:
     if not request.user.is_authenticated:
-        raise ApplicationError("请先登录", message_en="authentication required", status=401)
+        raise ApplicationError("请先登录", status=401)
     return request.user
 
 
@@ -55,9 +55,7 @@ def partners_for_notice(request: HttpRequest, notice_id: int, q: Query[TopK]) ->
     from xiangcun.accounts.scoping import user_scope
 
     if not (user_scope(user).contains(notice.region_code) or is_city_office(user)):
-        raise AccessDenied(
-            "只有本辖区的管理人员可以查看推荐合伙人", message_en="officials of the region only"
-        )
+        raise AccessDenied("只有本辖区的管理人员可以查看推荐合伙人")
     recs = selectors.partners_for_notice(notice, q.k)
     partners = selectors.partners_by_id([r.id for r in recs])
     items = []
@@ -85,7 +83,7 @@ def notices_for_partner(request: HttpRequest, partner_id: int, q: Query[TopK]) -
     partner = partner_get(partner_id)
     own = partner_of_user(user)
     if not ((own is not None and own.pk == partner.pk) or is_city_office(user)):
-        raise AccessDenied("只能查看自己的推荐", message_en="your own recommendations only")
+        raise AccessDenied("只能查看自己的推荐")
     if not partner_can_view(user, partner):
         raise AccessDenied()
     recs = selectors.notices_for_partner(partner, q.k)

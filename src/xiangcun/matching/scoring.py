@@ -60,7 +60,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from xiangcun.core import vocab
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.matching.text import TextModel, column_sum, to_csc, tokenize, tokenize_many
 
 FloatArray = npt.NDArray[np.float64]
@@ -111,23 +111,17 @@ class Weights:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
                 raise ApplicationError(
-                    f"权重“{FACTOR_LABELS[name][0]}”必须是有限的数字",
-                    field=name,
-                    message_en=f"weight {name!r} must be a finite number",
+                    Msg("权重“{v}”必须是有限的数字", v=FACTOR_LABELS[name][0], name=name), field=name
                 )
             if value < 0:
                 raise ApplicationError(
-                    f"权重“{FACTOR_LABELS[name][0]}”不能为负数",
-                    field=name,
-                    message_en=f"weight {name!r} must not be negative",
+                    Msg("权重“{v}”不能为负数", v=FACTOR_LABELS[name][0], name=name), field=name
                 )
             object.__setattr__(self, name, float(value))
             total += float(value)
         if abs(total - 1.0) > _WEIGHT_SUM_TOLERANCE:
             raise ApplicationError(
-                f"各项权重之和必须等于 1（当前为 {total:.4f}）",
-                field="weights",
-                message_en=f"the weights must sum to 1 (they sum to {total:.4f})",
+                Msg("各项权重之和必须等于 1（当前为 {total:.4f}）", total=total), field="weights"
             )
 
     def to_dict(self) -> dict[str, float]:
@@ -139,16 +133,17 @@ class Weights:
         unknown = sorted(set(data) - set(FACTORS))
         if unknown:
             raise ApplicationError(
-                f"未知的权重项：{'、'.join(unknown)}",
-                field=unknown[0],
-                message_en=f"unknown weight(s): {', '.join(unknown)}",
+                Msg("未知的权重项：{v}", v="、".join(unknown), v2=", ".join(unknown)), field=unknown[0]
             )
         missing = [name for name in FACTORS if name not in data]
         if missing:
             raise ApplicationError(
-                f"缺少权重项：{'、'.join(FACTOR_LABELS[m][0] for m in missing)}",
+                Msg(
+                    "缺少权重项：{v}",
+                    v="、".join(FACTOR_LABELS[m][0] for m in missing),
+                    v2=", ".join(missing),
+                ),
                 field=missing[0],
-                message_en=f"missing weight(s): {', '.join(missing)}",
             )
         values: dict[str, float] = {}
         for name in FACTORS:
@@ -159,9 +154,7 @@ class Weights:
                 values[name] = float(raw)
             except (TypeError, ValueError):
                 raise ApplicationError(
-                    f"权重“{FACTOR_LABELS[name][0]}”必须是数字",
-                    field=name,
-                    message_en=f"weight {name!r} must be a number",
+                    Msg("权重“{v}”必须是数字", v=FACTOR_LABELS[name][0], name=name), field=name
                 ) from None
         return cls(**values)
 
@@ -176,12 +169,10 @@ def _amount(value: Amount | int | None, name: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise ApplicationError(f"金额“{name}”必须是数字", field=name, message_en=f"{name} must be a number")
+        raise ApplicationError(Msg("金额“{name}”必须是数字", name=name), field=name)
     result = float(value)
     if not math.isfinite(result) or result < 0:
-        raise ApplicationError(
-            f"金额“{name}”必须是非负数", field=name, message_en=f"{name} must be a non-negative number"
-        )
+        raise ApplicationError(Msg("金额“{name}”必须是非负数", name=name), field=name)
     return result
 
 
@@ -200,7 +191,7 @@ def _codes(values: Iterable[str], vocabulary: str, name: str) -> frozenset[str]:
 def _check_range(low: float | None, high: float | None, low_name: str, high_name: str) -> None:
     if low is not None and high is not None and low > high:
         raise ApplicationError(
-            "最低金额不能高于最高金额", field=low_name, message_en=f"{low_name} must not exceed {high_name}"
+            Msg("最低金额不能高于最高金额", low_name=low_name, high_name=high_name), field=low_name
         )
 
 
@@ -607,7 +598,7 @@ def _id_positions(ids: Sequence[str], side: str) -> dict[str, int]:
     positions: dict[str, int] = {}
     for i, id_ in enumerate(ids):
         if id_ in positions:
-            raise ApplicationError(f"重复的编号：{id_}", field=side, message_en=f"duplicate id {id_!r}")
+            raise ApplicationError(Msg("重复的编号：{id_}", id_=id_), field=side)
         positions[id_] = i
     return positions
 

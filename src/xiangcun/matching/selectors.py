@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from xiangcun.accounts.models import Role
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import AccessDenied, NotFoundError
+from xiangcun.core.errors import AccessDenied, Msg, NotFoundError
 from xiangcun.matching.assignment import DEFAULT_THRESHOLD
 from xiangcun.matching.models import ACTIVE_STATUSES, MatchingWeights, Pairing, PairingRun, PairingStatus
 from xiangcun.matching.scoring import (
@@ -251,7 +251,7 @@ def city_pool(city_code: str) -> tuple[list[NoticeFacts], list[PartnerFacts]]:
 def pairing_run_get(pk: int) -> PairingRun:
     run = PairingRun.objects.select_related("county").filter(pk=pk).first()
     if run is None:
-        raise NotFoundError(f"配对方案 {pk} 不存在", field="id", message_en=f"unknown pairing run {pk}")
+        raise NotFoundError(Msg("配对方案 {pk} 不存在", pk=pk), field="id")
     return run
 
 
@@ -265,7 +265,7 @@ def _pairings() -> QuerySet[Pairing]:
 def pairing_get(pk: int) -> Pairing:
     pairing = _pairings().filter(pk=pk).first()
     if pairing is None:
-        raise NotFoundError(f"对接记录 {pk} 不存在", field="id", message_en=f"unknown pairing {pk}")
+        raise NotFoundError(Msg("对接记录 {pk} 不存在", pk=pk), field="id")
     return pairing
 
 
@@ -282,7 +282,7 @@ def pairing_party(user: Any, pairing: Pairing) -> str | None:
 def pairing_get_for(user: Any, pk: int) -> Pairing:
     pairing = pairing_get(pk)
     if pairing_party(user, pairing) is None:
-        raise AccessDenied("这不是您的对接记录", message_en="not your pairing")
+        raise AccessDenied("这不是您的对接记录")
     return pairing
 
 

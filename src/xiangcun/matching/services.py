@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from xiangcun.accounts.models import Role
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.matching import selectors
 from xiangcun.matching.assignment import Assignment, assign_dense, assign_sparse
@@ -44,7 +44,7 @@ CITY_CANDIDATES_K = 50
 def weights_update(*, user: Any, values: Mapping[str, Any], threshold: Any = None) -> MatchingWeights:
     """The city admin sets the fit weights (validated by ``Weights.from_dict``) and the threshold."""
     if not is_city_office(user):
-        raise AccessDenied("只有市级管理员可以修改匹配权重", message_en="only the city admin edits weights")
+        raise AccessDenied("只有市级管理员可以修改匹配权重")
     weights = Weights.from_dict(values)
     row = MatchingWeights.objects.select_for_update().order_by("id").first() or MatchingWeights()
     row.values = weights.to_dict()
@@ -52,13 +52,9 @@ def weights_update(*, user: Any, values: Mapping[str, Any], threshold: Any = Non
         try:
             row.threshold = float(threshold)
         except (TypeError, ValueError):
-            raise ApplicationError(
-                "最低匹配度应为数字", field="threshold", message_en="threshold must be a number"
-            ) from None
+            raise ApplicationError("最低匹配度应为数字", field="threshold") from None
         if not 0.0 <= row.threshold <= 1.0:
-            raise ApplicationError(
-                "最低匹配度应在 0 到 1 之间", field="threshold", message_en="threshold must be in [0, 1]"
-            )
+            raise ApplicationError("最低匹配度应在 0 到 1 之间", field="threshold")
     row.updated_by = user
     full_clean(row)
     row.save()
@@ -71,16 +67,14 @@ def weights_update(*, user: Any, values: Mapping[str, Any], threshold: Any = Non
 def _county(code: str) -> Region:
     region = Region.objects.filter(code=code, level=Level.COUNTY).first()
     if region is None:
-        raise ApplicationError(
-            f"县（市、区）代码 {code} 不存在", field="county", message_en=f"unknown county {code}"
-        )
+        raise ApplicationError(Msg("县（市、区）代码 {code} 不存在", code=code), field="county")
     return region
 
 
 def _city(code: str) -> Region:
     region = Region.objects.filter(code=code, level=Level.CITY).first()
     if region is None:
-        raise ApplicationError(f"市级代码 {code} 不存在", field="city", message_en=f"unknown city {code}")
+        raise ApplicationError(Msg("市级代码 {code} 不存在", code=code), field="city")
     return region
 
 
@@ -141,9 +135,7 @@ def city_assignment(city_code: str, threshold: float | None = None, k: int = CIT
 def _require_county_official(user: Any, county_code: str) -> None:
     user_scope(user).ensure(county_code, field="county")
     if not (user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.CITY_ADMIN)):
-        raise AccessDenied(
-            "只有县级或市级管理员可以运行配对", message_en="only county or city admins run pairings"
-        )
+        raise AccessDenied("只有县级或市级管理员可以运行配对")
 
 
 @transaction.atomic
@@ -169,7 +161,7 @@ def pairing_run_send(
     _require_county_official(user, run.county_id)
     run = PairingRun.objects.select_for_update().get(pk=run.pk)
     if run.invitations_sent:
-        raise ApplicationError("该配对方案的邀请已发出", field="run", message_en="invitations already sent")
+        raise ApplicationError("该配对方案的邀请已发出", field="run")
     proposal = run.proposal.get("pairs", [])
     keep = {(str(n), str(p)) for n, p in pairs} if pairs is not None else None
     created: list[Pairing] = []
@@ -199,9 +191,7 @@ def _pairing_open(
         with transaction.atomic():
             pairing.save()
     except IntegrityError:
-        raise ApplicationError(
-            "该招募令与合伙人已在对接中", field="notice", message_en="already paired"
-        ) from None
+        raise ApplicationError("该招募令与合伙人已在对接中", field="notice") from None
     note = "合伙人表达合作意向" if origin == PairingOrigin.PARTNER else "组织发出对接邀请"
     PairingEvent.objects.create(
         pairing=pairing, actor=user, from_status="", to_status=pairing.status, note=note
@@ -214,15 +204,11 @@ def pairing_express_interest(*, user: Any, notice: Notice, note: str = "") -> Pa
     """A verified partner expresses interest (意向) in a published notice."""
     partner = Partner.objects.filter(user=user).first() if getattr(user, "is_authenticated", False) else None
     if partner is None:
-        raise AccessDenied("只有合伙人可以表达合作意向", message_en="only partners express interest")
+        raise AccessDenied("只有合伙人可以表达合作意向")
     if partner.status != PartnerStatus.VERIFIED:
-        raise ApplicationError(
-            "合伙人资料通过认证后才能表达意向", field="partner", message_en="partner not verified"
-        )
+        raise ApplicationError("合伙人资料通过认证后才能表达意向", field="partner")
     if notice.status != NoticeStatus.PUBLISHED:
-        raise ApplicationError(
-            "只能对已发布的招募令表达意向", field="notice", message_en="notice not published"
-        )
+        raise ApplicationError("只能对已发布的招募令表达意向", field="notice")
     fit_value = None
     index = selectors.scoring_index()
     if str(notice.pk) in index.notice_pos:
@@ -259,33 +245,36 @@ def pairing_transition(
     """
     party = selectors.pairing_party(user, pairing)
     if party is None:
-        raise AccessDenied("这不是您的对接记录", message_en="not your pairing")
+        raise AccessDenied("这不是您的对接记录")
     pairing = Pairing.objects.select_for_update().select_related("notice").get(pk=pairing.pk)
     if to_status not in PairingStatus.values:
-        raise ApplicationError(f"未知的阶段：{to_status}", field="to_status", message_en="unknown stage")
+        raise ApplicationError(Msg("未知的阶段：{to_status}", to_status=to_status), field="to_status")
     source = pairing.status
     reason = (reason or "").strip()
     if to_status == PairingStatus.WITHDRAWN:
         if source == PairingStatus.WITHDRAWN:
-            raise ApplicationError("该对接已退出", field="to_status", message_en="already withdrawn")
+            raise ApplicationError("该对接已退出", field="to_status")
         if not reason:
-            raise ApplicationError(
-                "退出须填写理由", field="reason", message_en="a reason is required to withdraw"
-            )
+            raise ApplicationError("退出须填写理由", field="reason")
         pairing.withdraw_reason = reason[:300]
     else:
         if NEXT.get(source) != to_status:
             raise ApplicationError(
-                f"对接当前阶段为“{pairing.get_status_display()}”，不能转为“{PairingStatus(to_status).label}”",
+                Msg(
+                    "对接当前阶段为“{v}”，不能转为“{label}”",
+                    v=pairing.get_status_display(),
+                    label=PairingStatus(to_status).label,
+                    source=source,
+                    to_status=to_status,
+                ),
                 field="to_status",
-                message_en=f"cannot move from {source} to {to_status}",
             )
         if party == "partner" and to_status != PairingStatus.NEGOTIATING:
-            raise AccessDenied("签约和履约由县级或市级管理员登记", message_en="officials record signing")
+            raise AccessDenied("签约和履约由县级或市级管理员登记")
         if to_status in (PairingStatus.SIGNED, PairingStatus.PERFORMING) and not (
             user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.CITY_ADMIN)
         ):
-            raise AccessDenied("签约和履约由县级或市级管理员登记", message_en="officials record signing")
+            raise AccessDenied("签约和履约由县级或市级管理员登记")
     pairing.status = to_status
     full_clean(pairing)
     pairing.save(update_fields=["status", "withdraw_reason", "updated_at"])
@@ -301,10 +290,10 @@ def pairing_note_add(
 ) -> PairingEvent:
     """A site visit or meeting note with its date (洽谈 records)."""
     if selectors.pairing_party(user, pairing) is None:
-        raise AccessDenied("这不是您的对接记录", message_en="not your pairing")
+        raise AccessDenied("这不是您的对接记录")
     text = (note or "").strip()
     if not text:
-        raise ApplicationError("请填写记录内容", field="note", message_en="note is required")
+        raise ApplicationError("请填写记录内容", field="note")
     day: dt.date | None
     if isinstance(meeting_date, dt.date):
         day = meeting_date
@@ -312,11 +301,9 @@ def pairing_note_add(
         try:
             day = dt.date.fromisoformat(str(meeting_date))
         except ValueError:
-            raise ApplicationError(
-                "日期格式应为 YYYY-MM-DD", field="meeting_date", message_en="bad date"
-            ) from None
+            raise ApplicationError("日期格式应为 YYYY-MM-DD", field="meeting_date") from None
     else:
-        raise ApplicationError("请填写洽谈或考察日期", field="meeting_date", message_en="date is required")
+        raise ApplicationError("请填写洽谈或考察日期", field="meeting_date")
     event = PairingEvent(
         pairing=pairing,
         actor=user,

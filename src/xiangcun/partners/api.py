@@ -20,7 +20,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 
 def _login(request: HttpRequest) -> Any:
     if not request.user.is_authenticated:
-        raise ApplicationError("请先登录", message_en="authentication required", status=401)
+        raise ApplicationError("请先登录", status=401)
     return request.user
 
 
@@ -64,7 +64,7 @@ def partner_list(request: HttpRequest, filters: Query[PartnerQuery]) -> dict[str
 def partner_detail(request: HttpRequest, partner_id: int) -> dict[str, Any]:
     partner = selectors.partner_get(partner_id)
     if not selectors.partner_can_view(request.user, partner):
-        raise AccessDenied("该合伙人尚未认证", message_en="partner not verified")
+        raise AccessDenied("该合伙人尚未认证")
     return selectors.partner_view(partner, request.user).as_dict()
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from xiangcun.core import vocab
-from xiangcun.core.errors import ApplicationError, NotFoundError
+from xiangcun.core.errors import ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_id_number, mask_name, mask_phone
 from xiangcun.partners.models import Partner, PartnerStatus
 from xiangcun.partners.services import is_city_office
@@ -28,7 +28,7 @@ class PartnerFilters:
 def partner_get(pk: int) -> Partner:
     partner = Partner.objects.select_related("home_county", "user").filter(pk=pk).first()
     if partner is None:
-        raise NotFoundError(f"合伙人 {pk} 不存在", field="id", message_en=f"unknown partner {pk}")
+        raise NotFoundError(Msg("合伙人 {pk} 不存在", pk=pk), field="id")
     return partner
 
 
@@ -45,7 +45,7 @@ def partner_list(user: Any, filters: PartnerFilters | None = None) -> QuerySet[P
     if is_city_office(user):
         if f.status:
             if f.status not in PartnerStatus.values:
-                raise ApplicationError("未知的认证状态", field="status", message_en="unknown status")
+                raise ApplicationError("未知的认证状态", field="status")
             qs = qs.filter(status=f.status)
     else:
         qs = qs.filter(status=PartnerStatus.VERIFIED)

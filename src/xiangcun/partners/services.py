@@ -13,7 +13,7 @@ from xiangcun.accounts.models import Role, User
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.accounts.services import user_create
 from xiangcun.core import regioncodes
-from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.partners.models import Partner, PartnerStatus
 from xiangcun.recruitment.services import amount_or_none, range_check, vocab_codes
@@ -60,7 +60,7 @@ def _words(value: Iterable[str] | str | None, *, field: str, limit: int = 20) ->
         value = value.replace("，", ",").replace("、", ",").split(",")
     words = [str(w).strip()[:30] for w in value if str(w).strip()]
     if len(words) > limit:
-        raise ApplicationError(f"最多填写 {limit} 项", field=field, message_en=f"at most {limit} items")
+        raise ApplicationError(Msg("最多填写 {limit} 项", limit=limit), field=field)
     return list(dict.fromkeys(words))
 
 
@@ -71,18 +71,14 @@ def _county_codes(value: Iterable[str] | str | None, *, field: str) -> list[str]
     known = set(Region.objects.filter(code__in=codes, level=Level.COUNTY).values_list("code", flat=True))
     for code in codes:
         if code not in known:
-            raise ApplicationError(
-                f"县（市、区）代码 {code} 不存在", field=field, message_en=f"unknown county code {code}"
-            )
+            raise ApplicationError(Msg("县（市、区）代码 {code} 不存在", code=code), field=field)
     return sorted(codes)
 
 
 def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(data) - set(PROFILE_FIELDS))
     if unknown:
-        raise ApplicationError(
-            f"不可修改的字段：{'、'.join(unknown)}", field=unknown[0], message_en="unknown field"
-        )
+        raise ApplicationError(Msg("不可修改的字段：{v}", v="、".join(unknown)), field=unknown[0])
     out: dict[str, Any] = {}
     for name, value in data.items():
         if name == "kind":
@@ -124,7 +120,7 @@ def _check(partner: Partner) -> None:
         high_zh="可投入资金上限",
     )
     if not partner.name:
-        raise ApplicationError("请填写姓名或机构名称", field="name", message_en="name is required")
+        raise ApplicationError("请填写姓名或机构名称", field="name")
     full_clean(partner)
 
 
@@ -133,14 +129,14 @@ def partner_register(*, username: str, password: str, data: Mapping[str, Any]) -
     """Public self-registration: a partner account and a profile awaiting the city's verification."""
     username = (username or "").strip()
     if not username:
-        raise ApplicationError("请填写用户名", field="username", message_en="username is required")
+        raise ApplicationError("请填写用户名", field="username")
     if User.objects.filter(username__iexact=username).exists():
-        raise ApplicationError("该用户名已被注册", field="username", message_en="username is taken")
+        raise ApplicationError("该用户名已被注册", field="username")
     if len(password or "") < 10:
-        raise ApplicationError("密码至少 10 位", field="password", message_en="password too short")
+        raise ApplicationError("密码至少 10 位", field="password")
     fields = _clean(data)
     if "kind" not in fields:
-        raise ApplicationError("请选择合伙人类型", field="kind", message_en="kind is required")
+        raise ApplicationError("请选择合伙人类型", field="kind")
     partner = Partner(**fields, status=PartnerStatus.PENDING)
     _check(partner)
     try:
@@ -153,9 +149,7 @@ def partner_register(*, username: str, password: str, data: Mapping[str, Any]) -
     except Exception as exc:  # Django's ValidationError from user.full_clean (bad username characters)
         if isinstance(exc, ApplicationError):
             raise
-        raise ApplicationError(
-            "用户名只能包含字母、数字和 @/./+/-/_", field="username", message_en=str(exc)
-        ) from exc
+        raise ApplicationError("用户名只能包含字母、数字和 @/./+/-/_", field="username") from exc
     if fields.get("phone"):
         user.phone = fields["phone"]
         user.save(update_fields=["phone"])
@@ -170,7 +164,7 @@ def partner_update(*, user: Any, partner: Partner, data: Mapping[str, Any]) -> P
     profile by the partner send it back to verification."""
     own = partner.user_id is not None and partner.user_id == getattr(user, "id", None)
     if not own and not is_city_office(user):
-        raise AccessDenied("只能修改自己的合伙人资料", message_en="you may only edit your own profile")
+        raise AccessDenied("只能修改自己的合伙人资料")
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     fields = _clean(data)
     for name, value in fields.items():
@@ -188,15 +182,11 @@ def partner_update(*, user: Any, partner: Partner, data: Mapping[str, Any]) -> P
 def partner_verify(*, user: Any, partner: Partner, verified: bool, reason: str = "") -> Partner:
     """The city office verifies a partner (认证) or refuses, with a reason."""
     if not is_city_office(user):
-        raise AccessDenied(
-            "只有市合伙人办公室可以审核合伙人", message_en="only the city office verifies partners"
-        )
+        raise AccessDenied("只有市合伙人办公室可以审核合伙人")
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     reason = (reason or "").strip()
     if not verified and not reason:
-        raise ApplicationError(
-            "未通过须填写理由", field="reason", message_en="a reason is required to refuse"
-        )
+        raise ApplicationError("未通过须填写理由", field="reason")
     partner.status = PartnerStatus.VERIFIED if verified else PartnerStatus.REFUSED
     partner.refusal_reason = "" if verified else reason[:300]
     partner.verified_at = timezone.now()

@@ -28,7 +28,7 @@ def policy_evaluate(request: HttpRequest, payload: EvaluateIn) -> dict[str, Any]
     on = payload.date or _today()
     if payload.save:
         if not request.user.is_authenticated:
-            raise ApplicationError("请先登录再保存测算结果", message_en="log in to save", status=401)
+            raise ApplicationError("请先登录再保存测算结果", status=401)
         saved = services.evaluation_save(user=request.user, raw=payload.facts, on=on)
         return {**saved.result, "saved_id": saved.pk}
     return engine.evaluation_json(selectors.policy_evaluate(payload.facts, on))
@@ -81,6 +81,6 @@ def version_list(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/policies/versions", response={201: VersionOut, **ERRORS}, summary="发布政策库新版本（市级）")
 def version_publish(request: HttpRequest, payload: PublishIn) -> Status[dict[str, Any]]:
     if not request.user.is_authenticated:
-        raise ApplicationError("请先登录", message_en="authentication required", status=401)
+        raise ApplicationError("请先登录", status=401)
     version = services.policy_version_publish(user=request.user, files=payload.files, note=payload.note)
     return Status(201, _version_out(version))

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.money import split_units
 from xiangcun.policies import engine
 from xiangcun.policies.engine import Formula, Group, Layer, Leaf, Library, NoValue, Policy
@@ -130,16 +130,15 @@ def read_csv(path: str, counties: Mapping[str, str]) -> tuple[list[str], list[Fa
         reader = csv.DictReader(handle)
         for name in reader.fieldnames or []:
             if name != "id" and name not in FACTS:
-                raise ApplicationError(f"未知的列：{name}", field=name, message_en=f"unknown column {name!r}")
+                raise ApplicationError(Msg("未知的列：{name}", name=name), field=name)
         for number, record in enumerate(reader, start=2):
             facts = {k: v for k, v in record.items() if k != "id"}
             try:
                 rows.append(parse_facts(facts, counties))
             except ApplicationError as exc:
                 raise ApplicationError(
-                    f"第 {number} 行：{exc.message}",
+                    Msg("第 {number} 行：{message}", number=number, message=exc.msg),
                     field=f"row {number}.{exc.field}",
-                    message_en=f"row {number}: {exc.message_en}",
                 ) from None
             ids.append(record.get("id") or str(number - 1))
     return ids, rows

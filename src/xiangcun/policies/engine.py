@@ -35,7 +35,7 @@ from typing import Any, Generic, TypeVar
 
 import yaml
 
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Message, Msg, as_message
 from xiangcun.core.money import FEN, MoneyError, fen, split_units, to_decimal
 from xiangcun.policies.facts import BOOL, COUNT, COUNTY, FACTS, MONEY, Fact, Facts, parse_facts
 
@@ -81,18 +81,24 @@ TEMPLATE_KEYS = frozenset({"amount", "rate", "cap", "floor", "base", "per_unit",
 class PolicyError(ApplicationError):
     """A fault in a policy file: names the file, the policy id and the key path."""
 
-    def __init__(self, file: str, policy: str | None, key: str, zh: str, en: str) -> None:
+    def __init__(self, file: str, policy: str | None, key: str, message: Message) -> None:
         self.file = file
         self.policy = policy
         self.key = key
-        where = f"{file}" + (f" · 政策 {policy}" if policy else "") + (f" · {key}" if key else "")
-        where_en = f"{file}" + (f", policy {policy}" if policy else "") + (f", key {key}" if key else "")
-        super().__init__(f"{where}：{zh}", field=key or None, message_en=f"{where_en}: {en}")
-        self.detail_zh = zh
+        if policy and key:
+            where = Msg("{file} · 政策 {policy} · {key}", file=file, policy=policy, key=key)
+        elif policy:
+            where = Msg("{file} · 政策 {policy}", file=file, policy=policy)
+        elif key:
+            where = Msg("{file} · {key}", file=file, key=key)
+        else:
+            where = Msg("{file}", file=file)
+        self.detail = as_message(message)
+        super().__init__(Msg("{where}：{detail}", where=where, detail=self.detail), field=key or None)
 
     def as_json(self) -> dict[str, str | None]:
         return {
-            "error": self.message,
+            "error": self.message_zh,
             "error_en": self.message_en,
             "file": self.file,
             "policy": self.policy,
@@ -105,8 +111,8 @@ class _Ctx:
     file: str
     policy: str | None = None
 
-    def fail(self, key: str, zh: str, en: str) -> PolicyError:
-        return PolicyError(self.file, self.policy, key, zh, en)
+    def fail(self, key: str, message: Message) -> PolicyError:
+        return PolicyError(self.file, self.policy, key, message)
 
 
 def _join(path: str, key: str | int) -> str:
@@ -175,13 +181,13 @@ def _date(raw: object, ctx: _Ctx, key: str) -> date:
             return date.fromisoformat(raw.strip())
         except ValueError:
             pass
-    raise ctx.fail(key, f"日期格式不正确：{raw!r}（应为 YYYY-MM-DD）", f"malformed date {raw!r} (YYYY-MM-DD)")
+    raise ctx.fail(key, Msg("日期格式不正确：{raw!r}（应为 YYYY-MM-DD）", raw=raw))
 
 
 def _dated(raw: object, ctx: _Ctx, key: str, parse: Callable[[object, str], T]) -> Dated[T]:
     if not _is_series(raw):
         if isinstance(raw, list) and raw and any(isinstance(i, dict) and "from" in i for i in raw):
-            raise ctx.fail(key, "按日期变化的值每一项都须有 from", "every dated entry needs 'from'")
+            raise ctx.fail(key, "按日期变化的值每一项都须有 from")
         return Dated.const(key, parse(raw, key))
     assert isinstance(raw, list)
     items: list[tuple[date, date | None, T]] = []
@@ -192,15 +198,13 @@ def _dated(raw: object, ctx: _Ctx, key: str, parse: Callable[[object, str], T]) 
         end = _date(item["to"], ctx, _join(path, "to")) if item.get("to") is not None else None
         if end is not None and end < start:
             raise ctx.fail(
-                _join(path, "to"), f"截止日期 {end} 早于起始日期 {start}", f"'to' {end} before 'from' {start}"
+                _join(path, "to"), Msg("截止日期 {end} 早于起始日期 {start}", end=end, start=start)
             )
         items.append((start, end, parse(item["value"], _join(path, "value"))))
     items.sort(key=lambda e: e[0])
     for (s1, e1, _), (s2, _e2, _) in itertools.pairwise(items):
         if s1 == s2 or (e1 is not None and e1 >= s2):
-            raise ctx.fail(
-                key, f"按日期变化的值时间重叠：{s1} 与 {s2}", f"dated values overlap: {s1} and {s2}"
-            )
+            raise ctx.fail(key, Msg("按日期变化的值时间重叠：{s1} 与 {s2}", s1=s1, s2=s2))
     return Dated(key, tuple(items))
 
 
@@ -212,41 +216,45 @@ def _keys(
     raw: object, ctx: _Ctx, path: str, required: Iterable[str] = (), optional: Iterable[str] = ()
 ) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise ctx.fail(path, "应为键值对（映射）", "expected a mapping")
+        raise ctx.fail(path, "应为键值对（映射）")
     required = tuple(required)
     allowed = set(required) | set(optional)
     for key in raw:
         if key not in allowed:
             raise ctx.fail(
                 _join(path, str(key)),
-                f"未知的键 {key}（允许：{'、'.join(sorted(allowed))}）",
-                f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})",
+                Msg(
+                    "未知的键 {key}（允许：{v}）",
+                    key=key,
+                    v="、".join(sorted(allowed)),
+                    v2=", ".join(sorted(allowed)),
+                ),
             )
     for key in required:
         if key not in raw:
-            raise ctx.fail(_join(path, key), f"缺少必填的键 {key}", f"missing key {key!r}")
+            raise ctx.fail(_join(path, key), Msg("缺少必填的键 {key}", key=key))
     return raw
 
 
 def _text(raw: object, ctx: _Ctx, path: str) -> str:
     if not isinstance(raw, str) or not raw.strip():
-        raise ctx.fail(path, "应为非空文字", "expected non-empty text")
+        raise ctx.fail(path, "应为非空文字")
     return raw.strip()
 
 
 def _number(raw: object, ctx: _Ctx, path: str, *, places: int = 2, maximum: Decimal | None = None) -> Decimal:
     if isinstance(raw, bool):
-        raise ctx.fail(path, "应为数字", "expected a number")
+        raise ctx.fail(path, "应为数字")
     try:
         value = to_decimal(raw)
     except MoneyError:
-        raise ctx.fail(path, f"应为数字：{raw!r}", f"expected a number: {raw!r}") from None
+        raise ctx.fail(path, Msg("应为数字：{raw!r}", raw=raw)) from None
     if value < 0:
-        raise ctx.fail(path, "不能为负数", "must not be negative")
+        raise ctx.fail(path, "不能为负数")
     if value != value.quantize(Decimal(1).scaleb(-places)):
-        raise ctx.fail(path, f"最多 {places} 位小数", f"at most {places} decimal places")
+        raise ctx.fail(path, Msg("最多 {places} 位小数", places=places))
     if maximum is not None and value > maximum:
-        raise ctx.fail(path, f"不能大于 {maximum}", f"must not exceed {maximum}")
+        raise ctx.fail(path, Msg("不能大于 {maximum}", maximum=maximum))
     return value
 
 
@@ -291,16 +299,11 @@ def _fact(name: object, ctx: _Ctx, path: str, types: tuple[str, ...] | None = No
     if not isinstance(name, str) or name not in FACTS:
         raise ctx.fail(
             path,
-            f"未知的事实字段 {name!r}（可用：{'、'.join(FACTS)}）",
-            f"unknown field {name!r} (known: {', '.join(FACTS)})",
+            Msg("未知的事实字段 {name!r}（可用：{v}）", name=name, v="、".join(FACTS), v2=", ".join(FACTS)),
         )
     fact = FACTS[name]
     if types is not None and fact.type not in types:
-        raise ctx.fail(
-            path,
-            f"字段 {name} 的类型（{fact.type}）不能用于此处",
-            f"field {name} ({fact.type}) not allowed here",
-        )
+        raise ctx.fail(path, Msg("字段 {name} 的类型（{type}）不能用于此处", name=name, type=fact.type))
     return fact
 
 
@@ -312,22 +315,23 @@ def _scalar_of(fact: Fact, ctx: _Ctx, counties: Mapping[str, str]) -> Callable[[
             return int(_count(ctx)(raw, path))
         if fact.type == BOOL:
             if not isinstance(raw, bool):
-                raise ctx.fail(path, "应为 true 或 false", "expected true or false")
+                raise ctx.fail(path, "应为 true 或 false")
             return raw
         text = str(raw).strip() if isinstance(raw, str | int) and not isinstance(raw, bool) else None
         if fact.type == COUNTY:
             if text is None or text not in counties:
-                raise ctx.fail(
-                    path,
-                    f"县（市、区）代码 {raw!r} 不在官方区划代码表中",
-                    f"county code {raw!r} is not an official code",
-                )
+                raise ctx.fail(path, Msg("县（市、区）代码 {raw!r} 不在官方区划代码表中", raw=raw))
             return text
         if text is None or text not in fact.choices:
             raise ctx.fail(
                 path,
-                f"{fact.zh}代码 {raw!r} 未定义（可用：{'、'.join(fact.choices)}）",
-                f"unknown {fact.name} code {raw!r}",
+                Msg(
+                    "{zh}代码 {raw!r} 未定义（可用：{v}）",
+                    zh=fact.zh,
+                    raw=raw,
+                    v="、".join(fact.choices),
+                    name=fact.name,
+                ),
             )
         return text
 
@@ -338,11 +342,11 @@ def _condition(raw: object, ctx: _Ctx, path: str, counties: Mapping[str, str]) -
     if isinstance(raw, dict) and ("all" in raw or "any" in raw):
         _keys(raw, ctx, path, optional=("all", "any"))
         if len(raw) != 1:
-            raise ctx.fail(path, "all 与 any 须分开书写", "use either 'all' or 'any'")
+            raise ctx.fail(path, "all 与 any 须分开书写")
         mode = next(iter(raw))
         items = raw[mode]
         if not isinstance(items, list) or not items:
-            raise ctx.fail(_join(path, mode), "应为非空列表", "expected a non-empty list")
+            raise ctx.fail(_join(path, mode), "应为非空列表")
         return Group(
             mode,
             tuple(_condition(c, ctx, _join(_join(path, mode), i), counties) for i, c in enumerate(items)),
@@ -352,19 +356,17 @@ def _condition(raw: object, ctx: _Ctx, path: str, counties: Mapping[str, str]) -
     fact = _fact(raw["field"], ctx, _join(path, "field"))
     op = raw["op"]
     if op not in OPS_ZH:
-        raise ctx.fail(
-            _join(path, "op"), f"未知的比较符 {op!r}（可用：{' '.join(OPS_ZH)}）", f"unknown operator {op!r}"
-        )
+        raise ctx.fail(_join(path, "op"), Msg("未知的比较符 {op!r}（可用：{v}）", op=op, v=" ".join(OPS_ZH)))
     if op in ORDERED_OPS and fact.type not in (MONEY, COUNT):
-        raise ctx.fail(_join(path, "op"), f"{fact.zh}不能比较大小", f"{op} needs a number field")
+        raise ctx.fail(_join(path, "op"), Msg("{zh}不能比较大小", zh=fact.zh, op=op))
     if fact.type == BOOL and op not in ("==", "!="):
-        raise ctx.fail(_join(path, "op"), "是/否字段只能用 == 或 !=", "bool fields take == or !=")
+        raise ctx.fail(_join(path, "op"), "是/否字段只能用 == 或 !=")
     scalar = _scalar_of(fact, ctx, counties)
     if op in ("in", "not_in"):
 
         def parse(value: object, p: str) -> frozenset[Any]:
             if not isinstance(value, list) or not value:
-                raise ctx.fail(p, "应为非空列表", "expected a non-empty list")
+                raise ctx.fail(p, "应为非空列表")
             return frozenset(scalar(v, _join(p, i)) for i, v in enumerate(value))
 
         return Leaf(fact.name, op, _dated(raw["value"], ctx, _join(path, "value"), parse))
@@ -393,7 +395,7 @@ _FORMULA_KEYS = {
 def _brackets(ctx: _Ctx) -> Callable[[object, str], tuple[tuple[Decimal | None, Decimal], ...]]:
     def parse(raw: object, path: str) -> tuple[tuple[Decimal | None, Decimal], ...]:
         if not isinstance(raw, list) or not raw:
-            raise ctx.fail(path, "应为非空列表", "expected a non-empty list")
+            raise ctx.fail(path, "应为非空列表")
         result: list[tuple[Decimal | None, Decimal]] = []
         last: Decimal = Decimal(0)
         for i, item in enumerate(raw):
@@ -402,7 +404,7 @@ def _brackets(ctx: _Ctx) -> Callable[[object, str], tuple[tuple[Decimal | None, 
             _keys(item, ctx, p, required=("rate",) if final else ("upto", "rate"), optional=("upto",))
             upto = _money(ctx)(item["upto"], _join(p, "upto")) if item.get("upto") is not None else None
             if upto is not None and upto <= last:
-                raise ctx.fail(_join(p, "upto"), "分档上限须逐档递增", "bracket limits must increase")
+                raise ctx.fail(_join(p, "upto"), "分档上限须逐档递增")
             if upto is not None:
                 last = upto
             result.append((upto, _unit_rate(ctx)(item["rate"], _join(p, "rate"))))
@@ -415,13 +417,12 @@ def _formula(raw: object, ctx: _Ctx, path: str, merge_over: Mapping[str, Any] | 
     if merge_over is not None and isinstance(raw, dict) and "type" not in raw:
         raw = {**merge_over, **raw}
     if not isinstance(raw, dict):
-        raise ctx.fail(path, "应为键值对（映射）", "expected a mapping")
+        raise ctx.fail(path, "应为键值对（映射）")
     kind = raw.get("type")
     if kind not in _FORMULA_KEYS:
         raise ctx.fail(
             _join(path, "type"),
-            f"未知的计算方式 {kind!r}（可用：{'、'.join(_FORMULA_KEYS)}）",
-            f"unknown formula type {kind!r}",
+            Msg("未知的计算方式 {kind!r}（可用：{v}）", kind=kind, v="、".join(_FORMULA_KEYS)),
         )
     required, optional = _FORMULA_KEYS[kind]
     _keys(raw, ctx, path, required=("type", *required), optional=optional)
@@ -574,9 +575,7 @@ def _effective(raw: object, ctx: _Ctx, path: str) -> tuple[date, date | None]:
     start = _date(raw["from"], ctx, _join(path, "from"))
     end = _date(raw["to"], ctx, _join(path, "to")) if raw.get("to") is not None else None
     if end is not None and end < start:
-        raise ctx.fail(
-            _join(path, "to"), f"失效日期 {end} 早于生效日期 {start}", f"'to' {end} before 'from' {start}"
-        )
+        raise ctx.fail(_join(path, "to"), Msg("失效日期 {end} 早于生效日期 {start}", end=end, start=start))
     return start, end
 
 
@@ -586,14 +585,12 @@ def _template(raw: object, ctx: _Ctx, path: str) -> str:
         names = [name for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
         specs = [(spec, conv) for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
     except ValueError as exc:
-        raise ctx.fail(path, f"模板格式不正确：{exc}", f"malformed template: {exc}") from None
+        raise ctx.fail(path, Msg("模板格式不正确：{exc}", exc=exc)) from None
     for name in names:
         if name not in FACTS and name not in TEMPLATE_KEYS:
-            raise ctx.fail(
-                path, f"模板中的 {{{name}}} 不是已知字段", f"template names unknown field {name!r}"
-            )
+            raise ctx.fail(path, Msg("模板中的 {{{name}}} 不是已知字段", name=name))
     if any(spec or conv for spec, conv in specs):
-        raise ctx.fail(path, "模板占位符不能带格式说明", "template placeholders take no format spec")
+        raise ctx.fail(path, "模板占位符不能带格式说明")
     return text
 
 
@@ -617,15 +614,11 @@ def _layer(
     elif base is not None:
         start, end = base.start, base.end
     else:
-        raise ctx.fail(_join(path, "effective"), "缺少 effective", "missing 'effective'")
+        raise ctx.fail(_join(path, "effective"), "缺少 effective")
     if base is not None and (
         start < base.start or (base.end is not None and (end is None or end > base.end))
     ):
-        raise ctx.fail(
-            _join(path, "effective"),
-            "县级例外的有效期须在市级政策有效期之内",
-            "a county exception must lie within the policy's dates",
-        )
+        raise ctx.fail(_join(path, "effective"), "县级例外的有效期须在市级政策有效期之内")
     conditions = (
         _condition(raw["conditions"], ctx, _join(path, "conditions"), counties)
         if "conditions" in raw
@@ -633,31 +626,25 @@ def _layer(
     )
     if kind == "privilege":
         if "amount" in raw:
-            raise ctx.fail(_join(path, "amount"), "非资金待遇不设金额", "a privilege has no amount")
+            raise ctx.fail(_join(path, "amount"), "非资金待遇不设金额")
         formula = Formula("none")
         privilege = text("privilege", base.privilege if base else "")
         if not privilege:
-            raise ctx.fail(
-                _join(path, "privilege"),
-                "非资金待遇须写明 privilege（享受的待遇）",
-                "a privilege needs 'privilege'",
-            )
+            raise ctx.fail(_join(path, "privilege"), "非资金待遇须写明 privilege（享受的待遇）")
     else:
         if "privilege" in raw:
-            raise ctx.fail(
-                _join(path, "privilege"), "资金类政策不写 privilege", "only privileges take 'privilege'"
-            )
+            raise ctx.fail(_join(path, "privilege"), "资金类政策不写 privilege")
         if "amount" in raw:
             formula = _formula(raw["amount"], ctx, _join(path, "amount"), base_amount)
         elif base is not None:
             formula = base.formula
         else:
-            raise ctx.fail(_join(path, "amount"), "缺少金额计算方式 amount", "missing 'amount'")
+            raise ctx.fail(_join(path, "amount"), "缺少金额计算方式 amount")
         privilege = ""
     excluded = False
     if "exclude" in raw:
         if not isinstance(raw["exclude"], bool):
-            raise ctx.fail(_join(path, "exclude"), "应为 true 或 false", "expected true or false")
+            raise ctx.fail(_join(path, "exclude"), "应为 true 或 false")
         excluded = raw["exclude"]
     return Layer(
         county=county,
@@ -685,21 +672,19 @@ def _case(raw: object, ctx: _Ctx, path: str, counties: Mapping[str, str]) -> Cas
     _keys(raw, ctx, path, required=("name", "date", "facts", "expect"))
     assert isinstance(raw, dict)
     if not isinstance(raw["facts"], dict):
-        raise ctx.fail(_join(path, "facts"), "应为键值对（映射）", "expected a mapping")
+        raise ctx.fail(_join(path, "facts"), "应为键值对（映射）")
     try:
         facts = parse_facts(raw["facts"], counties)
     except ApplicationError as exc:
-        raise ctx.fail(_join(_join(path, "facts"), exc.field or ""), exc.message, exc.message_en) from None
+        raise ctx.fail(_join(_join(path, "facts"), exc.field or ""), exc.msg) from None
     expect = _keys(raw["expect"], ctx, _join(path, "expect"), optional=_EXPECT_KEYS)
     if not expect:
-        raise ctx.fail(_join(path, "expect"), "至少写一项期望结果", "expect at least one outcome")
+        raise ctx.fail(_join(path, "expect"), "至少写一项期望结果")
     for key in ("amount", "total"):
         if key in expect:
             _money(ctx)(expect[key], _join(_join(path, "expect"), key))
     if "status" in expect and expect["status"] not in STATUS_ZH:
-        raise ctx.fail(
-            _join(_join(path, "expect"), "status"), f"未知的状态 {expect['status']!r}", "unknown status"
-        )
+        raise ctx.fail(_join(_join(path, "expect"), "status"), Msg("未知的状态 {v!r}", v=expect["status"]))
     if "gaps" in expect:
         gaps = _keys(expect["gaps"], ctx, _join(_join(path, "expect"), "gaps"), optional=FACTS)
         for name, value in gaps.items():
@@ -726,23 +711,17 @@ def _policy(raw: object, file: str, index: int, counties: Mapping[str, str]) -> 
     assert isinstance(raw, dict)
     pid = _text(raw["id"], ctx, _join(path, "id"))
     if not set(pid) <= _ID_CHARS:
-        raise ctx.fail(_join(path, "id"), "政策编号只能用小写字母、数字和下划线", "ids use a-z, 0-9 and _")
+        raise ctx.fail(_join(path, "id"), "政策编号只能用小写字母、数字和下划线")
     kind = raw["kind"]
     if kind not in KINDS:
         raise ctx.fail(
-            _join(path, "kind"),
-            f"未知的待遇类型 {kind!r}（可用：{'、'.join(KINDS)}）",
-            f"unknown kind {kind!r}",
+            _join(path, "kind"), Msg("未知的待遇类型 {kind!r}（可用：{v}）", kind=kind, v="、".join(KINDS))
         )
     scope: frozenset[str] | None = None
     if "scope" in raw and raw["scope"] != "city":
         items = raw["scope"]
         if not isinstance(items, list) or not items:
-            raise ctx.fail(
-                _join(path, "scope"),
-                "scope 应为 city 或县（市、区）代码列表",
-                "scope is 'city' or a list of county codes",
-            )
+            raise ctx.fail(_join(path, "scope"), "scope 应为 city 或县（市、区）代码列表")
         scope = frozenset(
             _scalar_of(FACTS["county"], ctx, counties)(c, _join(_join(path, "scope"), i))
             for i, c in enumerate(items)
@@ -752,27 +731,23 @@ def _policy(raw: object, file: str, index: int, counties: Mapping[str, str]) -> 
     if "counties" in raw:
         overrides = raw["counties"]
         if not isinstance(overrides, dict) or not overrides:
-            raise ctx.fail(
-                _join(path, "counties"),
-                "应为以县（市、区）代码为键的映射",
-                "expected a mapping by county code",
-            )
+            raise ctx.fail(_join(path, "counties"), "应为以县（市、区）代码为键的映射")
         for code, override in overrides.items():
             opath = _join(_join(path, "counties"), str(code))
             code = _scalar_of(FACTS["county"], ctx, counties)(str(code), opath)
             if scope is not None and code not in scope:
-                raise ctx.fail(opath, "该县不在本政策适用范围内", "county outside the policy's scope")
+                raise ctx.fail(opath, "该县不在本政策适用范围内")
             _keys(override, ctx, opath, optional=_LAYER_KEYS)
             if not override:
-                raise ctx.fail(opath, "县级例外不能为空", "empty county exception")
+                raise ctx.fail(opath, "县级例外不能为空")
             layers[code] = _layer(override, ctx, opath, counties, kind, code, city, raw.get("amount"))
     cases = raw.get("tests") or []
     if not isinstance(cases, list):
-        raise ctx.fail(_join(path, "tests"), "应为列表", "expected a list")
+        raise ctx.fail(_join(path, "tests"), "应为列表")
     group = _text(raw["group"], ctx, _join(path, "group")) if "group" in raw else None
     example = raw.get("example", False)
     if not isinstance(example, bool):
-        raise ctx.fail(_join(path, "example"), "应为 true 或 false", "expected true or false")
+        raise ctx.fail(_join(path, "example"), "应为 true 或 false")
     return Policy(
         id=pid,
         title=_text(raw["title"], ctx, _join(path, "title")),
@@ -798,12 +773,10 @@ def _cap(raw: object, file: str, index: int, counties: Mapping[str, str]) -> Cap
     kinds = raw.get("kinds") or []
     ids = raw.get("policies") or []
     if not isinstance(kinds, list) or not isinstance(ids, list) or not (kinds or ids):
-        raise ctx.fail(path, "须以 kinds 或 policies 列出受限的政策", "list the capped 'kinds' or 'policies'")
+        raise ctx.fail(path, "须以 kinds 或 policies 列出受限的政策")
     for i, k in enumerate(kinds):
         if k not in KINDS or k == "privilege":
-            raise ctx.fail(
-                _join(_join(path, "kinds"), i), f"未知的资金待遇类型 {k!r}", f"unknown monetary kind {k!r}"
-            )
+            raise ctx.fail(_join(_join(path, "kinds"), i), Msg("未知的资金待遇类型 {k!r}", k=k))
     start, end = _effective(raw["effective"], ctx, _join(path, "effective"))
     limit = _formula(raw["limit"], ctx, _join(path, "limit"))
     return Cap(
@@ -886,32 +859,24 @@ def load_texts(files: Mapping[str, str], counties: Mapping[str, str] | None = No
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f"第 {mark.line + 1} 行" if mark is not None else ""
-            raise ctx.fail("", f"YAML 语法错误{line}：{exc}", f"YAML syntax error: {exc}") from None
+            raise ctx.fail("", Msg("YAML 语法错误{line}：{exc}", line=line, exc=exc)) from None
         if doc is None:
             continue
         _keys(doc, ctx, "", optional=("policies", "caps"))
         for key in ("policies", "caps"):
             if key in doc and not isinstance(doc[key], list):
-                raise ctx.fail(key, "应为列表", "expected a list")
+                raise ctx.fail(key, "应为列表")
         for i, raw in enumerate(doc.get("policies") or []):
             policy = _policy(raw, name, i, known)
             if policy.id in where:
-                raise PolicyError(
-                    name,
-                    policy.id,
-                    "id",
-                    f"政策编号重复（另见 {where[policy.id]}）",
-                    f"duplicate policy id (also in {where[policy.id]})",
-                )
+                raise PolicyError(name, policy.id, "id", Msg("政策编号重复（另见 {v}）", v=where[policy.id]))
             where[policy.id] = name
             policies.append(policy)
             raw_policies[policy.id] = _canonical(raw)
         for i, raw in enumerate(doc.get("caps") or []):
             cap = _cap(raw, name, i, known)
             if f"cap:{cap.id}" in where:
-                raise PolicyError(
-                    name, None, f"caps[{i}].id", f"限额编号 {cap.id} 重复", f"duplicate cap id {cap.id}"
-                )
+                raise PolicyError(name, None, f"caps[{i}].id", Msg("限额编号 {id} 重复", id=cap.id))
             where[f"cap:{cap.id}"] = name
             caps.append(cap)
             raw_caps[cap.id] = _canonical(raw)
@@ -923,41 +888,24 @@ def load_texts(files: Mapping[str, str], counties: Mapping[str, str] | None = No
     for members in groups.values():
         if any(m.kind == "privilege" for m in members):
             m = next(m for m in members if m.kind == "privilege")
-            raise PolicyError(
-                m.file,
-                m.id,
-                "group",
-                "非资金待遇不能参与择优分组",
-                "privileges cannot be in an exclusivity group",
-            )
+            raise PolicyError(m.file, m.id, "group", "非资金待遇不能参与择优分组")
     capped: dict[str, str] = {}
     for cap in caps:
         for pid in sorted(cap.policies):
             if pid not in ids:
                 raise PolicyError(
-                    cap.file,
-                    None,
-                    f"caps.{cap.id}.policies",
-                    f"未知的政策编号 {pid}",
-                    f"unknown policy {pid}",
+                    cap.file, None, f"caps.{cap.id}.policies", Msg("未知的政策编号 {pid}", pid=pid)
                 )
         for p in policies:
             if p.id in cap.policies or p.kind in cap.kinds:
                 if p.kind == "privilege":
-                    raise PolicyError(
-                        cap.file,
-                        p.id,
-                        f"caps.{cap.id}",
-                        "非资金待遇不受金额限额约束",
-                        "a privilege cannot be capped",
-                    )
+                    raise PolicyError(cap.file, p.id, f"caps.{cap.id}", "非资金待遇不受金额限额约束")
                 if p.id in capped and capped[p.id] != cap.id:
                     raise PolicyError(
                         cap.file,
                         p.id,
                         f"caps.{cap.id}",
-                        f"一项政策只能属于一个合计限额（已属于 {capped[p.id]}）",
-                        "a policy may be in one cap only",
+                        Msg("一项政策只能属于一个合计限额（已属于 {v}）", v=capped[p.id]),
                     )
                 capped[p.id] = cap.id
     _COUNTY_NAMES.update(known)
@@ -979,7 +927,7 @@ def load_texts(files: Mapping[str, str], counties: Mapping[str, str] | None = No
 def read_directory(directory: str | Path) -> dict[str, str]:
     root = Path(directory)
     if not root.is_dir():
-        raise PolicyError(str(root), None, "", "目录不存在", "no such directory")
+        raise PolicyError(str(root), None, "", "目录不存在")
     return {
         p.name: p.read_text(encoding="utf-8")
         for p in sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))

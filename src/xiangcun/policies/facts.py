@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from xiangcun.core import vocab
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Message, Msg
 from xiangcun.core.money import FEN, MoneyError, to_decimal
 
 MONEY = "money"
@@ -102,40 +102,40 @@ FACTS: dict[str, Fact] = {
 Facts = dict[str, Any]
 
 
-def _error(name: str, zh: str, en: str) -> ApplicationError:
-    return ApplicationError(zh, field=name, message_en=en)
+def _error(name: str, message: Message) -> ApplicationError:
+    return ApplicationError(message, field=name)
 
 
 def parse_fact(name: str, raw: object, counties: Mapping[str, str]) -> Any:
     """One fact from JSON/form input, strictly; ``None`` or ``""`` is a missing fact."""
     fact = FACTS.get(name)
     if fact is None:
-        raise _error(name, f"未知的事实字段：{name}", f"unknown fact: {name}")
+        raise _error(name, Msg("未知的事实字段：{name}", name=name))
     if raw is None or raw == "":
         return None
     if fact.type == MONEY:
         try:
             value = to_decimal(raw)
         except MoneyError:
-            raise _error(name, f"{fact.zh}应为数字", f"{name} must be a number") from None
+            raise _error(name, Msg("{zh}应为数字", zh=fact.zh, name=name)) from None
         if value < 0:
-            raise _error(name, f"{fact.zh}不能为负数", f"{name} must not be negative")
+            raise _error(name, Msg("{zh}不能为负数", zh=fact.zh, name=name))
         if value > MAX_MONEY:
-            raise _error(name, f"{fact.zh}过大", f"{name} is too large")
+            raise _error(name, Msg("{zh}过大", zh=fact.zh, name=name))
         if value != value.quantize(FEN):
-            raise _error(name, f"{fact.zh}最多精确到分", f"{name} must be a whole number of fen")
+            raise _error(name, Msg("{zh}最多精确到分", zh=fact.zh, name=name))
         return value.quantize(FEN)
     if fact.type == COUNT:
         try:
             number = to_decimal(raw)
         except MoneyError:
-            raise _error(name, f"{fact.zh}应为整数", f"{name} must be a whole number") from None
+            raise _error(name, Msg("{zh}应为整数", zh=fact.zh, name=name)) from None
         if number != number.to_integral_value():
-            raise _error(name, f"{fact.zh}应为整数", f"{name} must be a whole number")
+            raise _error(name, Msg("{zh}应为整数", zh=fact.zh, name=name))
         if number < 0:
-            raise _error(name, f"{fact.zh}不能为负数", f"{name} must not be negative")
+            raise _error(name, Msg("{zh}不能为负数", zh=fact.zh, name=name))
         if number > MAX_COUNT:
-            raise _error(name, f"{fact.zh}过大", f"{name} is too large")
+            raise _error(name, Msg("{zh}过大", zh=fact.zh, name=name))
         return int(number)
     if fact.type == BOOL:
         if isinstance(raw, bool):
@@ -145,14 +145,14 @@ def parse_fact(name: str, raw: object, counties: Mapping[str, str]) -> Any:
             return True
         if text in ("false", "0", "no", "off", "否", "n"):
             return False
-        raise _error(name, f"{fact.zh}应为“是”或“否”", f"{name} must be true or false")
+        raise _error(name, Msg("{zh}应为“是”或“否”", zh=fact.zh, name=name))
     text = str(raw).strip()
     if fact.type == COUNTY:
         if text not in counties:
-            raise _error(name, f"未知的县（市、区）代码：{text}", f"unknown county code: {text}")
+            raise _error(name, Msg("未知的县（市、区）代码：{text}", text=text))
         return text
     if text not in fact.choices:
-        raise _error(name, f"未知的{fact.zh}代码：{text}", f"unknown {name} code: {text}")
+        raise _error(name, Msg("未知的{zh}代码：{text}", zh=fact.zh, text=text, name=name))
     return text
 
 
@@ -160,5 +160,5 @@ def parse_facts(raw: Mapping[str, object], counties: Mapping[str, str]) -> Facts
     """All facts of one project; unknown names are refused, absent ones are missing (``None``)."""
     for name in raw:
         if name not in FACTS:
-            raise _error(str(name), f"未知的事实字段：{name}", f"unknown fact: {name}")
+            raise _error(str(name), Msg("未知的事实字段：{name}", name=name))
     return {name: parse_fact(name, raw.get(name), counties) for name in FACTS}

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import NotFoundError
+from xiangcun.core.errors import Msg, NotFoundError
 from xiangcun.policies import engine
 from xiangcun.policies.facts import parse_facts
 from xiangcun.policies.models import PolicyVersion, SavedEvaluation
@@ -56,9 +56,7 @@ def version_list() -> QuerySet[PolicyVersion]:
 def version_get(number: int) -> PolicyVersion:
     version = PolicyVersion.objects.select_related("published_by").filter(number=number).first()
     if version is None:
-        raise NotFoundError(
-            f"政策库版本 {number} 不存在", field="number", message_en=f"unknown version {number}"
-        )
+        raise NotFoundError(Msg("政策库版本 {number} 不存在", number=number), field="number")
     return version
 
 

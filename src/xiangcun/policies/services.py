@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.policies import engine, selectors
 from xiangcun.policies.models import PolicyVersion, SavedEvaluation
@@ -38,20 +38,16 @@ class CheckReport:
 
 def _clean_files(files: Mapping[str, str]) -> dict[str, str]:
     if not files:
-        raise ApplicationError("政策库不能为空", field="files", message_en="the library is empty")
+        raise ApplicationError("政策库不能为空", field="files")
     if len(files) > MAX_FILES:
-        raise ApplicationError("政策文件过多", field="files", message_en="too many files")
+        raise ApplicationError("政策文件过多", field="files")
     cleaned: dict[str, str] = {}
     for name, text in files.items():
         name = name.strip()
         if not name.endswith((".yaml", ".yml")) or "/" in name or "\\" in name or name.startswith("."):
-            raise ApplicationError(
-                f"文件名须以 .yaml 结尾且不含路径：{name}",
-                field="files",
-                message_en=f"bad file name {name!r}",
-            )
+            raise ApplicationError(Msg("文件名须以 .yaml 结尾且不含路径：{name}", name=name), field="files")
         if len(text) > MAX_FILE_CHARS:
-            raise ApplicationError(f"文件过大：{name}", field="files", message_en=f"file too large: {name}")
+            raise ApplicationError(Msg("文件过大：{name}", name=name), field="files")
         cleaned[name] = text.replace("\r\n", "\n")
     return cleaned
 
@@ -69,29 +65,32 @@ def policy_files_check(*, files: Mapping[str, str]) -> CheckReport:
 def policy_version_publish(*, user: Any, files: Mapping[str, str], note: str) -> PolicyVersion:
     """Publish the library as a new version: city office only, must load and pass all its tests."""
     if not selectors.can_edit_policies(user):
-        raise AccessDenied(
-            "只有市级管理员可以发布政策", message_en="only the city office may publish policies"
-        )
+        raise AccessDenied("只有市级管理员可以发布政策")
     note = (note or "").strip()
     if not note:
-        raise ApplicationError("请填写修改说明", field="note", message_en="a note is required")
+        raise ApplicationError("请填写修改说明", field="note")
     cleaned = _clean_files(files)
     report = policy_files_check(files=cleaned)
     if report.error is not None:
-        raise ApplicationError(report.error.message, field="files", message_en=report.error.message_en)
+        raise ApplicationError(report.error.msg, field="files")
     if report.failures:
         first = report.failures[0]
         raise ApplicationError(
-            f"有 {len(report.failures)} 个测试用例未通过，不能发布（如 {first.policy}：{first.case}：{first.problems[0]}）",
+            Msg(
+                "有 {failures_n} 个测试用例未通过，不能发布（如 {policy}：{case}：{v}）",
+                failures_n=len(report.failures),
+                policy=first.policy,
+                case=first.case,
+                v=first.problems[0],
+            ),
             field="files",
-            message_en=f"{len(report.failures)} test cases fail; not published",
         )
     assert report.library is not None
     previous = PolicyVersion.objects.select_for_update().order_by("-number").first()
     before = dict(previous.files) if previous else engine.read_directory(engine.LIBRARY_DIR)
     before_hash = previous.ruleset_hash if previous else engine.shipped_library().hash
     if report.library.hash == before_hash and previous is not None:
-        raise ApplicationError("政策内容没有变化", field="files", message_en="nothing changed")
+        raise ApplicationError("政策内容没有变化", field="files")
     changed = sorted(name for name in set(before) | set(cleaned) if before.get(name) != cleaned.get(name))
     version = PolicyVersion(
         number=(previous.number + 1) if previous else 1,

@@ -23,7 +23,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 def _login(request: HttpRequest) -> Any:
     user = request.user
     if not user.is_authenticated:
-        raise ApplicationError("请先登录", message_en="authentication required", status=401)
+        raise ApplicationError("请先登录", status=401)
     return user
 
 

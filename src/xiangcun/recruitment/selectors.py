@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
-from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+from xiangcun.core.errors import AccessDenied, ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_phones_in
 from xiangcun.recruitment.models import Notice, NoticeBatch, NoticeResource, NoticeStatus, NoticeTransition
 
@@ -48,11 +48,7 @@ def notice_filter(qs: QuerySet[Notice], filters: NoticeFilters) -> QuerySet[Noti
         qs = qs.filter(kinds_wanted__icontains=f'"{filters.kind}"')
     low, high = filters.investment_min, filters.investment_max
     if low is not None and high is not None and low > high:
-        raise ApplicationError(
-            "投资下限不能高于投资上限",
-            field="investment_min",
-            message_en="investment_min exceeds investment_max",
-        )
+        raise ApplicationError("投资下限不能高于投资上限", field="investment_min")
     if low is not None:
         qs = qs.filter(Q(investment_max__isnull=True) | Q(investment_max__gte=low))
     if high is not None:
@@ -64,7 +60,7 @@ def notice_filter(qs: QuerySet[Notice], filters: NoticeFilters) -> QuerySet[Noti
         )
     if filters.status:
         if filters.status not in NoticeStatus.values:
-            raise ApplicationError("未知的状态", field="status", message_en="unknown status")
+            raise ApplicationError("未知的状态", field="status")
         qs = qs.filter(status=filters.status)
     return qs
 
@@ -84,7 +80,7 @@ def notice_list_for(user: Any, filters: NoticeFilters | None = None) -> QuerySet
 def notice_get(pk: int) -> Notice:
     notice = _base().filter(pk=pk).first()
     if notice is None:
-        raise NotFoundError(f"招募令 {pk} 不存在", field="id", message_en=f"unknown notice {pk}")
+        raise NotFoundError(Msg("招募令 {pk} 不存在", pk=pk), field="id")
     return notice
 
 
@@ -104,7 +100,7 @@ def notice_get_for(user: Any, pk: int) -> Notice:
     """A notice as ``user`` may read it: public once published, otherwise only in their region."""
     notice = notice_get(pk)
     if not notice_can_view(user, notice):
-        raise AccessDenied("该招募令尚未发布，且不在您的管辖范围内", message_en="notice not published")
+        raise AccessDenied("该招募令尚未发布，且不在您的管辖范围内")
     return notice
 
 
@@ -119,7 +115,7 @@ def batch_list() -> QuerySet[NoticeBatch]:
 def batch_get(pk: int) -> NoticeBatch:
     batch = NoticeBatch.objects.filter(pk=pk).first()
     if batch is None:
-        raise NotFoundError(f"招募令批次 {pk} 不存在", field="id", message_en=f"unknown batch {pk}")
+        raise NotFoundError(Msg("招募令批次 {pk} 不存在", pk=pk), field="id")
     return batch
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from xiangcun.accounts.models import Role
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
-from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
 from xiangcun.core.money import MoneyError, to_decimal
 from xiangcun.core.validation import full_clean
 from xiangcun.recruitment.models import (
@@ -68,7 +68,8 @@ def vocab_codes(
             vocab.index_of(vocabulary, code)
         except vocab.UnknownCodeError:
             raise ApplicationError(
-                f"{label_zh}中有未知的代码：{code}", field=field, message_en=f"unknown {field} code {code!r}"
+                Msg("{label_zh}中有未知的代码：{code}", label_zh=label_zh, code=code, field2=field),
+                field=field,
             ) from None
         result.add(code)
     return sorted(result, key=lambda c: vocab.index_of(vocabulary, c))
@@ -82,14 +83,12 @@ def amount_or_none(value: Any, *, field: str, label_zh: str) -> Decimal | None:
         amount = to_decimal(value)
     except MoneyError:
         raise ApplicationError(
-            f"{label_zh}应为数字", field=field, message_en=f"{field} must be a number"
+            Msg("{label_zh}应为数字", label_zh=label_zh, field2=field), field=field
         ) from None
     if amount < 0:
-        raise ApplicationError(
-            f"{label_zh}不能为负数", field=field, message_en=f"{field} must not be negative"
-        )
+        raise ApplicationError(Msg("{label_zh}不能为负数", label_zh=label_zh, field2=field), field=field)
     if amount >= Decimal("1e10"):
-        raise ApplicationError(f"{label_zh}过大", field=field, message_en=f"{field} is too large")
+        raise ApplicationError(Msg("{label_zh}过大", label_zh=label_zh, field2=field), field=field)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -98,9 +97,15 @@ def range_check(
 ) -> None:
     if low is not None and high is not None and low > high:
         raise ApplicationError(
-            f"{low_zh}（{low} 万元）不能高于{high_zh}（{high} 万元）",
+            Msg(
+                "{low_zh}（{low} 万元）不能高于{high_zh}（{high} 万元）",
+                low_zh=low_zh,
+                low=low,
+                high_zh=high_zh,
+                high=high,
+                low_field=low_field,
+            ),
             field=low_field,
-            message_en=f"{low_field} must not exceed the maximum",
         )
 
 
@@ -108,7 +113,7 @@ def _require_role(user: Any, roles: Iterable[str], doing_zh: str) -> None:
     if getattr(user, "is_superuser", False):
         return
     if getattr(user, "role", None) not in set(roles):
-        raise AccessDenied(f"您的角色不能{doing_zh}", message_en=f"your role may not {doing_zh}")
+        raise AccessDenied(Msg("您的角色不能{doing_zh}", doing_zh=doing_zh))
 
 
 # Units as people write them (labels, symbols) → the stored code.
@@ -144,7 +149,7 @@ def _resources(items: Sequence[ResourceIn | Mapping[str, Any]]) -> list[Resource
         unit = unit_code(str(data.get("unit") or AreaUnit.MU))
         if unit not in AreaUnit.values:
             raise ApplicationError(
-                f"资源单位应为 亩、平方米 或 项：{unit}", field=f"{field}.unit", message_en="unknown unit"
+                Msg("资源单位应为 亩、平方米 或 项：{unit}", unit=unit), field=f"{field}.unit"
             )
         area = amount_or_none(data.get("area"), field=f"{field}.area", label_zh="资源面积")
         description = str(data.get("description") or "")[:300]
@@ -155,25 +160,17 @@ def _resources(items: Sequence[ResourceIn | Mapping[str, Any]]) -> list[Resource
 def _villages(codes: Sequence[str], user: Any) -> list[Village]:
     codes = [str(c).strip() for c in codes if str(c).strip()]
     if not codes:
-        raise ApplicationError(
-            "请至少选择一个村庄", field="villages", message_en="at least one village is needed"
-        )
+        raise ApplicationError("请至少选择一个村庄", field="villages")
     found = {v.code: v for v in Village.objects.filter(code__in=codes)}
     for code in codes:
         if code not in found:
-            raise ApplicationError(
-                f"村级区划代码 {code} 不存在", field="villages", message_en=f"unknown village {code}"
-            )
+            raise ApplicationError(Msg("村级区划代码 {code} 不存在", code=code), field="villages")
     scope = user_scope(user)
     for code in codes:
         scope.ensure(code, field="villages")
     first_county = found[codes[0]].county_id
     if any(found[c].county_id != first_county for c in codes):
-        raise ApplicationError(
-            "一个招募令涉及的村庄须在同一县（市、区）",
-            field="villages",
-            message_en="villages of one county only",
-        )
+        raise ApplicationError("一个招募令涉及的村庄须在同一县（市、区）", field="villages")
     return [found[c] for c in dict.fromkeys(codes)]
 
 
@@ -194,18 +191,14 @@ def _clean_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     }
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ApplicationError(
-            f"不可修改的字段：{'、'.join(unknown)}", field=unknown[0], message_en="unknown field"
-        )
+        raise ApplicationError(Msg("不可修改的字段：{v}", v="、".join(unknown)), field=unknown[0])
     out: dict[str, Any] = {}
     for name, value in data.items():
         if name == "category":
             out[name] = vocab_codes([value], "category", field="category", label_zh="项目类别")[0]
         elif name == "level":
             if value not in NoticeLevel.values:
-                raise ApplicationError(
-                    "层级应为 县级 或 市级", field="level", message_en="level is county or city"
-                )
+                raise ApplicationError("层级应为 县级 或 市级", field="level")
             out[name] = value
         elif name == "cooperation_forms":
             out[name] = vocab_codes(value, "form", field=name, label_zh="合作方式")
@@ -228,9 +221,7 @@ def _date_or_none(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ApplicationError(
-            "截止日期格式应为 YYYY-MM-DD", field="deadline", message_en="bad date"
-        ) from None
+        raise ApplicationError("截止日期格式应为 YYYY-MM-DD", field="deadline") from None
 
 
 def _save_resources(notice: Notice, resources: list[ResourceIn]) -> None:
@@ -315,9 +306,7 @@ def notice_update(
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status not in EDITABLE:
         raise ApplicationError(
-            f"招募令状态为“{notice.get_status_display()}”，不能修改",
-            field="status",
-            message_en="only draft or returned notices may be edited",
+            Msg("招募令状态为“{v}”，不能修改", v=notice.get_status_display()), field="status"
         )
     fields = _clean_fields(data)
     for name, value in fields.items():
@@ -421,24 +410,24 @@ def notice_transition(
     """Move a notice one step in its workflow and record who, when, from, to and why."""
     step = ACTIONS.get(action)
     if step is None:
-        raise ApplicationError(
-            f"未知的操作：{action}", field="action", message_en=f"unknown action {action!r}"
-        )
+        raise ApplicationError(Msg("未知的操作：{action}", action=action), field="action")
     user_scope(user).ensure(notice.region_code, field="village")
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     roles = _publish_roles(notice) if action == "publish" else step.roles
     who = "市级" if action == "publish" and notice.level == NoticeLevel.CITY else ""
     _require_role(user, roles, f"{step.zh}{who}招募令")
     if notice.status not in step.sources:
+        template = (
+            "招募令当前状态为“{status}”，不能{step}（须先经乡镇审核）"
+            if action == "publish"
+            else "招募令当前状态为“{status}”，不能{step}"
+        )
         raise ApplicationError(
-            f"招募令当前状态为“{notice.get_status_display()}”，不能{step.zh}"
-            + ("（须先经乡镇审核）" if action == "publish" else ""),
-            field="status",
-            message_en=f"a {notice.status} notice cannot be {action}ed",
+            Msg(template, status=notice.get_status_display(), step=step.zh, action=action), field="status"
         )
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
-        raise ApplicationError(f"{step.zh}须填写理由", field="reason", message_en="a reason is required")
+        raise ApplicationError(Msg("{zh}须填写理由", zh=step.zh), field="reason")
     source = notice.status
     notice.status = step.target
     changed = ["status", "updated_at"]
@@ -469,7 +458,7 @@ def batch_create(*, user: Any, title: str, date: dt.date | str) -> NoticeBatch:
     user_scope(user).ensure(settings.XIANGCUN_CITY_CODE, field="region_code")
     day = _date_or_none(date)
     if day is None:
-        raise ApplicationError("请填写发布日期", field="date", message_en="date is required")
+        raise ApplicationError("请填写发布日期", field="date")
     batch = NoticeBatch(
         title=(title or "").strip(),
         date=day,

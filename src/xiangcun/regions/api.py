@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from xiangcun.core import regioncodes
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.regions import selectors
 from xiangcun.regions.models import Region, Village
 from xiangcun.regions.schemas import (
@@ -28,9 +28,7 @@ CODE_PATTERN = r"^\d{6}(\d{3}(\d{3})?)?$"
 def _check_code(code: str, field: str = "code") -> str:
     if not regioncodes.is_valid_code(code):
         raise ApplicationError(
-            f"区划代码格式不正确：{code}（应为 6、9 或 12 位数字）",
-            field=field,
-            message_en="a region code has 6, 9 or 12 digits",
+            Msg("区划代码格式不正确：{code}（应为 6、9 或 12 位数字）", code=code), field=field
         )
     return code
 
@@ -133,7 +131,5 @@ def _village_detail(request: HttpRequest, village: Village) -> dict[str, Any]:
 )
 def village_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     if len(code) != 12 or not code.isdigit():
-        raise ApplicationError(
-            "村级区划代码应为 12 位数字", field="code", message_en="a village code has 12 digits"
-        )
+        raise ApplicationError("村级区划代码应为 12 位数字", field="code")
     return _village_detail(request, selectors.village_get(code))

@@ -12,7 +12,7 @@ from django.db.models.functions import Substr
 
 from xiangcun.accounts.scoping import Scope, user_scope
 from xiangcun.core import regioncodes
-from xiangcun.core.errors import NotFoundError
+from xiangcun.core.errors import Msg, NotFoundError
 from xiangcun.core.masking import mask_name, mask_phone
 from xiangcun.regions.bands import income_band
 from xiangcun.regions.models import Level, Region, Village, VillageIncome
@@ -23,7 +23,7 @@ _INITIALS = re.compile(r"^[a-zA-Z]{1,12}$")
 def region_get(code: str) -> Region:
     region = Region.objects.filter(code=code).select_related("parent").first()
     if region is None:
-        raise NotFoundError(f"区划代码 {code} 不存在", field="code", message_en=f"unknown region code {code}")
+        raise NotFoundError(Msg("区划代码 {code} 不存在", code=code), field="code")
     return region
 
 
@@ -49,9 +49,7 @@ def region_ancestors(code: str) -> list[Region]:
 def village_get(code: str) -> Village:
     village = Village.objects.filter(code=code).select_related("town", "county").first()
     if village is None:
-        raise NotFoundError(
-            f"村级区划代码 {code} 不存在", field="code", message_en=f"unknown village code {code}"
-        )
+        raise NotFoundError(Msg("村级区划代码 {code} 不存在", code=code), field="code")
     return village
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.regions import demo
 from xiangcun.regions.models import Level, Region, Village, VillageIncome
@@ -149,9 +149,7 @@ def village_update_profile(*, user: Any, village: Village, data: dict[str, Any])
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ApplicationError(
-            f"不可修改的字段：{', '.join(sorted(unknown))}",
-            field=sorted(unknown)[0],
-            message_en="field may not be changed",
+            Msg("不可修改的字段：{v}", v=", ".join(sorted(unknown))), field=sorted(unknown)[0]
         )
     village = Village.objects.select_for_update().get(pk=village.pk)
     for name, value in data.items():
@@ -186,7 +184,7 @@ def village_income_set(*, user: Any, village: Village, year: int, amount: Decima
     """Record (or correct) a year's collective income."""
     user_scope(user).ensure(village.code, field="code")
     if amount < 0:
-        raise ApplicationError("集体收入不能为负数", field="amount", message_en="income must not be negative")
+        raise ApplicationError("集体收入不能为负数", field="amount")
     income, _ = VillageIncome.objects.update_or_create(
         village=village, year=year, defaults={"amount": amount}
     )

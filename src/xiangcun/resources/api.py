@@ -50,7 +50,7 @@ class ListQuery(FilterQuery):
 
 def _login(request: HttpRequest) -> Any:
     if not request.user.is_authenticated:
-        raise ApplicationError("请先登录", message_en="authentication required", status=401)
+        raise ApplicationError("请先登录", status=401)
     return request.user
 
 

@@ -387,9 +387,9 @@ def import_file(*, user: Any, data: bytes, filename: str, progress: Progress | N
 # --------------------------------------------------------------------------------------------------
 def _require_official(user: Any) -> None:
     if not getattr(user, "is_authenticated", False):
-        raise ApplicationError("请先登录", message_en="authentication required", status=401)
+        raise ApplicationError("请先登录", status=401)
     if not (getattr(user, "is_superuser", False) or getattr(user, "role", None) in ROLE_REGION_LEVEL):
-        raise AccessDenied("只有各级管理员和村干部可以导入资源", message_en="only officials may import")
+        raise AccessDenied("只有各级管理员和村干部可以导入资源")
 
 
 def import_job_create(*, user: Any, upload: UploadedFile) -> ImportJob:
@@ -397,17 +397,11 @@ def import_job_create(*, user: Any, upload: UploadedFile) -> ImportJob:
     _require_official(user)
     name = (upload.name or "").rsplit("/", 1)[-1][:200]
     if not name.lower().endswith((".xlsx", ".csv")):
-        raise ApplicationError(
-            "只能导入 .xlsx 或 .csv 文件（旧版 .xls 请另存为 .xlsx）",
-            field="file",
-            message_en="xlsx or csv only",
-        )
+        raise ApplicationError("只能导入 .xlsx 或 .csv 文件（旧版 .xls 请另存为 .xlsx）", field="file")
     if (upload.size or 0) > MAX_UPLOAD_BYTES:
-        raise ApplicationError(
-            "文件不能超过 20 MB，请分批导入", field="file", message_en="file larger than 20 MB"
-        )
+        raise ApplicationError("文件不能超过 20 MB，请分批导入", field="file")
     if not upload.size:
-        raise ApplicationError("文件为空", field="file", message_en="empty file")
+        raise ApplicationError("文件为空", field="file")
     inline = (upload.size or 0) <= INLINE_MAX_BYTES
     with transaction.atomic():
         job = ImportJob(created_by=user, original_name=name)
@@ -470,5 +464,5 @@ def import_job_get_for(user: Any, pk: int) -> ImportJob:
     ):
         from xiangcun.core.errors import NotFoundError
 
-        raise NotFoundError("导入任务不存在", message_en="unknown import job")
+        raise NotFoundError("导入任务不存在")
     return job

@@ -12,15 +12,19 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from xiangcun.core import vocab
+from xiangcun.core.errors import CHINESE, Message, Msg, active_language, as_message, render
 
 MAX_AREA = Decimal("1e9")
 
 
 class FieldProblem(ValueError):
-    def __init__(self, message: str, message_en: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en or message
+    def __init__(self, message: Message) -> None:
+        self.msg = as_message(message)
+        super().__init__(render(message, CHINESE))
+
+    @property
+    def message(self) -> str:
+        return render(self.msg, active_language())
 
 
 def blank(value: Any) -> bool:
@@ -30,24 +34,24 @@ def blank(value: Any) -> bool:
 def text(value: Any, *, label: str, max_length: int, required: bool = False) -> str:
     if blank(value):
         if required:
-            raise FieldProblem(f"{label}不能为空", f"{label} is required")
+            raise FieldProblem(Msg("{label}不能为空", label=label))
         return ""
     result = str(value).strip()
     if len(result) > max_length:
-        raise FieldProblem(f"{label}过长（最多 {max_length} 个字）", f"{label} is too long")
+        raise FieldProblem(Msg("{label}过长（最多 {max_length} 个字）", label=label, max_length=max_length))
     return result
 
 
 def kind(value: Any) -> str:
     """A resource kind by code (``arable_land``) or Chinese label (耕地)."""
     if blank(value):
-        raise FieldProblem("资源类型不能为空", "kind is required")
+        raise FieldProblem("资源类型不能为空")
     raw = str(value).strip()
     for term in vocab.RESOURCE_KINDS:
         if raw in (term.code, term.zh, term.en):
             return term.code
     allowed = "、".join(t.zh for t in vocab.RESOURCE_KINDS)
-    raise FieldProblem(f"未知的资源类型：{raw}（可选：{allowed}）", f"unknown resource kind {raw!r}")
+    raise FieldProblem(Msg("未知的资源类型：{raw}（可选：{allowed}）", raw=raw, allowed=allowed))
 
 
 def choice(value: Any, options: Mapping[str, Any], *, label: str, default: str | None = None) -> str:
@@ -55,13 +59,13 @@ def choice(value: Any, options: Mapping[str, Any], *, label: str, default: str |
     if blank(value):
         if default is not None:
             return default
-        raise FieldProblem(f"{label}不能为空", f"{label} is required")
+        raise FieldProblem(Msg("{label}不能为空", label=label))
     raw = str(value).strip()
     for code, name in options.items():
         if raw in (code, str(name)):
             return code
     allowed = "、".join(str(n) for n in options.values())
-    raise FieldProblem(f"{label}不正确：{raw}（可选：{allowed}）", f"invalid {label} {raw!r}")
+    raise FieldProblem(Msg("{label}不正确：{raw}（可选：{allowed}）", label=label, raw=raw, allowed=allowed))
 
 
 def unit(value: Any) -> str:
@@ -73,49 +77,51 @@ def unit(value: Any) -> str:
         return "mu"
     if raw in ("m2", "m²", "㎡", "平方米", "平米"):
         return "m2"
-    raise FieldProblem(f"面积单位不正确：{value}（应为 亩 或 平方米）", f"invalid unit {value!r}")
+    raise FieldProblem(Msg("面积单位不正确：{value}（应为 亩 或 平方米）", value=value))
 
 
 def decimal(value: Any, *, label: str, required: bool = True, places: int = 2) -> Decimal | None:
     if blank(value):
         if required:
-            raise FieldProblem(f"{label}不能为空", f"{label} is required")
+            raise FieldProblem(Msg("{label}不能为空", label=label))
         return None
     if isinstance(value, float) and not math.isfinite(value):
-        raise FieldProblem(f"{label}应为数字", f"{label} must be a number")
+        raise FieldProblem(Msg("{label}应为数字", label=label))
     try:
         number = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
-        raise FieldProblem(f"{label}应为数字：{value}", f"{label} must be a number") from None
+        raise FieldProblem(Msg("{label}应为数字：{value}", label=label, value=value)) from None
     if not number.is_finite():
-        raise FieldProblem(f"{label}应为数字", f"{label} must be a number")
+        raise FieldProblem(Msg("{label}应为数字", label=label))
     if number < 0:
-        raise FieldProblem(f"{label}不能为负数：{number}", f"{label} must not be negative")
+        raise FieldProblem(Msg("{label}不能为负数：{number}", label=label, number=number))
     if number >= MAX_AREA:
-        raise FieldProblem(f"{label}过大：{number}", f"{label} is too large")
+        raise FieldProblem(Msg("{label}过大：{number}", label=label, number=number))
     return number.quantize(Decimal(1).scaleb(-places))
 
 
 def coordinate(value: Any, *, label: str, low: float, high: float) -> float:
     if blank(value):
-        raise FieldProblem(f"{label}不能为空", f"{label} is required")
+        raise FieldProblem(Msg("{label}不能为空", label=label))
     try:
         number = float(str(value).strip())
     except ValueError:
-        raise FieldProblem(f"{label}应为数字：{value}", f"{label} must be a number") from None
+        raise FieldProblem(Msg("{label}应为数字：{value}", label=label, value=value)) from None
     if not math.isfinite(number) or not low <= number <= high:
-        raise FieldProblem(f"{label}超出范围（{low}～{high}）：{value}", f"{label} out of range")
+        raise FieldProblem(
+            Msg("{label}超出范围（{low}～{high}）：{value}", label=label, low=low, high=high, value=value)
+        )
     return round(number, 7)
 
 
 def village_code(value: Any) -> str:
     if blank(value):
-        raise FieldProblem("村级区划代码不能为空", "village code is required")
+        raise FieldProblem("村级区划代码不能为空")
     raw = str(value).strip()
     if raw.endswith(".0"):  # a code typed into a number cell
         raw = raw[:-2]
     if len(raw) != 12 or not raw.isdigit():
-        raise FieldProblem(f"村级区划代码应为 12 位数字：{raw}", "a village code has 12 digits")
+        raise FieldProblem(Msg("村级区划代码应为 12 位数字：{raw}", raw=raw))
     return raw
 
 

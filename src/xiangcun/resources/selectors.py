@@ -15,7 +15,7 @@ from django.db.models.functions import Cast, Floor, Substr
 
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
-from xiangcun.core.errors import ApplicationError, NotFoundError
+from xiangcun.core.errors import ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_name
 from xiangcun.resources import spatial
 from xiangcun.resources.models import OwnerType, Resource, ResourceStatus
@@ -64,33 +64,25 @@ class ResourceFilters:
             try:
                 value = Decimal(raw)
             except Exception:
-                raise ApplicationError(
-                    "面积范围应为数字", field=name, message_en=f"{name} must be a number"
-                ) from None
+                raise ApplicationError(Msg("面积范围应为数字", name=name), field=name) from None
             if not value.is_finite() or value < 0:
-                raise ApplicationError("面积范围应为非负数", field=name, message_en=f"{name} must be ≥ 0")
+                raise ApplicationError(Msg("面积范围应为非负数", name=name), field=name)
             return value
 
         kinds = many("kind")
         for k in kinds:
             if k not in vocab.codes(vocab.RESOURCE_KINDS):
-                raise ApplicationError(f"未知的资源类型：{k}", field="kind", message_en=f"unknown kind {k!r}")
+                raise ApplicationError(Msg("未知的资源类型：{k}", k=k), field="kind")
         statuses = many("status")
         for s in statuses:
             if s not in ResourceStatus.values:
-                raise ApplicationError(
-                    f"未知的资源状态：{s}", field="status", message_en=f"unknown status {s!r}"
-                )
+                raise ApplicationError(Msg("未知的资源状态：{s}", s=s), field="status")
         county = str(params.get("county") or "").strip()
         if county and (len(county) != 6 or not county.isdigit()):
-            raise ApplicationError(
-                "县级区划代码应为 6 位数字", field="county", message_en="county has 6 digits"
-            )
+            raise ApplicationError("县级区划代码应为 6 位数字", field="county")
         village = str(params.get("village") or "").strip()
         if village and (len(village) != 12 or not village.isdigit()):
-            raise ApplicationError(
-                "村级区划代码应为 12 位数字", field="village", message_en="village has 12 digits"
-            )
+            raise ApplicationError("村级区划代码应为 12 位数字", field="village")
         return cls(
             kind=kinds,
             status=statuses,
@@ -148,7 +140,7 @@ def resource_get(pk: int) -> Resource:
         Resource.objects.select_related("village", "village__county", "village__town").filter(pk=pk).first()
     )
     if resource is None:
-        raise NotFoundError(f"资源 {pk} 不存在", field="id", message_en=f"unknown resource {pk}")
+        raise NotFoundError(Msg("资源 {pk} 不存在", pk=pk), field="id")
     return resource
 
 
@@ -174,14 +166,10 @@ def parse_bbox(raw: str | None) -> spatial.BBox | None:
     try:
         west, south, east, north = (float(p) for p in raw.split(","))
     except ValueError:
-        raise ApplicationError(
-            "bbox 应为 西,南,东,北 四个经纬度数字", field="bbox", message_en="bbox is W,S,E,N"
-        ) from None
+        raise ApplicationError("bbox 应为 西,南,东,北 四个经纬度数字", field="bbox") from None
     values = (west, south, east, north)
     if not all(math.isfinite(v) for v in values) or west > east or south > north:
-        raise ApplicationError(
-            "bbox 范围不正确（西≤东，南≤北）", field="bbox", message_en="bbox must have W≤E and S≤N"
-        )
+        raise ApplicationError("bbox 范围不正确（西≤东，南≤北）", field="bbox")
     return max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0)
 
 

@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from xiangcun.accounts.models import ROLE_REGION_LEVEL
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.regions import boundaries
 from xiangcun.regions.models import Region, Village
@@ -95,10 +95,15 @@ def check_point(village: Village, lng: float, lat: float) -> None:
     inside = point_in_county(village.county_id, lng, lat)
     if inside is False:
         raise ApplicationError(
-            f"位置（经度 {lng}，纬度 {lat}）不在{village.name}所在的{county_name(village.county_id)}境内，"
-            "请核对经纬度（WGS-84）",
+            Msg(
+                "位置（经度 {lng}，纬度 {lat}）不在{name}所在的{v}境内，请核对经纬度（WGS-84）",
+                lng=lng,
+                lat=lat,
+                name=village.name,
+                v=county_name(village.county_id),
+                county_id=village.county_id,
+            ),
             field="lng",
-            message_en=f"the point ({lng}, {lat}) lies outside the village's county {village.county_id}",
         )
 
 
@@ -108,15 +113,9 @@ def check_boundary(value: Any) -> dict[str, Any] | None:
     try:
         geom = shape(value)
     except Exception:
-        raise ApplicationError(
-            "地块边界不是合法的 GeoJSON 多边形", field="boundary", message_en="boundary is not GeoJSON"
-        ) from None
+        raise ApplicationError("地块边界不是合法的 GeoJSON 多边形", field="boundary") from None
     if geom.geom_type not in ("Polygon", "MultiPolygon") or not geom.is_valid:
-        raise ApplicationError(
-            "地块边界应为合法的多边形（Polygon/MultiPolygon）",
-            field="boundary",
-            message_en="boundary must be a valid polygon",
-        )
+        raise ApplicationError("地块边界应为合法的多边形（Polygon/MultiPolygon）", field="boundary")
     return dict(value)
 
 
@@ -133,20 +132,16 @@ def can_edit(user: Any, village_code: str) -> bool:
 
 def _require_edit(user: Any, village_code: str, field: str | None = None) -> None:
     if not getattr(user, "is_authenticated", False):
-        raise ApplicationError("请先登录", message_en="authentication required", status=401)
+        raise ApplicationError("请先登录", status=401)
     if not can_edit(user, village_code):
-        raise AccessDenied(
-            "该村不在您的管辖范围内，不能编辑其资源",
-            field=field,
-            message_en="the village is outside your region",
-        )
+        raise AccessDenied("该村不在您的管辖范围内，不能编辑其资源", field=field)
 
 
 # --------------------------------------------------------------------------------------------------
 # Input
 # --------------------------------------------------------------------------------------------------
 def _problem(field: str, exc: parsing.FieldProblem) -> ApplicationError:
-    return ApplicationError(exc.message, field=field, message_en=exc.message_en)
+    return ApplicationError(exc.msg, field=field)
 
 
 def clean_input(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -194,9 +189,7 @@ def clean_input(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, 
     if has("valuation_parameters"):
         params = data.get("valuation_parameters") or {}
         if not isinstance(params, dict):
-            raise ApplicationError(
-                "估值参数应为键值对", field="valuation_parameters", message_en="parameters must be an object"
-            )
+            raise ApplicationError("估值参数应为键值对", field="valuation_parameters")
         out["valuation_parameters"] = params
     if has("appraised_on"):
         out["appraised_on"] = data.get("appraised_on") or None
@@ -210,9 +203,7 @@ def _village(code: str) -> Village:
         raise _problem("village", exc) from None
     village = Village.objects.filter(code=parsed).first()
     if village is None:
-        raise ApplicationError(
-            f"村级区划代码 {parsed} 不存在", field="village", message_en=f"unknown village {parsed}"
-        )
+        raise ApplicationError(Msg("村级区划代码 {parsed} 不存在", parsed=parsed), field="village")
     return village
 
 
@@ -269,17 +260,13 @@ def resource_notices_set(*, user: Any, resource: Resource, notice_ids: Sequence[
     missing = set(notice_ids) - {n.pk for n in notices}
     if missing:
         raise ApplicationError(
-            f"招募令不存在：{', '.join(map(str, sorted(missing)))}",
-            field="notices",
-            message_en="unknown notice",
+            Msg("招募令不存在：{v}", v=", ".join(map(str, sorted(missing)))), field="notices"
         )
     for notice in notices:
         villages = {notice.village_id, *notice.villages.values_list("code", flat=True)}
         if resource.village_id not in villages:
             raise ApplicationError(
-                f"招募令“{notice.title}”不涉及该资源所在的村",
-                field="notices",
-                message_en="the notice does not concern the resource's village",
+                Msg("招募令“{title}”不涉及该资源所在的村", title=notice.title), field="notices"
             )
     resource.notices.set(notices)
     return resource
@@ -295,9 +282,7 @@ def make_thumbnail(data: bytes) -> bytes:
             out = io.BytesIO()
             rgb.save(out, format="JPEG", quality=82)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ApplicationError(
-            "上传的文件不是可识别的图片（JPEG/PNG）", field="photo", message_en="the file is not an image"
-        ) from None
+        raise ApplicationError("上传的文件不是可识别的图片（JPEG/PNG）", field="photo") from None
     return out.getvalue()
 
 
@@ -307,7 +292,7 @@ def resource_photo_add(
 ) -> ResourcePhoto:
     _require_edit(user, resource.region_code, field="photo")
     if upload.size and upload.size > MAX_PHOTO_BYTES:
-        raise ApplicationError("照片不能超过 10 MB", field="photo", message_en="photo larger than 10 MB")
+        raise ApplicationError("照片不能超过 10 MB", field="photo")
     data = upload.read()
     thumb = make_thumbnail(data)
     stem = (upload.name or "photo").rsplit("/", 1)[-1].rsplit(".", 1)[0][:40] or "photo"

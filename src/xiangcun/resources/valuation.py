@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Message
 from xiangcun.core.money import FEN
 
 ZERO = Decimal(0)
@@ -64,9 +64,9 @@ class AppraisedResource:
 Resource = LandResource | HouseResource | AppraisedResource
 
 
-def _require(condition: bool, field: str, message: str, message_en: str) -> None:
+def _require(condition: bool, field: str, message: Message) -> None:
     if not condition:
-        raise ValuationError(message, field=field, message_en=message_en)
+        raise ValuationError(message, field=field)
 
 
 def annuity_factor(years: Decimal, discount_rate: Decimal) -> Decimal:
@@ -75,13 +75,8 @@ def annuity_factor(years: Decimal, discount_rate: Decimal) -> Decimal:
     The rate must lie in [0, 1): a rate of 5 % is written ``0.05``; ``years`` must be ≥ 0 and may
     be fractional (a lease ending mid-year).
     """
-    _require(years >= 0, "years", "年限不能为负数", "years must not be negative")
-    _require(
-        ZERO <= discount_rate < ONE,
-        "discount_rate",
-        "折现率须在 0 与 1 之间（5% 写作 0.05）",
-        "discount_rate must be in [0, 1) (5% is written 0.05)",
-    )
+    _require(years >= 0, "years", "年限不能为负数")
+    _require(ZERO <= discount_rate < ONE, "discount_rate", "折现率须在 0 与 1 之间（5% 写作 0.05）")
     if discount_rate == 0:
         return years
     with localcontext() as ctx:
@@ -91,13 +86,8 @@ def annuity_factor(years: Decimal, discount_rate: Decimal) -> Decimal:
 
 def land_value(land: LandResource) -> Decimal:
     """``area_mu × annual_rent_per_mu × F``, half-up to the fen."""
-    _require(land.area_mu >= 0, "area_mu", "面积不能为负数", "area_mu must not be negative")
-    _require(
-        land.annual_rent_per_mu >= 0,
-        "annual_rent_per_mu",
-        "每亩年租金不能为负数",
-        "annual_rent_per_mu must not be negative",
-    )
+    _require(land.area_mu >= 0, "area_mu", "面积不能为负数")
+    _require(land.annual_rent_per_mu >= 0, "annual_rent_per_mu", "每亩年租金不能为负数")
     factor = annuity_factor(land.years, land.discount_rate)
     with localcontext() as ctx:
         ctx.prec = _PRECISION
@@ -110,26 +100,11 @@ def house_value(house: HouseResource) -> Decimal:
 
     A house older than its useful life is worth its residual share of the rebuild cost, never less.
     """
-    _require(house.area_m2 >= 0, "area_m2", "面积不能为负数", "area_m2 must not be negative")
-    _require(
-        house.rebuild_cost_per_m2 >= 0,
-        "rebuild_cost_per_m2",
-        "每平方米重置成本不能为负数",
-        "rebuild_cost_per_m2 must not be negative",
-    )
-    _require(house.age_years >= 0, "age_years", "房龄不能为负数", "age_years must not be negative")
-    _require(
-        house.useful_life_years > 0,
-        "useful_life_years",
-        "使用年限须大于 0",
-        "useful_life_years must be greater than 0",
-    )
-    _require(
-        ZERO <= house.residual_rate <= ONE,
-        "residual_rate",
-        "残值率须在 0 与 1 之间",
-        "residual_rate must be in [0, 1]",
-    )
+    _require(house.area_m2 >= 0, "area_m2", "面积不能为负数")
+    _require(house.rebuild_cost_per_m2 >= 0, "rebuild_cost_per_m2", "每平方米重置成本不能为负数")
+    _require(house.age_years >= 0, "age_years", "房龄不能为负数")
+    _require(house.useful_life_years > 0, "useful_life_years", "使用年限须大于 0")
+    _require(ZERO <= house.residual_rate <= ONE, "residual_rate", "残值率须在 0 与 1 之间")
     with localcontext() as ctx:
         ctx.prec = _PRECISION
         remaining = max(house.residual_rate, ONE - house.age_years / house.useful_life_years)
@@ -139,12 +114,7 @@ def house_value(house: HouseResource) -> Decimal:
 
 def appraised_value(resource: AppraisedResource) -> Decimal:
     """The appraisal itself, half-up to the fen."""
-    _require(
-        resource.appraised_value >= 0,
-        "appraised_value",
-        "评估价值不能为负数",
-        "appraised_value must not be negative",
-    )
+    _require(resource.appraised_value >= 0, "appraised_value", "评估价值不能为负数")
     return resource.appraised_value.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
