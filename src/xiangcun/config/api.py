@@ -14,7 +14,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from xiangcun.agreements.api import router as agreements_router
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.core.inputs import json_path, reason_of
 from xiangcun.funding.api import router as funding_router
 from xiangcun.matching.api import router as matching_router
 from xiangcun.partners.api import router as partners_router
@@ -40,41 +41,32 @@ api = NinjaAPI(
 )
 
 
-def _field_of(error: dict[str, Any]) -> str | None:
-    loc = [str(part) for part in error.get("loc", []) if part not in ("query", "body", "path", "payload")]
-    return ".".join(loc) or None
-
-
-_MESSAGES_ZH = {
-    "missing": "缺少必填参数",
-    "int_parsing": "应为整数",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
-    "string_too_long": "内容过长",
-    "string_pattern_mismatch": "格式不正确",
-    "decimal_parsing": "应为数字",
-    "float_parsing": "应为数字",
-    "json_invalid": "请求体不是合法的 JSON",
-}
-
-
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    first = exc.errors[0] if exc.errors else {}
-    field = _field_of(first)
-    zh = _MESSAGES_ZH.get(str(first.get("type")), "参数不正确")
+    """Invalid parameters or body: 422 with the JSON path at fault and the reason in both languages."""
+    details = [_detail(e) for e in exc.errors]
+    first = details[0] if details else {"field": None, "reason": Msg("格式不正确"), "msg": "invalid input"}
+    field = first["field"]
+    message = Msg("{label}：{reason}", label=field, reason=first["reason"]) if field else first["reason"]
+    error = ApplicationError(message, field=field)
     return api.create_response(
         request,
         {
-            "error": f"{field}：{zh}" if field else zh,
-            "error_en": str(first.get("msg", "invalid input")),
-            "field": field,
-            "detail": [
-                {"field": _field_of(e), "type": e.get("type"), "msg": e.get("msg")} for e in exc.errors
-            ],
+            **error.as_dict(),
+            "detail": [{"field": d["field"], "type": d["type"], "msg": d["msg"]} for d in details],
         },
         status=422,
     )
+
+
+def _detail(error: dict[str, Any]) -> dict[str, Any]:
+    loc = [part for part in error.get("loc", []) if part not in ("query", "body", "path", "payload", "form")]
+    return {
+        "field": json_path(loc) or None,
+        "type": error.get("type"),
+        "reason": reason_of(error),
+        "msg": error.get("msg"),
+    }
 
 
 @api.exception_handler(ApplicationError)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "xiangcun.funding",
     "xiangcun.policies",
     "xiangcun.web",
+    "xiangcun.ops",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,30 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils import translation
 
-        from xiangcun.core import vocab
+        from xiangcun.core import errors, vocab
 
         # Vocabulary labels (categories, partner kinds…) follow the page's language.
         vocab.current_language = lambda: "en" if (translation.get_language() or "").startswith("en") else "zh"
+
+        errors.hooks = _DjangoTranslation()
+
+
+class _DjangoTranslation:
+    """Error messages through Django's catalogue and the request's language (see ``core/errors.py``)."""
+
+    def gettext(self, msgid: str, language: str) -> str:
+        from django.utils import translation
+
+        with translation.override(language):
+            return translation.gettext(msgid)
+
+    def active_language(self) -> str:
+        from django.utils import translation
+
+        return translation.get_language() or "zh-hans"
+
+    def render_lazy(self, message: object, language: str) -> str:
+        from django.utils import translation
+
+        with translation.override(language):
+            return str(message)

@@ -10,9 +10,8 @@ the same ``{name}`` placeholders); ``tests/test_messages.py`` fails on a message
 ``message`` is the text in the active language (what an HTML page shows); ``as_dict()`` gives the
 API's ``{"error": <Chinese>, "error_en": <English>, "field": …}`` whatever language is active.
 
-This module imports no Django at import time: the pure computations raise these errors too, and the
-command line renders them without settings (Django's catalogue when configured, else the same
-compiled ``.mo`` file read with the standard library).
+This module imports no Django: the pure computations raise these errors too, and the command line
+renders them without settings. ``CoreConfig.ready()`` plugs in Django's translation (``hooks``).
 """
 
 from __future__ import annotations
@@ -82,30 +81,18 @@ def render(message: Message, language: str) -> str:
 
 
 def _render_lazy(message: Any, language: str) -> str:
-    from django.utils import translation
-
-    with translation.override(language):
-        return str(message)
-
-
-def _django_ready() -> bool:
-    try:
-        from django.conf import settings
-    except ImportError:  # pragma: no cover - Django is always installed with the platform
-        return False
-    return bool(settings.configured)
+    return hooks.render_lazy(message, language)
 
 
 def translate(msgid: str, language: str) -> str:
     """The translation of ``msgid`` into ``language`` (the msgid itself for Chinese)."""
     if language.lower().startswith("zh") or not msgid:
         return msgid
-    if _django_ready():
-        from django.utils import translation
+    return hooks.gettext(msgid, language)
 
-        with translation.override(language):
-            return translation.gettext(msgid)
-    return _catalogue(language).gettext(msgid)
+
+def active_language() -> str:
+    return hooks.active_language()
 
 
 @cache
@@ -113,12 +100,22 @@ def _catalogue(language: str) -> _stdlib_gettext.NullTranslations:
     return _stdlib_gettext.translation("django", _LOCALE_DIR, languages=[language], fallback=True)
 
 
-def active_language() -> str:
-    if _django_ready():
-        from django.utils import translation
+class _Hooks:
+    """How messages are translated. Without Django (the pure commands) the compiled catalogue is read
+    with the standard library and Chinese is active; ``CoreConfig.ready()`` switches to Django's
+    translation machinery and the request's active language."""
 
-        return translation.get_language() or CHINESE
-    return CHINESE
+    def gettext(self, msgid: str, language: str) -> str:
+        return _catalogue(language).gettext(msgid)
+
+    def active_language(self) -> str:
+        return CHINESE
+
+    def render_lazy(self, message: Any, language: str) -> str:
+        return str(message)
+
+
+hooks = _Hooks()
 
 
 class ApplicationError(Exception):

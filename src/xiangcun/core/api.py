@@ -1,0 +1,66 @@
+"""What every app's ``api.py`` shares: the error schema, session authentication, bounded paging.
+
+An app's router is declared once with its authentication::
+
+    router = Router(auth=session_auth, tags=["agreements"])      # every endpoint needs a login
+    router = Router(tags=["regions"])                            # public; add auth per endpoint
+
+and endpoints declare ``response={200: XxxOut, **ERRORS}``. Domain errors are raised, never caught:
+the handlers in ``config/api.py`` turn them into ``ErrorOut`` JSON with the right status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja.security import SessionAuth
+
+T = TypeVar("T")
+
+MAX_LIMIT = 500
+MAX_OFFSET = 10_000_000
+
+
+class ErrorOut(Schema):
+    """Every error of the API: Chinese ``error``, English ``error_en``, and the input at fault."""
+
+    error: str
+    error_en: str | None = None
+    field: str | None = None
+
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class LoggedIn(SessionAuth):
+    """The Django session, with Django's CSRF check on unsafe methods (a cross-site form or a
+    ``text/plain`` POST with the victim's cookie is refused)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+session_auth = LoggedIn(csrf=True)
+
+
+class Page(Schema):
+    """Bounded paging parameters (``?limit=&offset=``): never a 500 on a huge number."""
+
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="rows per page (1–500)")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="rows to skip")
+
+
+class Paged(Schema, Generic[T]):
+    items: list[T]
+    count: int
+
+
+def paginate(rows: QuerySet[Any] | Sequence[Any], page: Page) -> tuple[list[Any], int]:
+    """The rows of ``page`` and the total count (one ``COUNT`` and one ranged query for a queryset)."""
+    count = rows.count() if isinstance(rows, QuerySet) else len(rows)
+    return list(rows[page.offset : page.offset + page.limit]), count
