@@ -45,8 +45,8 @@ api = NinjaAPI(
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     """Invalid parameters or body: 422 with the JSON path at fault and the reason in both languages."""
     details = [_detail(e) for e in exc.errors]
-    first = details[0] if details else {"field": None, "reason": Msg("格式不正确"), "msg": "invalid input"}
-    field = first["field"]
+    first: dict[str, Any] = details[0] if details else {"field": None, "reason": Msg("格式不正确"), "msg": ""}
+    field: str | None = first["field"]
     message = Msg("{label}：{reason}", label=field, reason=first["reason"]) if field else first["reason"]
     error = ApplicationError(message, field=field)
     return api.create_response(

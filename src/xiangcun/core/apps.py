@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from xiangcun.core import errors
+
 
 class CoreConfig(AppConfig):
     name = "xiangcun.core"
@@ -9,7 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils import translation
 
-        from xiangcun.core import errors, vocab
+        from xiangcun.core import vocab
 
         # Vocabulary labels (categories, partner kinds…) follow the page's language.
         vocab.current_language = lambda: "en" if (translation.get_language() or "").startswith("en") else "zh"
@@ -17,7 +19,7 @@ class CoreConfig(AppConfig):
         errors.hooks = _DjangoTranslation()
 
 
-class _DjangoTranslation:
+class _DjangoTranslation(errors._Hooks):
     """Error messages through Django's catalogue and the request's language (see ``core/errors.py``)."""
 
     def gettext(self, msgid: str, language: str) -> str:
