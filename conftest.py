@@ -13,7 +13,7 @@ DEMO_SEED = 7
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    from xiangcun.accounts.services import demo_users_create
+    from xiangcun.ops.demo import demo_users_create
     from xiangcun.regions.services import demo_regions_build
 
     with django_db_blocker.unblock():
