@@ -1,12 +1,23 @@
-"""Shared fixtures. Every database test starts from the 聊城 city demo, built once per session."""
+"""Shared fixtures. Every database test starts from the 聊城 city demo, built once per session.
+
+Hypothesis runs with the ``ci`` profile unless ``HYPOTHESIS_PROFILE`` names another: no per-example
+deadline, since a shared machine running two workers makes example timings noise (a slow example
+is a benchmark's business, not a property's). ``HYPOTHESIS_PROFILE=dev`` restores Hypothesis'
+defaults, deadline included.
+"""
 
 from __future__ import annotations
 
 import os
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("XIANGCUN_TESTING", "true")
+
+settings.register_profile("ci", deadline=None, print_blob=True)
+settings.register_profile("dev")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 DEMO_SEED = 7
 

@@ -348,7 +348,7 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(stem=st.sampled_from(list(NAMES)), data=st.data(), replacement=json_values)
 def test_any_mutation_of_an_example_exits_0_or_2(stem: str, data: st.DataObject, replacement: Any) -> None:
     # given an example input with one value anywhere replaced by arbitrary JSON
