@@ -76,7 +76,9 @@ def _valuation_party(value: object, path: str) -> PartyContribution:
     resources: tuple[Resource, ...] = ()
     if "resources" in raw:
         items = read_array(raw["resources"], join(path, "resources"))
-        resources = tuple(read_resource(entry, item(join(path, "resources"), k)) for k, entry in enumerate(items))
+        resources = tuple(
+            read_resource(entry, item(join(path, "resources"), k)) for k, entry in enumerate(items)
+        )
     party = PartyContribution(
         party_id=party_id,
         role=role,

@@ -194,9 +194,7 @@ def read_optional(doc: JSONDict, key: str, default: Decimal, path: str, **bounds
     return read_number(doc[key], join(path, key), **bounds)
 
 
-def read_choice(
-    value: object, path: str, choices: type[E], unknown: Callable[[str, str], Message]
-) -> E:
+def read_choice(value: object, path: str, choices: type[E], unknown: Callable[[str, str], Message]) -> E:
     """A member of the string enum ``choices``; else the message ``unknown(text, allowed)``."""
     text = read_text(value, path)
     try:
