@@ -1,19 +1,30 @@
-"""Shared fixtures. Every database test starts from the 聊城 city demo, built once per session."""
+"""Shared fixtures. Every database test starts from the 聊城 city demo, built once per session.
+
+Hypothesis runs with the ``ci`` profile unless ``HYPOTHESIS_PROFILE`` names another: no per-example
+deadline, since a shared machine running two workers makes example timings noise (a slow example
+is a benchmark's business, not a property's). ``HYPOTHESIS_PROFILE=dev`` restores Hypothesis'
+defaults, deadline included.
+"""
 
 from __future__ import annotations
 
 import os
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("XIANGCUN_TESTING", "true")
+
+settings.register_profile("ci", deadline=None, print_blob=True)
+settings.register_profile("dev")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 DEMO_SEED = 7
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    from xiangcun.accounts.services import demo_users_create
+    from xiangcun.ops.demo import demo_users_create
     from xiangcun.regions.services import demo_regions_build
 
     with django_db_blocker.unblock():

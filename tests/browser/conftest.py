@@ -48,7 +48,7 @@ def page(browser):  # type: ignore[no-untyped-def]
 def city_demo(transactional_db):  # type: ignore[no-untyped-def]
     """Browser tests run on transactional databases, flushed after each test: rebuild the city demo
     (regions and users) when an earlier test has flushed it."""
-    from xiangcun.accounts.services import demo_users_create
+    from xiangcun.ops.demo import demo_users_create
     from xiangcun.regions.models import Village
     from xiangcun.regions.services import demo_regions_build
 

@@ -285,7 +285,7 @@ class Objection(BaseModel):
 
 class Settlement(BaseModel):
     """One version of one year's settlement, never changed once written (a correction is a new
-    version with a reason). ``inputs`` and ``result`` are the JSON of §3.2 (``core.contracts``)."""
+    version with a reason). ``inputs`` and ``result`` are the JSON of §3.2 (``agreements.contracts``)."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="settlements")
     year = models.PositiveSmallIntegerField(_("年度"))

@@ -15,13 +15,13 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from xiangcun.core.money import apportion
+from xiangcun.core.pinyin import initials
 from xiangcun.regions import boundaries
 
 SCALES: dict[str, dict[str, object]] = {
@@ -190,14 +190,6 @@ def points_inside(geom: BaseGeometry, n: int, rng: np.random.Generator) -> np.nd
         found.append(pts)
         total += len(pts)
     return np.concatenate(found)[:n]
-
-
-@cache
-def initials(name: str) -> str:
-    """Pinyin initials of a Chinese name: 张家庄村 → zjzc."""
-    from pypinyin import Style, lazy_pinyin  # lazy: its phrase dictionary takes ~0.4 s to load
-
-    return "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER) if p).lower()
 
 
 def _unique_names(rng: np.random.Generator, count: int, make: object) -> list[str]:

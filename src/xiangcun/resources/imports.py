@@ -20,7 +20,7 @@ from django.utils import timezone
 from xiangcun.accounts.models import ROLE_REGION_LEVEL
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core.errors import AccessDenied, ApplicationError
-from xiangcun.regions.demo import initials
+from xiangcun.core.pinyin import initials
 from xiangcun.regions.models import Level, Region, Village
 from xiangcun.resources import parsing, services, sheets
 from xiangcun.resources.models import (

@@ -1,4 +1,4 @@
-"""The ``valuate`` and ``settle`` management commands: thin shells over core.contracts.run_command.
+"""The ``valuate`` and ``settle`` management commands: thin shells over core.commands.run_command.
 
 They need Django configured with this app installed (pytest-django); elsewhere they are skipped.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "core" / "tests" / "contract_examples"
+EXAMPLES = Path(__file__).resolve().parents[4] / "docs" / "contracts"
 
 
 def _django_ready() -> bool:

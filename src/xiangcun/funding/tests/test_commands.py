@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLE = (
-    Path(__file__).resolve().parents[2] / "core" / "tests" / "contract_examples" / "funding.example.json"
-)
+EXAMPLE = Path(__file__).resolve().parents[4] / "docs" / "contracts" / "funding.example.json"
 
 
 def _django_ready() -> bool:

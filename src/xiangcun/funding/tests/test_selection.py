@@ -168,7 +168,7 @@ def test_bad_applications_name_the_field(app: Application, field: str) -> None:
     assert caught.value.field == field
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     st.lists(st.tuples(st.integers(0, 9), st.integers(0, 6)), max_size=10),
     st.integers(0, 40),
@@ -208,7 +208,7 @@ def rounds(draw: st.DrawFn) -> tuple[list[Application], Weights, Decimal]:
     return apps, weights, budget
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(rounds())
 def test_selection_is_optimal_within_budget_and_explains_every_omission(
     round_: tuple[list[Application], Weights, Decimal],

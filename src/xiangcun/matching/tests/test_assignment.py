@@ -68,7 +68,7 @@ matrices = st.tuples(st.integers(1, 7), st.integers(1, 7)).flatmap(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(matrices, st.sampled_from([0.0, 0.3, 0.5, 0.6, 0.9]))
 def test_dense_sparse_and_greedy_against_exhaustive_search(fit: np.ndarray, threshold: float) -> None:
     n, m = fit.shape

@@ -268,7 +268,7 @@ def scalar_matrix(index: ScoringIndex, weights: Weights) -> np.ndarray:
     ).reshape(len(index.notices), len(index.partners))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(scenarios())
 def test_every_vectorised_path_is_bit_identical_to_the_scalar_fit(
     scenario: tuple[list[NoticeFacts], list[PartnerFacts], Weights],
@@ -331,7 +331,7 @@ def test_top_k_both_ways_equals_sorting_exhaustive_scalar_scores() -> None:
         assert [(s.id, s.fit) for s in got] == reference_top_k(index.partner_ids, scalar, 10, exclude)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(scenarios(), st.integers(0, 8), st.data())
 def test_top_k_with_many_ties_is_exact(
     scenario: tuple[list[NoticeFacts], list[PartnerFacts], Weights], k: int, data: st.DataObject

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from xiangcun.core.contracts import run_command
+from xiangcun.agreements.contracts import valuate
+from xiangcun.core.commands import run_command
 
 
 class Command(BaseCommand):
@@ -17,6 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("path", help="input JSON file, or - for standard input")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        code = run_command("valuate", options["path"], self.stdout, self.stderr)
+        code = run_command(valuate, options["path"], self.stdout, self.stderr)
         if code:
             sys.exit(code)

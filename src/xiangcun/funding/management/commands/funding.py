@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from xiangcun.core.contracts import run_command
+from xiangcun.core.commands import run_command
+from xiangcun.funding.contracts import funding_select
 
 
 class Command(BaseCommand):
@@ -19,6 +20,6 @@ class Command(BaseCommand):
         select.add_argument("path", help="input JSON file, or - for standard input")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        code = run_command("funding select", options["path"], self.stdout, self.stderr)
+        code = run_command(funding_select, options["path"], self.stdout, self.stderr)
         if code:
             sys.exit(code)

@@ -1,4 +1,8 @@
-"""The command contracts: the shared examples exactly, and every kind of bad input → exit 2."""
+"""The command contracts: the examples of docs/contracts exactly, and every kind of bad input → exit 2.
+
+The adapters live beside their computations (agreements.contracts: valuate, settle;
+funding.contracts: funding select); core.commands is their shell and their JSON-path readers.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xiangcun.core.contracts import ContractError, funding_select, run_command, settle, valuate
+from xiangcun.agreements.contracts import settle, valuate
+from xiangcun.core.commands import Command, ContractError, run_command
+from xiangcun.funding.contracts import funding_select
 
-HERE = Path(__file__).resolve().parent
-EMBEDDED = HERE / "contract_examples"
-SHARED = HERE.parents[3].parent / "shared" / "contracts"  # ../shared/contracts beside the checkout
+CONTRACTS = Path(__file__).resolve().parent.parent / "docs" / "contracts"
+COMMANDS: dict[str, Command] = {"valuate": valuate, "settle": settle, "funding select": funding_select}
 NAMES = {"valuate": "valuate", "settle": "settle", "funding": "funding select"}
 
 
-def load(folder: Path, stem: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((folder / f"{stem}.example.json").read_text(encoding="utf-8"))
+def load(stem: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((CONTRACTS / f"{stem}.example.json").read_text(encoding="utf-8"))
     return data
 
 
@@ -29,7 +34,7 @@ def run(name: str, text: str, tmp_path: Path) -> tuple[int, str, str]:
     path = tmp_path / "input.json"
     path.write_text(text, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    code = run_command(name, str(path), out, err)
+    code = run_command(COMMANDS[name], str(path), out, err)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -46,7 +51,7 @@ def assert_refused(name: str, doc: object, field: str, tmp_path: Path) -> dict[s
 
 
 def example_input(stem: str) -> dict[str, Any]:
-    data: dict[str, Any] = copy.deepcopy(load(EMBEDDED, stem)["input"])
+    data: dict[str, Any] = copy.deepcopy(load(stem)["input"])
     return data
 
 
@@ -54,9 +59,9 @@ def example_input(stem: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("stem", list(NAMES))
-def test_embedded_examples_give_exactly_their_output(stem: str, tmp_path: Path) -> None:
+def test_examples_give_exactly_their_output(stem: str, tmp_path: Path) -> None:
     # given the example's input as a file
-    example = load(EMBEDDED, stem)
+    example = load(stem)
     # when the command runs on it
     code, out, err = run(NAMES[stem], json.dumps(example["input"], ensure_ascii=False), tmp_path)
     # then it prints exactly the example's output
@@ -65,21 +70,19 @@ def test_embedded_examples_give_exactly_their_output(stem: str, tmp_path: Path) 
 
 
 @pytest.mark.parametrize("stem", list(NAMES))
-def test_shared_examples_give_exactly_their_output(stem: str, tmp_path: Path) -> None:
-    if not (SHARED / f"{stem}.example.json").is_file():
-        pytest.skip("shared contracts folder not present")
-    example = load(SHARED, stem)
-    code, out, _ = run(NAMES[stem], json.dumps(example["input"], ensure_ascii=False), tmp_path)
-    assert code == 0
-    assert json.loads(out) == example["output"]
-    # and the embedded copy has not drifted from the shared one
-    assert load(EMBEDDED, stem) == example
+def test_an_example_file_as_it_is_gives_its_output(stem: str) -> None:
+    # given the example file itself, {"input", "output"}, as the command reads it
+    out, err = io.StringIO(), io.StringIO()
+    code = run_command(COMMANDS[NAMES[stem]], str(CONTRACTS / f"{stem}.example.json"), out, err)
+    # then it is read as its input and prints its output
+    assert (code, err.getvalue()) == (0, "")
+    assert json.loads(out.getvalue()) == load(stem)["output"]
 
 
 @pytest.mark.parametrize("stem", list(NAMES))
 def test_a_whole_example_file_is_read_as_its_input(stem: str) -> None:
     functions = {"valuate": valuate, "settle": settle, "funding": funding_select}
-    example = load(EMBEDDED, stem)
+    example = load(stem)
     assert functions[stem](example) == example["output"]
 
 
@@ -92,7 +95,7 @@ def test_output_is_pretty_utf8_json(tmp_path: Path) -> None:
 def test_standard_input_is_read_for_a_dash() -> None:
     out, err = io.StringIO(), io.StringIO()
     stdin = io.StringIO(json.dumps(example_input("valuate")))
-    assert run_command("valuate", "-", out, err, stdin=stdin) == 0
+    assert run_command(valuate, "-", out, err, stdin=stdin) == 0
     assert json.loads(out.getvalue())["total"] == "3856847.17"
 
 
@@ -103,7 +106,7 @@ def test_numbers_may_be_strings_or_json_numbers(tmp_path: Path) -> None:
     doc["reserve_rate"] = 0.2
     code, out, _ = run("settle", json.dumps(doc), tmp_path)
     assert code == 0
-    assert json.loads(out) == load(EMBEDDED, "settle")["output"]
+    assert json.loads(out) == load("settle")["output"]
 
 
 # --- bad input: the README's list --------------------------------------------------------------
@@ -115,7 +118,7 @@ def test_malformed_file(tmp_path: Path) -> None:
 
 def test_missing_file() -> None:
     out, err = io.StringIO(), io.StringIO()
-    assert run_command("valuate", "/nonexistent/input.json", out, err) == 2
+    assert run_command(valuate, "/nonexistent/input.json", out, err) == 2
     assert out.getvalue() == ""
     assert json.loads(err.getvalue())["field"] == "$"
 
@@ -280,16 +283,23 @@ def test_non_utf8_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "gbk.json"
     path.write_bytes('{"profit": "村"}'.encode("gbk"))
     out, err = io.StringIO(), io.StringIO()
-    assert run_command("settle", str(path), out, err) == 2
+    assert run_command(settle, str(path), out, err) == 2
     assert out.getvalue() == ""
     assert json.loads(err.getvalue())["field"] == "$"
 
 
-def test_unknown_command_is_refused(tmp_path: Path) -> None:
-    code, out, err = run("divide", "{}", tmp_path)
-    assert code == 2
-    assert out == ""
-    assert json.loads(err)["field"] == "$"
+def test_a_bug_in_a_command_is_one_json_object_with_exit_1(tmp_path: Path) -> None:
+    # given a command that fails with something other than a domain error
+    def broken(doc: object) -> dict[str, Any]:
+        raise ZeroDivisionError("division by zero")
+
+    path = tmp_path / "input.json"
+    path.write_text("{}", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    # then the shell still prints one JSON object, never a traceback
+    assert run_command(broken, str(path), out, err) == 1
+    assert out.getvalue() == ""
+    assert json.loads(err.getvalue())["field"] == "$"
 
 
 def test_contract_error_carries_both_languages() -> None:
@@ -338,7 +348,7 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(stem=st.sampled_from(list(NAMES)), data=st.data(), replacement=json_values)
 def test_any_mutation_of_an_example_exits_0_or_2(stem: str, data: st.DataObject, replacement: Any) -> None:
     # given an example input with one value anywhere replaced by arbitrary JSON
@@ -350,7 +360,7 @@ def test_any_mutation_of_an_example_exits_0_or_2(stem: str, data: st.DataObject,
     parent[path[-1]] = replacement
     # when the command runs
     out, err = io.StringIO(), io.StringIO()
-    code = run_command(NAMES[stem], "-", out, err, stdin=io.StringIO(json.dumps(doc)))
+    code = run_command(COMMANDS[NAMES[stem]], "-", out, err, stdin=io.StringIO(json.dumps(doc)))
     # then it either succeeds or refuses cleanly
     assert code in (0, 2), err.getvalue()
     if code == 2:

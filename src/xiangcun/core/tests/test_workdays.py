@@ -1,6 +1,6 @@
 import datetime as dt
 
-from xiangcun.agreements.workdays import COVERED_YEARS, add_working_days, is_working_day
+from xiangcun.core.workdays import COVERED_YEARS, add_working_days, is_working_day
 
 
 def test_the_official_calendar_skips_holidays_and_counts_make_up_saturdays():

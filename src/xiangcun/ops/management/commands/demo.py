@@ -6,13 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from xiangcun.accounts.services import DEMO_PASSWORD, demo_users_create
 from xiangcun.agreements.demo import demo_build as demo_agreements_build
 from xiangcun.agreements.demo import demo_clear as demo_agreements_clear
 from xiangcun.matching.demo import demo_build as demo_matching_build
 from xiangcun.matching.demo import demo_clear as demo_matching_clear
+from xiangcun.ops.demo import DEMO_PASSWORD, demo_present, demo_users_create
 from xiangcun.regions.demo import SCALES
-from xiangcun.regions.models import Village
 from xiangcun.regions.services import demo_regions_build
 from xiangcun.resources.demo import demo_build as demo_resources_build
 from xiangcun.resources.demo import demo_clear as demo_resources_clear
@@ -32,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="do nothing when villages already exist")
 
     def handle(self, *args: Any, scale: str, seed: int, if_empty: bool, **options: Any) -> None:
-        if if_empty and Village.objects.exists():
+        if if_empty and demo_present():
             self.stdout.write("数据库已有村庄数据，跳过示例数据。Villages exist; demo skipped.")
             return
         if seed < 0:

@@ -37,9 +37,10 @@ class Command(BaseCommand):
         worker: bool,
         **options: Any,
     ) -> None:
+        from django.core.servers.basehttp import get_internal_wsgi_application
         from gunicorn.app.base import BaseApplication
 
-        from xiangcun.config.wsgi import application
+        application = get_internal_wsgi_application()  # settings.WSGI_APPLICATION: config.wsgi
 
         class Server(BaseApplication):  # type: ignore[misc]
             def load_config(self) -> None:

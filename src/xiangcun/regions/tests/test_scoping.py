@@ -1,3 +1,5 @@
+"""Region scoping of each role (accounts.scoping) against the real demo regions: here, above both apps."""
+
 import pytest
 
 from xiangcun.accounts.models import Role
