@@ -139,7 +139,10 @@ def demo_build(*, scale: str, seed: int, today: dt.date | None = None) -> DemoAg
     settlements = 0
     for k, village in enumerate(villages):
         agreement = services.agreement_create(
-            user=city, draft=parse(AgreementIn, _data(rng, village, k)), today=dt.date(2023, 1, 3), is_demo=True
+            user=city,
+            draft=parse(AgreementIn, _data(rng, village, k)),
+            today=dt.date(2023, 1, 3),
+            is_demo=True,
         )
         services.agreement_transition(
             user=city,
@@ -156,7 +159,9 @@ def demo_build(*, scale: str, seed: int, today: dt.date | None = None) -> DemoAg
             # the last one stays in 公示 so the public board shows something
             services.agreement_transition(user=city, agreement=agreement, step=_step("publicized"))
             continue
-        services.agreement_transition(user=city, agreement=agreement, step=_step("publicized", date="2022-12-22"))
+        services.agreement_transition(
+            user=city, agreement=agreement, step=_step("publicized", date="2022-12-22")
+        )
         services.agreement_transition(user=city, agreement=agreement, step=_step("signed", date="2023-01-05"))
         agreement = services.agreement_transition(
             user=city, agreement=agreement, step=_step("in_force", date="2023-01-06")
@@ -179,7 +184,8 @@ def demo_build(*, scale: str, seed: int, today: dt.date | None = None) -> DemoAg
                     user=city,
                     agreement=agreement,
                     payment=parse(
-                        GuaranteePaidIn, {"year": year, "amount": agreement.guarantee, "paid_on": "2024-03-15"}
+                        GuaranteePaidIn,
+                        {"year": year, "amount": agreement.guarantee, "paid_on": "2024-03-15"},
                     ),
                 )
         if k % 4 == 0:
@@ -188,6 +194,8 @@ def demo_build(*, scale: str, seed: int, today: dt.date | None = None) -> DemoAg
                 "profit": round(Decimal(agreement.expected_profit) * Decimal("0.95"), 2),
                 "reason": "审计后调整可分配利润",
             }
-            services.settlement_run(user=city, agreement=agreement, settlement=parse(SettlementIn, correction))
+            services.settlement_run(
+                user=city, agreement=agreement, settlement=parse(SettlementIn, correction)
+            )
             settlements += 1
     return DemoAgreementsResult(len(villages), settlements, 0, time.perf_counter() - started, rng)

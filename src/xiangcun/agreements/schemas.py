@@ -44,11 +44,14 @@ PARAM_NAMES = tuple(sorted({name for req, opt in PARAMS.values() for name in (*r
 
 OptionalQuantity = Annotated[Quantity | None, blank_is_none]
 OptionalRate = Annotated[Rate | None, blank_is_none]
-OptionalId = Annotated[int | None, blank_is_none, Field(ge=1)]
+OptionalId = Annotated[Annotated[int, Field(ge=1)] | None, blank_is_none]
 OptionalDate = Annotated[dt.date | None, blank_is_none]
 OptionalCount = Annotated[Count | None, blank_is_none]
 Amount = Annotated[Decimal, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
 OptionalAmount = Annotated[Amount | None, blank_is_none]
+OptionalProfit = Annotated[
+    Annotated[Decimal, Field(ge=-MAX_MONEY, le=MAX_MONEY, allow_inf_nan=False)] | None, blank_is_none
+]
 AgreementStatusCode = Literal["draft", "approved", "publicized", "signed", "in_force", "ended"]
 
 
@@ -117,9 +120,7 @@ class AgreementIn(In):
     """A draft agreement (new or corrected): terms, parties with contributions, register, labour."""
 
     title: str = Field(title="项目名称", min_length=1, max_length=120)
-    village: Annotated[str | None, blank_is_none] = Field(
-        None, title="村级区划代码", pattern=r"^\d{12}$"
-    )
+    village: Annotated[str | None, blank_is_none] = Field(None, title="村级区划代码", pattern=r"^\d{12}$")
     pairing: OptionalId = Field(None, title="对接记录")
     description: str = Field("", title="项目内容", max_length=4000)
     mode: Literal["additive", "higher_of"] = Field("additive", title="分配方式")
@@ -193,6 +194,15 @@ class SettlementIn(In):
     profit: SignedMoney = Field(title="可分配利润")
     labour: list[LabourPaymentIn] = Field([], title="劳务收入", max_length=20_000)
     reason: str = Field("", title="更正原因", max_length=300)
+
+
+class RangeIn(In):
+    """Profits to simulate: ``steps`` values from ``low`` to ``high`` (defaults around the
+    agreement's normal year, see ``selectors.profits_between``)."""
+
+    low: OptionalProfit = Field(None, title="利润下限")
+    high: OptionalProfit = Field(None, title="利润上限")
+    steps: int | None = Field(None, title="档数", ge=2, le=201)
 
 
 class GuaranteePaidIn(In):

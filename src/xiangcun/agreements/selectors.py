@@ -4,9 +4,9 @@ statements (masked for the public), guaranteed payments due, and the distributio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -332,6 +332,17 @@ def profit_range(low: Decimal, high: Decimal, steps: int) -> list[Decimal]:
     if high <= low:
         raise ApplicationError("利润上限须大于下限", field="high")
     return [fen(low + (high - low) * i / (steps - 1)) for i in range(steps)]
+
+
+def profits_between(
+    agreement: Agreement, asked: Any, *, steps: int = 21
+) -> tuple[Decimal, Decimal, list[Decimal]]:
+    """``asked`` (a ``schemas.RangeIn``) as (low, high, profits): low defaults to minus half the
+    normal year's profit, high to twice it, the number of steps to ``steps``."""
+    base = baseline_profit(agreement)
+    low = asked.low if asked.low is not None else -base / 2
+    high = asked.high if asked.high is not None else base * 2
+    return low, high, profit_range(low, high, asked.steps or steps)
 
 
 def simulate(agreement: Agreement, profits: list[Decimal], kind: str = "official") -> dict[str, Any]:

@@ -61,9 +61,7 @@ def demo_build(*, seed: int, rng: random.Random | None = None) -> DemoFundingRes
     started = time.perf_counter()
     demo_clear()
     city = User.objects.filter(username="city", is_demo=True).first()
-    agreements = list(
-        Agreement.objects.filter(is_demo=True, status=AgreementStatus.IN_FORCE).order_by("pk")
-    )
+    agreements = list(Agreement.objects.filter(is_demo=True, status=AgreementStatus.IN_FORCE).order_by("pk"))
     if city is None or not agreements:
         return DemoFundingResult(0, 0, time.perf_counter() - started)
     rng = rng or random.Random(seed)

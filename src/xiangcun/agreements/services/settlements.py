@@ -85,13 +85,19 @@ def settlement_run(*, user: Any, agreement: Agreement, settlement: SettlementIn)
     row.save()
     what = "年度结算" if row.version == 1 else f"更正结算（第 {row.version} 版）：{reason}"
     record_event(
-        agreement, user, agreement.status, agreement.status, f"{year} {what}，可分配利润 {settlement.profit} 元"
+        agreement,
+        user,
+        agreement.status,
+        agreement.status,
+        f"{year} {what}，可分配利润 {settlement.profit} 元",
     )
     return row
 
 
 @transaction.atomic
-def guarantee_payment_record(*, user: Any, agreement: Agreement, payment: GuaranteePaidIn) -> GuaranteePayment:
+def guarantee_payment_record(
+    *, user: Any, agreement: Agreement, payment: GuaranteePaidIn
+) -> GuaranteePayment:
     """Record that a year's guaranteed income was paid to the collective."""
     require_official_for(user, agreement.village_id)
     if agreement.status not in (AgreementStatus.IN_FORCE, AgreementStatus.ENDED):
