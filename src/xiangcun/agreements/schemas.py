@@ -135,6 +135,11 @@ class AgreementIn(In):
     members: list[MemberIn] = Field([], title="成员股名册", max_length=20_000)
     labour: list[LabourCommitmentIn] = Field([], title="用工承诺", max_length=200)
 
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _blank_is_additive(cls, value: Any) -> Any:
+        return "additive" if value is None or (isinstance(value, str) and not value.strip()) else value
+
     @field_validator("guarantee", "reserve_rate", "expected_profit", mode="before")
     @classmethod
     def _blank_is_zero(cls, value: Any) -> Any:
@@ -302,7 +307,7 @@ class AgreementOut(AgreementItem):
     @staticmethod
     def resolve_members(obj: Any, context: Any) -> Any:
         request = context["request"]
-        return selectors.members_for(obj, selectors.reader_kind(request.user, obj))
+        return selectors.members_for(obj, selectors.reader_kind(request.user, obj) or "public")
 
     @staticmethod
     def resolve_labour(obj: Any) -> Any:

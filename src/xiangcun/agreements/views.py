@@ -50,7 +50,7 @@ def _act(request: HttpRequest, action: Callable[[], Any]) -> Any:
     form = ActionForm(request.POST)
     result = submit(form, lambda _: action())
     for error in form.non_field_errors():
-        messages.error(request, error)
+        messages.error(request, str(error))
     return result
 
 
@@ -336,8 +336,10 @@ def simulator(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.GET)
     asked = submit(form, lambda _: selectors.profits_between(agreement, parse(RangeIn, request.GET.dict())))
     for error in form.non_field_errors():
-        messages.error(request, error)  # a bad range: the default one, with the message
-    low, high, profits = asked or selectors.profits_between(agreement, RangeIn())
+        messages.error(request, str(error))  # a bad range: the default one, with the message
+    low, high, profits = asked or selectors.profits_between(
+        agreement, RangeIn(low=None, high=None, steps=None)
+    )
     series = selectors.simulate(agreement, profits, kind)
     return render(
         request,

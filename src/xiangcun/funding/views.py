@@ -81,7 +81,7 @@ def _act(request: HttpRequest, pk: int, action: Callable[[], Any]) -> HttpRespon
     form = ActionForm(request.POST)
     submit(form, lambda _: action())
     for error in form.non_field_errors():
-        messages.error(request, error)
+        messages.error(request, str(error))
     return redirect("funding:detail", pk=pk)
 
 

@@ -29,7 +29,7 @@ SIGNING_STEPS = frozenset({AgreementStatus.SIGNED, AgreementStatus.IN_FORCE, Agr
 def _given(value: Any, field: str, label: str) -> Any:
     """A fact the step needs (the input model leaves it optional: other steps do without it)."""
     if value is None or value == "":
-        raise ApplicationError(Msg("{label}：必填", label=Msg(label)), field=field)
+        raise ApplicationError(Msg("{label}：{reason}", label=Msg(label), reason=Msg("必填")), field=field)
     return value
 
 

@@ -160,3 +160,56 @@ def test_public_sees_published_round_and_exports_xlsx(users, client_as):
     response = client.get(f"/api/v1/funding/rounds/{funding_round.pk}/xlsx")
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert client.get(f"/funding/{funding_round.pk}/").status_code == 200
+
+
+def test_round_and_application_access(users):
+    from xiangcun.funding import selectors
+
+    funding_round = _round(users)
+    # officials read every round; the public only published ones; only the city office manages
+    assert selectors.round_get_for(users["county"], funding_round.pk) == funding_round
+    with pytest.raises(AccessDenied):
+        selectors.round_get_for(users["public"], funding_round.pk)
+    with pytest.raises(AccessDenied):
+        selectors.round_get_for(users["county"], funding_round.pk, write=True)
+    assert selectors.round_get_for(users["city"], funding_round.pk, write=True) == funding_round
+    app = services.application_submit(
+        user=users["county"],
+        funding_round=funding_round,
+        agreement=in_force(users),
+        figures=_figures("100", "1000", "50"),
+    )
+    # the applying county reads its application; another county does not; only the city verifies
+    assert selectors.application_get_for(users["county"], app.pk) == app
+    with pytest.raises(AccessDenied):
+        selectors.application_get_for(users["county2"], app.pk)
+    with pytest.raises(AccessDenied):
+        selectors.application_get_for(users["county"], app.pk, write=True)
+    assert selectors.application_get_for(users["city"], app.pk, write=True) == app
+
+
+def test_a_county_cannot_apply_with_another_countys_agreement(users):
+    funding_round = _round(users)
+    with pytest.raises(AccessDenied):
+        services.application_submit(
+            user=users["county2"],
+            funding_round=funding_round,
+            agreement=in_force(users),
+            figures=_figures("100", "1000", "50"),
+        )
+
+
+def test_round_form_shows_the_chinese_label(users, client_as):
+    response = client_as("city").post(
+        "/funding/",
+        {
+            "name": "表单批次",
+            "year": "2025",
+            "budget": "-1",
+            "opens_on": "2025-03-01",
+            "closes_on": "2025-04-30",
+            **{f"w_{name}": "0.2" for name in WEIGHTS},
+        },
+    )
+    assert response.status_code == 400
+    assert "资金总额：不能小于 0" in response.content.decode()
