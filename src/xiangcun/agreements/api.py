@@ -30,7 +30,7 @@ from xiangcun.agreements.schemas import (
     SimulationOut,
     TransitionIn,
 )
-from xiangcun.core.api import ERRORS, Page, paginate, session_auth
+from xiangcun.core.api import ERRORS, Page, json_body, paginate, session_auth
 from xiangcun.core.inputs import parse
 
 router = Router()
@@ -60,6 +60,7 @@ def publicity(request: HttpRequest) -> dict[str, Any]:
     "/agreements",
     response={201: AgreementOut, **ERRORS},
     auth=session_auth,
+    openapi_extra=json_body(AgreementIn),
     summary="新建协议草稿（可来自对接）",
 )
 def agreement_create(request: HttpRequest, payload: JSONBody) -> Status[Agreement]:
@@ -83,7 +84,11 @@ def agreement_detail(request: HttpRequest, pk: int) -> Agreement:
 
 
 @router.put(
-    "/agreements/{int:pk}", response={200: AgreementOut, **ERRORS}, auth=session_auth, summary="修改协议草稿"
+    "/agreements/{int:pk}",
+    response={200: AgreementOut, **ERRORS},
+    auth=session_auth,
+    openapi_extra=json_body(AgreementIn),
+    summary="修改协议草稿",
 )
 def agreement_update(request: HttpRequest, pk: int, payload: JSONBody) -> Agreement:
     agreement = selectors.agreement_get_for(request.user, pk, write=True)
@@ -96,6 +101,7 @@ def agreement_update(request: HttpRequest, pk: int, payload: JSONBody) -> Agreem
     "/agreements/{int:pk}/transitions",
     response={200: AgreementOut, **ERRORS},
     auth=session_auth,
+    openapi_extra=json_body(TransitionIn),
     summary="协议状态流转",
 )
 def agreement_transition(request: HttpRequest, pk: int, payload: JSONBody) -> Agreement:
@@ -115,6 +121,7 @@ def agreement_events(request: HttpRequest, pk: int) -> Any:
     "/agreements/{int:pk}/objections",
     response={201: ObjectionOut, **ERRORS},
     auth=session_auth,
+    openapi_extra=json_body(ObjectionIn),
     summary="登记公示异议",
 )
 def objection_create(request: HttpRequest, pk: int, payload: JSONBody) -> Status[Any]:
@@ -129,6 +136,7 @@ def objection_create(request: HttpRequest, pk: int, payload: JSONBody) -> Status
     "/agreements/{int:pk}/objections/{int:oid}/answer",
     response={200: ObjectionOut, **ERRORS},
     auth=session_auth,
+    openapi_extra=json_body(AnswerIn),
     summary="答复异议",
 )
 def objection_answer(request: HttpRequest, pk: int, oid: int, payload: JSONBody) -> Any:
@@ -140,6 +148,7 @@ def objection_answer(request: HttpRequest, pk: int, oid: int, payload: JSONBody)
     "/agreements/{int:pk}/settlements",
     response={201: SettlementOut, **ERRORS},
     auth=session_auth,
+    openapi_extra=json_body(SettlementIn),
     summary="年度结算",
 )
 def settlement_create(request: HttpRequest, pk: int, payload: JSONBody) -> Status[selectors.SettlementView]:
@@ -165,6 +174,7 @@ def settlement_list(request: HttpRequest, pk: int) -> list[selectors.SettlementV
     "/agreements/{int:pk}/guarantees",
     response={201: GuaranteeOut, **ERRORS},
     auth=session_auth,
+    openapi_extra=json_body(GuaranteePaidIn),
     summary="登记保底收益支付",
 )
 def guarantee_paid(request: HttpRequest, pk: int, payload: JSONBody) -> Status[selectors.GuaranteeDue]:

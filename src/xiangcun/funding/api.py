@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Body, Router, Status
 
 from xiangcun.agreements.selectors import agreement_get_for
-from xiangcun.core.api import ERRORS, session_auth
+from xiangcun.core.api import ERRORS, json_body, session_auth
 from xiangcun.core.inputs import parse
 from xiangcun.funding import selectors, services
 from xiangcun.funding.exports import round_xlsx
@@ -28,7 +28,11 @@ def round_list(request: HttpRequest) -> Any:
 
 
 @router.post(
-    "/funding/rounds", response={201: RoundOut, **ERRORS}, auth=session_auth, summary="新建遴选批次（市级）"
+    "/funding/rounds",
+    response={201: RoundOut, **ERRORS},
+    auth=session_auth,
+    openapi_extra=json_body(RoundIn),
+    summary="新建遴选批次（市级）",
 )
 def round_create(request: HttpRequest, payload: JSONBody) -> Status[FundingRound]:
     return Status(201, services.round_create(user=request.user, new_round=parse(RoundIn, payload)))
@@ -52,6 +56,7 @@ def application_list(request: HttpRequest, pk: int) -> Any:
     "/funding/rounds/{int:pk}/applications",
     response={201: ApplicationOut, **ERRORS},
     auth=session_auth,
+    openapi_extra=json_body(ApplicationIn),
     summary="申报（县级）",
 )
 def application_create(request: HttpRequest, pk: int, payload: JSONBody) -> Status[FundingApplication]:
@@ -92,6 +97,7 @@ def round_select(request: HttpRequest, pk: int) -> FundingRound:
     "/funding/rounds/{int:pk}/publish",
     response={200: RoundOut, **ERRORS},
     auth=session_auth,
+    openapi_extra=json_body(PublishIn),
     summary="公示遴选结果",
 )
 def round_publish(request: HttpRequest, pk: int, payload: JSONBody) -> FundingRound:

@@ -161,3 +161,11 @@ def test_one_renderer_of_a_settlement_never_shows_minus_zero(users):
     row.result["parties"][0]["adjustment"] = "-0.00"
     parties, _ = selectors.settlement_lines(row, "official")
     assert str(parties[0].adjustment) == "0.00"
+
+
+def test_the_api_documents_the_request_bodies_it_parses(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    body = schema["paths"]["/api/v1/agreements"]["post"]["requestBody"]["content"]["application/json"]
+    party = body["schema"]["properties"]["parties"]["items"]
+    assert {"role", "name", "contributions"} <= set(party["properties"])
+    assert party["properties"]["role"]["title"] == "角色"
