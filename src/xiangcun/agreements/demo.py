@@ -1,8 +1,9 @@
-"""Demo agreements, settlements and one funding round for ``xiangcun demo`` (示例数据).
+"""Demo agreements and settlements for ``xiangcun demo`` (示例数据).
 
 A few agreements per county (city scale: one county in two), taken through the whole workflow by
-the demo city account, each with two years of settlements (one corrected), guaranteed payments,
-and a published 2025 funding round over all of them. Deterministic from the seed.
+the demo city account, each with two years of settlements (one corrected) and guaranteed
+payments. Deterministic from the seed. The funding round over them is ``funding.demo`` (a layer
+above): run it afterwards with this result's ``rng``, and clear it before this demo is cleared.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from django.db import transaction
 from xiangcun.accounts.models import User
 from xiangcun.agreements import services
 from xiangcun.agreements.models import Agreement, GuaranteePayment, Settlement
-from xiangcun.funding import services as funding_services
-from xiangcun.funding.models import FundingApplication, FundingRound
+from xiangcun.agreements.schemas import AgreementIn, GuaranteePaidIn, SettlementIn, TransitionIn
+from xiangcun.core.inputs import parse
 from xiangcun.regions.models import Village
 
 PROJECTS = [
@@ -39,15 +40,15 @@ GIVEN = "建国秀英立新桂兰志强海燕春华玉梅明亮丽娟"
 class DemoAgreementsResult:
     agreements: int
     settlements: int
-    rounds: int
+    rounds: int  # always 0: the funding round is ``funding.demo.demo_build`` (kept for the demo command)
     seconds: float
+    rng: random.Random | None = None  # the generator after the agreements, for ``funding.demo``
 
 
 @transaction.atomic
 def demo_clear() -> None:
-    """Remove demo agreements (and what hangs on them) — before the regions are rebuilt."""
-    FundingRound.objects.filter(is_demo=True).delete()
-    FundingApplication.objects.filter(agreement__is_demo=True).delete()
+    """Remove demo agreements (and what hangs on them) — before the regions are rebuilt, after
+    ``funding.demo.demo_clear`` (funding applications protect their agreements)."""
     Settlement.objects.filter(agreement__is_demo=True).delete()
     GuaranteePayment.objects.filter(agreement__is_demo=True).delete()
     Agreement.objects.filter(is_demo=True).delete()
@@ -114,8 +115,11 @@ def _data(rng: random.Random, village: Village, k: int) -> dict[str, Any]:
         ],
         "members": members,
         "labour": [{"position": "生产工人", "jobs": rng.randrange(3, 12), "monthly_wage": "3200"}],
-        "is_demo": True,
     }
+
+
+def _step(to_status: str, **facts: Any) -> TransitionIn:
+    return parse(TransitionIn, {"to_status": to_status, **facts})
 
 
 @transaction.atomic
@@ -124,7 +128,7 @@ def demo_build(*, scale: str, seed: int, today: dt.date | None = None) -> DemoAg
     demo_clear()
     city = User.objects.filter(username="city", is_demo=True).first()
     if city is None:
-        return DemoAgreementsResult(0, 0, 0, time.perf_counter() - started)
+        return DemoAgreementsResult(0, 0, 0, time.perf_counter() - started, None)
     rng = random.Random(seed)
     counties = sorted(set(Village.objects.filter(is_demo=True).values_list("county_id", flat=True)))
     per_county = 2 if scale == "city" else 1
@@ -132,35 +136,35 @@ def demo_build(*, scale: str, seed: int, today: dt.date | None = None) -> DemoAg
     for county in counties[:8]:
         pool = list(Village.objects.filter(is_demo=True, county_id=county).order_by("code")[:200])
         villages += rng.sample(pool, min(per_county, len(pool)))
-    agreements: list[Agreement] = []
     settlements = 0
     for k, village in enumerate(villages):
         agreement = services.agreement_create(
-            user=city, data=_data(rng, village, k), today=dt.date(2023, 1, 3)
+            user=city,
+            draft=parse(AgreementIn, _data(rng, village, k)),
+            today=dt.date(2023, 1, 3),
+            is_demo=True,
         )
         services.agreement_transition(
             user=city,
             agreement=agreement,
-            to_status="approved",
-            data={
-                "assembly_date": "2022-12-20",
-                "assembly_attendees": 31,
-                "assembly_present": 28,
-                "assembly_votes_for": 26,
-            },
+            step=_step(
+                "approved",
+                assembly_date="2022-12-20",
+                assembly_attendees=31,
+                assembly_present=28,
+                assembly_votes_for=26,
+            ),
         )
         if k == len(villages) - 1:
             # the last one stays in 公示 so the public board shows something
-            services.agreement_transition(user=city, agreement=agreement, to_status="publicized")
+            services.agreement_transition(user=city, agreement=agreement, step=_step("publicized"))
             continue
         services.agreement_transition(
-            user=city, agreement=agreement, to_status="publicized", data={"date": "2022-12-22"}
+            user=city, agreement=agreement, step=_step("publicized", date="2022-12-22")
         )
-        services.agreement_transition(
-            user=city, agreement=agreement, to_status="signed", data={"date": "2023-01-05"}
-        )
+        services.agreement_transition(user=city, agreement=agreement, step=_step("signed", date="2023-01-05"))
         agreement = services.agreement_transition(
-            user=city, agreement=agreement, to_status="in_force", data={"date": "2023-01-06"}
+            user=city, agreement=agreement, step=_step("in_force", date="2023-01-06")
         )
         households = list(agreement.members.values_list("household", flat=True))
         for year in (2023, 2024):
@@ -170,66 +174,28 @@ def demo_build(*, scale: str, seed: int, today: dt.date | None = None) -> DemoAg
                 for h in rng.sample(households, 3)
             ]
             services.settlement_run(
-                user=city, agreement=agreement, year=year, profit=round(profit, 2), labour=labour
+                user=city,
+                agreement=agreement,
+                settlement=parse(SettlementIn, {"year": year, "profit": round(profit, 2), "labour": labour}),
             )
             settlements += 1
             if year == 2023:
                 services.guarantee_payment_record(
                     user=city,
                     agreement=agreement,
-                    year=year,
-                    amount=agreement.guarantee,
-                    paid_on="2024-03-15",
+                    payment=parse(
+                        GuaranteePaidIn,
+                        {"year": year, "amount": agreement.guarantee, "paid_on": "2024-03-15"},
+                    ),
                 )
         if k % 4 == 0:
+            correction = {
+                "year": 2024,
+                "profit": round(Decimal(agreement.expected_profit) * Decimal("0.95"), 2),
+                "reason": "审计后调整可分配利润",
+            }
             services.settlement_run(
-                user=city,
-                agreement=agreement,
-                year=2024,
-                profit=round(Decimal(agreement.expected_profit) * Decimal("0.95"), 2),
-                labour=[],
-                reason="审计后调整可分配利润",
+                user=city, agreement=agreement, settlement=parse(SettlementIn, correction)
             )
             settlements += 1
-        agreements.append(agreement)
-    rounds = 0
-    if agreements:
-        funding_round = funding_services.round_create(
-            user=city,
-            data={
-                "name": "2025 年度乡村振兴合伙人项目扶持资金",
-                "year": 2025,
-                "budget": "1500000",
-                "weights": {
-                    "investment": "0.2",
-                    "profit_tax": "0.2",
-                    "social_benefit": "0.2",
-                    "farmer_income_increase": "0.2",
-                    "collective_income_increase": "0.2",
-                },
-                "min_score": "20",
-                "opens_on": "2025-03-01",
-                "closes_on": "2025-04-30",
-                "is_demo": True,
-            },
-        )
-        for agreement in agreements:
-            investment = agreement.total_contribution
-            application = funding_services.application_submit(
-                user=city,
-                funding_round=funding_round,
-                agreement=agreement,
-                figures={
-                    "requested": str(rng.randrange(15, 60) * 10_000),
-                    "investment": str(investment),
-                    "profit_tax": str(round(investment * Decimal(rng.randrange(5, 20)) / 100, 2)),
-                    "social_benefit": str(rng.randrange(55, 96)),
-                    "farmer_income_increase": str(rng.randrange(5, 40) * 10_000),
-                    "collective_income_increase": str(rng.randrange(2, 15) * 10_000),
-                },
-            )
-            funding_services.application_verify(user=city, application=application)
-        selected = funding_services.round_select(user=city, funding_round=funding_round)
-        funding_services.round_publish(user=city, funding_round=selected, start="2025-05-12")
-        rounds = 1
-    return DemoAgreementsResult(len(villages), settlements, rounds, time.perf_counter() - started)
+    return DemoAgreementsResult(len(villages), settlements, 0, time.perf_counter() - started, rng)

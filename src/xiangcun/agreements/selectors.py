@@ -4,6 +4,7 @@ statements (masked for the public), guaranteed payments due, and the distributio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,14 +12,22 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from xiangcun.accounts.models import Role as UserRole
+from xiangcun.accounts.permissions import Capability, is_official, require
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.agreements import settlement as pure_settlement
-from xiangcun.agreements.models import Agreement, AgreementStatus, GuaranteePayment, Member, Settlement
-from xiangcun.agreements.services import settlement_input
+from xiangcun.agreements.models import (
+    Agreement,
+    AgreementStatus,
+    GuaranteePayment,
+    Member,
+    Objection,
+    Settlement,
+)
+from xiangcun.agreements.settlement import LabourPayment, SettlementInput, SettlementParty
+from xiangcun.agreements.shares import Role
 from xiangcun.core.errors import AccessDenied, ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_name
-from xiangcun.core.money import fen
+from xiangcun.core.money import fen, money_text
 
 PUBLIC_STATUSES = (AgreementStatus.PUBLICIZED, AgreementStatus.SIGNED, AgreementStatus.IN_FORCE)
 GUARANTEE_DUE_MONTH_DAY = (3, 31)  # a year's guaranteed income is due by 31 March of the next year
@@ -33,10 +42,10 @@ def agreement_list(user: Any, *, status: str | None = None, q: str | None = None
     qs = _agreements().order_by("-updated_at", "-id")
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    if getattr(user, "role", None) == UserRole.PARTNER and not user.is_superuser:
-        qs = qs.filter(parties__partner__user=user).distinct()
-    else:
+    if is_official(user):
         qs = user_scope(user).filter(qs, "village__code")
+    else:
+        qs = qs.filter(parties__partner__user=user).distinct()
     if status:
         if status not in AgreementStatus.values:
             raise ApplicationError("未知的协议状态", field="status")
@@ -52,7 +61,7 @@ def publicity_list() -> QuerySet[Agreement]:
     return _agreements().filter(status=AgreementStatus.PUBLICIZED).order_by("objection_deadline", "id")
 
 
-def agreement_get(pk: int) -> Agreement:
+def _agreement(pk: int) -> Agreement:
     agreement = _agreements().filter(pk=pk).first()
     if agreement is None:
         raise NotFoundError(Msg("协议 {pk} 不存在", pk=pk), field="id")
@@ -70,12 +79,30 @@ def reader_kind(user: Any, agreement: Agreement) -> str | None:
     return None
 
 
-def agreement_get_for(user: Any, pk: int) -> tuple[Agreement, str]:
-    agreement = agreement_get(pk)
-    kind = reader_kind(user, agreement)
-    if kind is None:
+def agreement_get_for(user: Any, pk: int, *, write: bool = False) -> Agreement:
+    """The agreement ``pk`` if ``user`` may read it (an official of its region, a party, anyone
+    while it is public) or, with ``write``, act on it (an official governing its village).
+
+    ``NotFoundError`` (404) when there is none, ``AccessDenied`` (403) / 401 otherwise. Which view
+    of it a reader gets (masked names) is ``reader_kind``."""
+    agreement = _agreement(pk)
+    if write:
+        require(user, Capability.AGREEMENT_DRAFT, agreement.village_id)
+    elif reader_kind(user, agreement) is None:
         raise AccessDenied("无权查看该协议")
-    return agreement, kind
+    return agreement
+
+
+def objection_get_for(user: Any, pk: int, *, agreement_pk: int | None = None) -> Objection:
+    """An objection, for an official governing its agreement's village (to answer it)."""
+    qs = Objection.objects.select_related("agreement")
+    if agreement_pk is not None:
+        qs = qs.filter(agreement_id=agreement_pk)
+    objection = qs.filter(pk=pk).first()
+    if objection is None:
+        raise NotFoundError(Msg("异议 {oid} 不存在", oid=pk), field="id")
+    require(user, Capability.AGREEMENT_DRAFT, objection.agreement.village_id)
+    return objection
 
 
 @dataclass(frozen=True)
@@ -103,11 +130,38 @@ def settlement_current(agreement: Agreement, year: int) -> Settlement | None:
 
 
 def settlement_get(agreement: Agreement, year: int, version: int | None = None) -> Settlement:
+    """A settlement of an agreement already fetched through ``agreement_get_for``."""
     qs = agreement.settlements.filter(year=year)
     row = qs.filter(version=version).first() if version else qs.order_by("-version").first()
     if row is None:
         raise NotFoundError(Msg("{year} 年度结算不存在", year=year), field="year")
     return row
+
+
+def settlement_get_for(user: Any, pk: int, year: int, *, version: int | None = None) -> Settlement:
+    """The settlement of agreement ``pk`` for ``year`` (the latest version unless ``version``), for
+    whoever may read the agreement (names masked by ``settlement_lines`` for the public)."""
+    return settlement_get(agreement_get_for(user, pk), year, version)
+
+
+def settlement_input(
+    agreement: Agreement, profit: Decimal, labour: Sequence[LabourPayment] = ()
+) -> SettlementInput:
+    """The pure settlement input of an agreement: its parties (by position), register and terms."""
+    return SettlementInput(
+        profit=profit,
+        mode=pure_settlement.Mode(agreement.mode),
+        guarantee=agreement.guarantee,
+        parties=tuple(
+            SettlementParty(str(p.position), Role(p.role), p.share)
+            for p in agreement.parties.order_by("position")
+        ),
+        reserve_rate=agreement.reserve_rate,
+        members=tuple(
+            pure_settlement.Member(m.household, m.shares) for m in agreement.members.order_by("household")
+        ),
+        labour=tuple(labour),
+    )
 
 
 @dataclass(frozen=True)
@@ -131,6 +185,11 @@ class HouseholdLine:
     total: Decimal
 
 
+def _amount(text: str) -> Decimal:
+    """A stored amount (``"-0.00"`` in rows written before ``result_document`` reads as 0.00)."""
+    return Decimal(text) + 0
+
+
 def settlement_lines(row: Settlement, kind: str) -> tuple[list[PartyLine], list[HouseholdLine]]:
     """A stored settlement as party lines and household statements (names masked for the public)."""
     parties = {str(p.position): p for p in row.agreement.parties.all()}
@@ -144,10 +203,10 @@ def settlement_lines(row: Settlement, kind: str) -> tuple[list[PartyLine], list[
                 name=party.name if party else p["id"],
                 role=party.get_role_display() if party else "",
                 share=party.share if party else Decimal(0),
-                guarantee=Decimal(p["guarantee"]),
-                dividend=Decimal(p["dividend"]),
-                adjustment=Decimal(p["adjustment"]),
-                total=Decimal(p["total"]),
+                guarantee=_amount(p["guarantee"]),
+                dividend=_amount(p["dividend"]),
+                adjustment=_amount(p["adjustment"]),
+                total=_amount(p["total"]),
             )
         )
     shares = {m["id"]: Decimal(m["shares"]) for m in row.inputs.get("members", [])}
@@ -160,12 +219,46 @@ def settlement_lines(row: Settlement, kind: str) -> tuple[list[PartyLine], list[
                 household=h["id"],
                 head_name=name if private else mask_name(name),
                 shares=shares.get(h["id"], Decimal(0)),
-                dividend=Decimal(h["dividend"]),
-                labour=Decimal(h["labour"]),
-                total=Decimal(h["total"]),
+                dividend=_amount(h["dividend"]),
+                labour=_amount(h["labour"]),
+                total=_amount(h["total"]),
             )
         )
     return party_lines, households
+
+
+@dataclass(frozen=True)
+class SettlementView:
+    """A stored settlement with its lines as one reader sees them (the API's ``SettlementOut``)."""
+
+    id: int
+    year: int
+    version: int
+    reason: str
+    profit: Decimal
+    collective_income: Decimal
+    reserve: Decimal
+    distributed: Decimal
+    created_at: dt.datetime
+    parties: list[PartyLine]
+    households: list[HouseholdLine]
+
+
+def settlement_view(row: Settlement, kind: str) -> SettlementView:
+    parties, households = settlement_lines(row, kind)
+    return SettlementView(
+        row.pk,
+        row.year,
+        row.version,
+        row.reason,
+        row.profit,
+        row.collective_income,
+        row.reserve,
+        row.distributed,
+        row.created_at,
+        parties,
+        households,
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -241,6 +334,17 @@ def profit_range(low: Decimal, high: Decimal, steps: int) -> list[Decimal]:
     return [fen(low + (high - low) * i / (steps - 1)) for i in range(steps)]
 
 
+def profits_between(
+    agreement: Agreement, asked: Any, *, steps: int = 21
+) -> tuple[Decimal, Decimal, list[Decimal]]:
+    """``asked`` (a ``schemas.RangeIn``) as (low, high, profits): low defaults to minus half the
+    normal year's profit, high to twice it, the number of steps to ``steps``."""
+    base = baseline_profit(agreement)
+    low = asked.low if asked.low is not None else -base / 2
+    high = asked.high if asked.high is not None else base * 2
+    return low, high, profit_range(low, high, asked.steps or steps)
+
+
 def simulate(agreement: Agreement, profits: list[Decimal], kind: str = "official") -> dict[str, Any]:
     """Income of every party and every household for each profit value, by calling ``settle``."""
     parties = list(agreement.parties.order_by("position"))
@@ -251,12 +355,12 @@ def simulate(agreement: Agreement, profits: list[Decimal], kind: str = "official
     for profit in profits:
         result = pure_settlement.settle(settlement_input(agreement, profit))
         for i, line in enumerate(result.parties):
-            party_series[i].append(f"{line.total:.2f}")
+            party_series[i].append(money_text(line.total))
         for j, h in enumerate(result.households):
-            household_series[j].append(f"{h.total:.2f}")
-        reserve.append(f"{result.reserve:.2f}")
+            household_series[j].append(money_text(h.total))
+        reserve.append(money_text(result.reserve))
     return {
-        "profits": [f"{p:.2f}" for p in profits],
+        "profits": [money_text(p) for p in profits],
         "parties": [
             {"name": p.name, "role": p.role, "share": f"{p.share:.2f}", "incomes": s}
             for p, s in zip(parties, party_series, strict=True)

@@ -49,11 +49,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from xiangcun.agreements.shares import Role, collective_index
 from xiangcun.core.errors import ApplicationError, Message, Msg
-from xiangcun.core.money import FEN, from_fen, integer_weights, split_units, to_fen
+from xiangcun.core.money import FEN, from_fen, integer_weights, money_text, split_units, to_fen
 
 ZERO = Decimal(0)
 ZERO_FEN = Decimal("0.00")
@@ -283,3 +283,35 @@ def _household_statements(
         else:
             statements.append(HouseholdStatement(member.member_id, dividend_yuan, ZERO_FEN, dividend_yuan))
     return tuple(statements)
+
+
+def result_document(result: SettlementResult) -> dict[str, Any]:
+    """A result as the settlement document: every amount as text with two decimals, never ``-0.00``.
+
+    The one renderer of a result: the stored ``Settlement.result`` (read back by the page, the API,
+    the PDF and the xlsx) and the ``xiangcun settle`` contract's ``result`` are this document."""
+    return {
+        "parties": [
+            {
+                "id": p.party_id,
+                "guarantee": money_text(p.guarantee),
+                "dividend": money_text(p.dividend),
+                "adjustment": money_text(p.adjustment),
+                "total": money_text(p.total),
+            }
+            for p in result.parties
+        ],
+        "collective_income": money_text(result.collective_income),
+        "total": money_text(result.total),
+        "reserve": money_text(result.reserve),
+        "distributed_to_members": money_text(result.distributed_to_members),
+        "households": [
+            {
+                "id": h.household_id,
+                "dividend": money_text(h.dividend),
+                "labour": money_text(h.labour),
+                "total": money_text(h.total),
+            }
+            for h in result.households
+        ],
+    }

@@ -60,6 +60,30 @@ class Paged(Schema, Generic[T]):
     count: int
 
 
+def json_body(model: type[Any]) -> dict[str, Any]:
+    """``openapi_extra`` documenting a request body that the endpoint takes as a plain JSON object
+    (``Body[dict[str, Any]]``) and parses itself with ``core.inputs.parse`` (400, not ninja's 422)."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline(definitions[ref.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": inline(schema)}},
+        }
+    }
+
+
 def paginate(rows: QuerySet[Any] | Sequence[Any], page: Page) -> tuple[list[Any], int]:
     """The rows of ``page`` and the total count (one ``COUNT`` and one ranged query for a queryset)."""
     count = rows.count() if isinstance(rows, QuerySet) else len(rows)

@@ -219,6 +219,17 @@ Money = Annotated[
 
 OptionalMoney = Annotated[Money | None, BeforeValidator(_blank_to_none)]
 
+SignedMoney = Annotated[
+    Decimal,
+    BeforeValidator(_plain_number),
+    Field(ge=-MAX_MONEY, le=MAX_MONEY, allow_inf_nan=False),
+    AfterValidator(_whole_fen),
+]
+"""An amount in yuan that may be negative (a loss), to the fen, at most 10^12 either way."""
+
+blank_is_none = BeforeValidator(_blank_to_none)
+"""For ``Annotated[X | None, blank_is_none]``: an empty form field counts as absent."""
+
 Rate = Annotated[Decimal, BeforeValidator(_plain_number), Field(ge=0, le=1, allow_inf_nan=False)]
 """A share of a whole, 0 … 1."""
 
@@ -307,5 +318,7 @@ def submit(form: Any, action: Any) -> Any:
     try:
         return action(form.cleaned_data)
     except ApplicationError as exc:
+        if exc.status in (401, 403, 404):
+            raise  # not the form's fault: the error middleware renders the 401/403/404 page
         add_to_form(form, exc)
         return None

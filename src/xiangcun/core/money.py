@@ -141,3 +141,11 @@ def apportion(total: int, weights: Sequence[float | int | Decimal]) -> list[int]
 def format_yuan(amount: Decimal) -> str:
     """``1234567.8`` → ``1,234,567.80`` (for Chinese UI: add 元 in the template)."""
     return f"{fen(amount):,.2f}"
+
+
+def money_text(amount: Decimal) -> str:
+    """Two decimals, never ``-0.00`` and never scientific notation (how documents show amounts)."""
+    value = amount.quantize(FEN)
+    if value == 0:
+        return "0.00"
+    return f"{value:f}"

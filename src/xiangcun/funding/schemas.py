@@ -1,32 +1,92 @@
-"""API schemas for funding rounds."""
+"""Typed input and output of funding rounds (择优遴选): one model per use case, built the same way
+from the API body, the HTML forms and the demo (``core.inputs.parse``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Schema
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+
+from xiangcun.core.inputs import InputProblem, Money, Year, blank_is_none
+from xiangcun.funding.selection import CRITERIA, Weights, validate_weights
+
+Weight = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+Score = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
 
 
-class WeightsIn(Schema):
-    investment: Decimal
-    profit_tax: Decimal
-    social_benefit: Decimal
-    farmer_income_increase: Decimal
-    collective_income_increase: Decimal
+class In(Schema):
+    model_config = ConfigDict(str_strip_whitespace=True)
 
 
-class RoundIn(Schema):
-    name: str
-    year: int
-    budget: Decimal
-    weights: WeightsIn
-    min_score: Decimal | None = None
-    opens_on: dt.date
-    closes_on: dt.date
+class WeightsIn(In):
+    investment: Weight = Field(title="实际投资权重")
+    profit_tax: Weight = Field(title="利税权重")
+    social_benefit: Weight = Field(title="社会效益评审分权重")
+    farmer_income_increase: Weight = Field(title="带动农民增收权重")
+    collective_income_increase: Weight = Field(title="村集体增收权重")
+
+    def as_weights(self) -> Weights:
+        return Weights.from_mapping({name: getattr(self, name) for name in CRITERIA})
 
 
-class RoundOut(Schema):
+class RoundIn(In):
+    name: str = Field(title="批次名称", min_length=1, max_length=120)
+    year: Year = Field(default_factory=lambda: dt.date.today().year, title="年度")
+    budget: Money = Field(title="资金总额")
+    weights: WeightsIn = Field(title="权重")
+    min_score: Annotated[Score | None, blank_is_none] = Field(None, title="最低分")
+    opens_on: dt.date = Field(title="申报开始")
+    closes_on: dt.date = Field(title="申报截止")
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _blank_year(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return dt.date.today().year
+        return value
+
+    @field_validator("weights", mode="after")
+    @classmethod
+    def _sum_to_one(cls, value: WeightsIn) -> WeightsIn:
+        validate_weights(value.as_weights())  # a SelectionError names the field ("weights")
+        return value
+
+    @field_validator("closes_on", mode="after")
+    @classmethod
+    def _not_before_opening(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        opens = info.data.get("opens_on")
+        if opens is not None and value < opens:
+            raise InputProblem("须不早于申报开始")
+        return value
+
+
+class FiguresIn(In):
+    """The outcome figures of an application (verified later by the city office)."""
+
+    requested: Money = Field(title="申请金额")
+    investment: Money = Field(title="实际投资")
+    profit_tax: Money = Field(title="利税")
+    social_benefit: Score = Field(title="社会效益评审分")
+    farmer_income_increase: Money = Field(title="带动农民增收")
+    collective_income_increase: Money = Field(title="村集体增收")
+
+
+class ApplicationIn(FiguresIn):
+    agreement: int = Field(title="申报项目", ge=1)
+
+
+class PublishIn(In):
+    start: Annotated[dt.date | None, blank_is_none] = Field(None, title="公示开始")
+
+
+class Out(Schema):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class RoundOut(Out):
     id: int
     name: str
     year: int
@@ -43,20 +103,14 @@ class RoundOut(Schema):
     publicity_start: dt.date | None
     publicity_end: dt.date | None
 
-
-class ApplicationIn(Schema):
-    agreement: int
-    requested: Decimal
-    investment: Decimal
-    profit_tax: Decimal
-    social_benefit: Decimal
-    farmer_income_increase: Decimal
-    collective_income_increase: Decimal
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj.get_status_display())
 
 
-class ApplicationOut(Schema):
+class ApplicationOut(Out):
     id: int
-    agreement: int
+    agreement: int = Field(validation_alias="agreement_id")
     agreement_code: str
     title: str
     village: str
@@ -72,6 +126,14 @@ class ApplicationOut(Schema):
     selected: bool
     reason: str
 
+    @staticmethod
+    def resolve_agreement_code(obj: Any) -> str:
+        return str(obj.agreement.code)
 
-class PublishIn(Schema):
-    start: dt.date | None = None
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return str(obj.agreement.title)
+
+    @staticmethod
+    def resolve_village(obj: Any) -> str:
+        return str(obj.agreement.village.name)

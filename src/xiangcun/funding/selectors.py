@@ -1,4 +1,5 @@
-"""Reads for funding rounds: rounds, their applications (scoped for counties), the 公示 view."""
+"""Reads for funding rounds: rounds, their applications (scoped for counties), the 公示 view, and
+the one access function per entity (``round_get_for``, ``application_get_for``)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import Msg, NotFoundError
+from xiangcun.core.errors import AccessDenied, Msg, NotFoundError
 from xiangcun.funding.models import FundingApplication, FundingRound, RoundStatus
-from xiangcun.partners.services import is_city_office
 
 
 def round_list(user: Any) -> QuerySet[FundingRound]:
@@ -20,10 +21,16 @@ def round_list(user: Any) -> QuerySet[FundingRound]:
     return qs.filter(status=RoundStatus.PUBLISHED)
 
 
-def round_get(pk: int) -> FundingRound:
+def round_get_for(user: Any, pk: int, *, write: bool = False) -> FundingRound:
+    """The round ``pk`` if ``user`` may read it (officials: any; others once published) or, with
+    ``write``, manage it (the city office). 404 when there is none, 403/401 otherwise."""
     row = FundingRound.objects.filter(pk=pk).first()
     if row is None:
         raise NotFoundError(Msg("遴选批次 {pk} 不存在", pk=pk), field="id")
+    if write:
+        require(user, Capability.FUNDING_MANAGE, message="项目遴选由市合伙人办公室组织")
+    elif not round_list(user).filter(pk=pk).exists():
+        raise AccessDenied("该批次尚未公示")
     return row
 
 
@@ -33,13 +40,19 @@ def application_list(user: Any, funding_round: FundingRound) -> QuerySet[Funding
         "agreement", "agreement__village", "agreement__village__county"
     )
     qs = qs.order_by("rank", "id")
-    if is_city_office(user) or funding_round.status == RoundStatus.PUBLISHED:
+    if can(user, Capability.FUNDING_MANAGE) or funding_round.status == RoundStatus.PUBLISHED:
         return qs
     return user_scope(user).filter(qs, "agreement__village__code")
 
 
-def application_get(pk: int) -> FundingApplication:
+def application_get_for(user: Any, pk: int, *, write: bool = False) -> FundingApplication:
+    """The application ``pk`` if ``user`` may read it (as in ``application_list``) or, with
+    ``write``, verify it (the city office)."""
     row = FundingApplication.objects.select_related("round", "agreement").filter(pk=pk).first()
     if row is None:
         raise NotFoundError(Msg("申报 {pk} 不存在", pk=pk), field="id")
+    if write:
+        require(user, Capability.FUNDING_MANAGE, message="项目遴选由市合伙人办公室组织")
+    elif not application_list(user, round_get_for(user, row.round_id)).filter(pk=pk).exists():
+        raise AccessDenied("无权查看该申报")
     return row

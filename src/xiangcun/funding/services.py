@@ -1,35 +1,25 @@
 """Writes for funding rounds (择优遴选): the city creates a round, counties file applications from
 agreements in force, the city verifies the outcome figures and runs the exact selection of
-``selection.select`` (scores, ranking, reasons), then publishes it for 公示."""
+``selection.select`` (scores, ranking, reasons), then publishes it for 公示. Inputs are the typed
+models of ``funding.schemas``, already valid."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from xiangcun.accounts.models import Role
-from xiangcun.accounts.scoping import user_scope
+from xiangcun.accounts.permissions import Capability, require
 from xiangcun.agreements.models import Agreement, AgreementStatus
 from xiangcun.agreements.workdays import OBJECTION_WORKING_DAYS, add_working_days
-from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
-from xiangcun.core.money import FEN, MoneyError, to_decimal
+from xiangcun.core.errors import ApplicationError
 from xiangcun.core.validation import full_clean
 from xiangcun.funding.models import FundingApplication, FundingRound, RoundStatus
-from xiangcun.funding.selection import (
-    CRITERIA,
-    Application,
-    SelectionError,
-    Weights,
-    greedy_select,
-    select,
-    validate_weights,
-)
-from xiangcun.partners.services import is_city_office
+from xiangcun.funding.schemas import FiguresIn, RoundIn
+from xiangcun.funding.selection import CRITERIA, Application, Weights, greedy_select, select
 
 CRITERION_LABELS = {
     "investment": "实际投资",
@@ -39,91 +29,47 @@ CRITERION_LABELS = {
     "collective_income_increase": "村集体增收",
 }
 FIGURES = ("requested", *CRITERIA)
-
-
-def _number(
-    value: Any, field: str, label: str, *, money: bool = True, maximum: Decimal | None = None
-) -> Decimal:
-    try:
-        number = to_decimal(value)
-    except MoneyError:
-        raise ApplicationError(
-            Msg("{label}：不是有效的数字", label=label, field2=field), field=field
-        ) from None
-    if number < 0:
-        raise ApplicationError(Msg("{label}不能为负数", label=label, field2=field), field=field)
-    if maximum is not None and number > maximum:
-        raise ApplicationError(
-            Msg("{label}不能大于 {maximum}", label=label, maximum=maximum, field2=field), field=field
-        )
-    if money and number != number.quantize(FEN):
-        raise ApplicationError(Msg("{label}须精确到分", label=label, field2=field), field=field)
-    return number
-
-
-def _date(value: Any, field: str, label: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or ""))
-    except ValueError:
-        raise ApplicationError(Msg("{label}：日期格式应为 YYYY-MM-DD", label=label), field=field) from None
+MANAGE_REFUSAL = "项目遴选由市合伙人办公室组织"
+APPLY_REFUSAL = "由县级或市级管理员申报"
 
 
 def _require_city(user: Any) -> None:
-    if not is_city_office(user):
-        raise AccessDenied("项目遴选由市合伙人办公室组织")
+    require(user, Capability.FUNDING_MANAGE, message=MANAGE_REFUSAL)
 
 
-def parse_weights(raw: Mapping[str, Any]) -> Weights:
-    values = {}
-    for name in CRITERIA:
-        values[name] = _number(
-            raw.get(name, 0), f"weights.{name}", f"{CRITERION_LABELS[name]}权重", money=False
-        )
-    weights = Weights.from_mapping(values)
-    validate_weights(weights)
-    return weights
+def stored_weights(funding_round: FundingRound) -> Weights:
+    """A round's weights as stored (validated when the round was created)."""
+    return Weights.from_mapping({name: Decimal(funding_round.weights[name]) for name in CRITERIA})
 
 
 @transaction.atomic
-def round_create(*, user: Any, data: Mapping[str, Any]) -> FundingRound:
+def round_create(*, user: Any, new_round: RoundIn, is_demo: bool = False) -> FundingRound:
     _require_city(user)
-    weights = parse_weights(data.get("weights") or {})
-    min_score = data.get("min_score")
+    weights = new_round.weights.as_weights()
     row = FundingRound(
-        name=str(data.get("name") or "").strip()[:120],
-        year=int(data.get("year") or timezone.localdate().year),
-        budget=_number(data.get("budget"), "budget", "资金总额"),
+        name=new_round.name,
+        year=new_round.year,
+        budget=new_round.budget,
         weights={name: str(weights.of(name)) for name in CRITERIA},
-        min_score=None
-        if min_score in (None, "")
-        else _number(min_score, "min_score", "最低分", money=False, maximum=Decimal(100)),
-        opens_on=_date(data.get("opens_on"), "opens_on", "申报开始"),
-        closes_on=_date(data.get("closes_on"), "closes_on", "申报截止"),
+        min_score=new_round.min_score,
+        opens_on=new_round.opens_on,
+        closes_on=new_round.closes_on,
         created_by=user,
-        is_demo=bool(data.get("is_demo", False)),
+        is_demo=is_demo,
     )
-    if not row.name:
-        raise ApplicationError("批次名称：必填", field="name")
-    if row.closes_on < row.opens_on:
-        raise ApplicationError("申报截止须不早于申报开始", field="closes_on")
     full_clean(row)
     row.save()
     return row
 
 
 def _require_county_of(user: Any, agreement: Agreement) -> None:
-    if not getattr(user, "is_authenticated", False):
-        raise ApplicationError("请先登录", status=401)
-    if not (user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.CITY_ADMIN)):
-        raise AccessDenied("由县级或市级管理员申报")
-    user_scope(user).ensure(agreement.village_id, field="agreement")
+    require(user, Capability.FUNDING_APPLY, message=APPLY_REFUSAL)
+    require(user, Capability.FUNDING_APPLY, agreement.village_id, field="agreement")
 
 
 @transaction.atomic
 def application_submit(
-    *, user: Any, funding_round: FundingRound, agreement: Agreement, figures: Mapping[str, Any]
+    *, user: Any, funding_round: FundingRound, agreement: Agreement, figures: FiguresIn
 ) -> FundingApplication:
     """File an application of an agreement in force with its outcome figures (unverified)."""
     _require_county_of(user, agreement)
@@ -134,16 +80,7 @@ def application_submit(
         raise ApplicationError("只有履行中的协议项目可以申报", field="agreement")
     if funding_round.applications.filter(agreement=agreement).exists():
         raise ApplicationError("该项目已申报本批次", field="agreement")
-    values = {
-        name: _number(
-            figures.get(name),
-            name,
-            CRITERION_LABELS.get(name, "申请金额"),
-            money=name != "social_benefit",
-            maximum=Decimal(100) if name == "social_benefit" else None,
-        )
-        for name in FIGURES
-    }
+    values = {name: getattr(figures, name) for name in FIGURES}
     application = FundingApplication(round=funding_round, agreement=agreement, submitted_by=user, **values)
     full_clean(application)
     application.save()
@@ -183,7 +120,7 @@ def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
     verified = [a for a in apps if a.verified]
     if not verified:
         raise ApplicationError("没有已核实的申报，无法遴选", field="applications")
-    weights = parse_weights(funding_round.weights)
+    weights = stored_weights(funding_round)
     pure = [
         Application(
             str(a.pk),
@@ -196,11 +133,8 @@ def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
         )
         for a in verified
     ]
-    try:
-        result = select(pure, weights, funding_round.budget, min_score=funding_round.min_score)
-        greedy = greedy_select(pure, weights, funding_round.budget, min_score=funding_round.min_score)
-    except SelectionError as exc:
-        raise exc from None
+    result = select(pure, weights, funding_round.budget, min_score=funding_round.min_score)
+    greedy = greedy_select(pure, weights, funding_round.budget, min_score=funding_round.min_score)
     by_id = {str(a.pk): a for a in verified}
     left_out = {x.app_id: x for x in result.left_out}
     chosen = set(result.selected)
@@ -238,12 +172,12 @@ def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
 
 
 @transaction.atomic
-def round_publish(*, user: Any, funding_round: FundingRound, start: Any = None) -> FundingRound:
+def round_publish(*, user: Any, funding_round: FundingRound, start: dt.date | None = None) -> FundingRound:
     _require_city(user)
     funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
     if funding_round.status != RoundStatus.SELECTED:
         raise ApplicationError("须先完成遴选再公示", field="status")
-    first = _date(start or timezone.localdate(), "start", "公示开始")
+    first = start or timezone.localdate()
     funding_round.publicity_start = first
     funding_round.publicity_end = add_working_days(first, OBJECTION_WORKING_DAYS)
     funding_round.status = RoundStatus.PUBLISHED

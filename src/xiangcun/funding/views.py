@@ -1,70 +1,61 @@
 """Pages for funding rounds: the list (the city creates rounds), a round with its applications,
-verification, the exact selection with reasons, 公示 and the xlsx export."""
+verification, the exact selection with reasons, 公示 and the xlsx export.
+
+Rounds and applications are fetched only through ``selectors.*_get_for``; posted input is parsed
+into the service's model inside ``core.inputs.submit`` (a bad one is shown, a refusal is a 403)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xiangcun.accounts.permissions import Capability, can
+from xiangcun.agreements.forms import ActionForm
 from xiangcun.agreements.models import AgreementStatus
-from xiangcun.agreements.selectors import agreement_get, agreement_list
-from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+from xiangcun.agreements.selectors import agreement_get_for, agreement_list
+from xiangcun.core.errors import ApplicationError
+from xiangcun.core.inputs import parse, submit
 from xiangcun.funding import selectors, services
 from xiangcun.funding.exports import round_xlsx
-from xiangcun.funding.models import FundingRound, RoundStatus
+from xiangcun.funding.models import RoundStatus
+from xiangcun.funding.schemas import ApplicationIn, PublishIn, RoundIn
 from xiangcun.funding.selection import CRITERIA
-from xiangcun.partners.services import is_city_office
-
-
-def _denied(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "403.html", {"message": message}, status=403)
 
 
 def round_list(request: HttpRequest) -> HttpResponse:
-    error = None
+    form = ActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        data: dict[str, Any] = request.POST.dict()
-        data["weights"] = {name: request.POST.get(f"w_{name}", "0") for name in CRITERIA}
-        try:
-            row = services.round_create(user=request.user, data=data)
-        except AccessDenied as exc:
-            return _denied(request, exc.message)
-        except ApplicationError as exc:
-            error = exc
-        else:
+        document: dict[str, Any] = request.POST.dict()
+        document["weights"] = {name: request.POST.get(f"w_{name}", "0") for name in CRITERIA}
+        row = submit(
+            form, lambda _: services.round_create(user=request.user, new_round=parse(RoundIn, document))
+        )
+        if row is not None:
             return redirect("funding:detail", pk=row.pk)
     return render(
         request,
         "funding/list.html",
         {
             "rounds": selectors.round_list(request.user),
-            "city": is_city_office(request.user),
+            "city": can(request.user, Capability.FUNDING_MANAGE),
             "criteria": [(name, services.CRITERION_LABELS[name]) for name in CRITERIA],
-            "error": error,
+            "form": form,
         },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
-def _round_for(request: HttpRequest, pk: int) -> FundingRound:
-    try:
-        row = selectors.round_get(pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    if not selectors.round_list(request.user).filter(pk=pk).exists():
-        raise Http404("该批次尚未公示")
-    return row
-
-
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    row = _round_for(request, pk)
+    row = selectors.round_get_for(request.user, pk)
     user: Any = request.user
     candidates = []
-    if row.status == RoundStatus.OPEN and getattr(user, "role", None) in ("county_admin", "city_admin"):
+    if row.status == RoundStatus.OPEN and can(user, Capability.FUNDING_APPLY):
         applied = set(row.applications.values_list("agreement_id", flat=True))
         candidates = [
             a for a in agreement_list(user, status=AgreementStatus.IN_FORCE)[:300] if a.pk not in applied
@@ -75,7 +66,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": row,
             "applications": selectors.application_list(user, row),
-            "city": is_city_office(user),
+            "city": can(user, Capability.FUNDING_MANAGE),
             "candidates": candidates,
             "weights": [(services.CRITERION_LABELS[k], row.weights.get(k)) for k in CRITERIA],
             "gain": (row.total_score - row.greedy_score)
@@ -85,28 +76,29 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
-    try:
-        action()
-    except AccessDenied as exc:
-        return _denied(request, exc.message)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+def _act(request: HttpRequest, pk: int, action: Callable[[], Any]) -> HttpResponse:
+    """Run an action of the round page; a bad input or a refused step comes back as a message."""
+    form = ActionForm(request.POST)
+    submit(form, lambda _: action())
+    for error in form.non_field_errors():
+        messages.error(request, str(error))
     return redirect("funding:detail", pk=pk)
 
 
 @login_required
 @require_POST
 def application_new(request: HttpRequest, pk: int) -> HttpResponse:
+    funding_round = selectors.round_get_for(request.user, pk)
+
     def go() -> None:
-        agreement_id = request.POST.get("agreement", "")
-        if not agreement_id.isdigit():
+        if not request.POST.get("agreement", "").isdigit():
             raise ApplicationError("请选择申报项目", field="agreement")
+        application = parse(ApplicationIn, request.POST.dict())
         services.application_submit(
             user=request.user,
-            funding_round=selectors.round_get(pk),
-            agreement=agreement_get(int(agreement_id)),
-            figures={name: request.POST.get(name, "") for name in services.FIGURES},
+            funding_round=funding_round,
+            agreement=agreement_get_for(request.user, application.agreement),
+            figures=application,  # an ApplicationIn is the figures and the agreement's id
         )
 
     return _act(request, pk, go)
@@ -115,7 +107,7 @@ def application_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get(pk)
+    application = selectors.application_get_for(request.user, pk, write=True)
     return _act(
         request,
         application.round_id,
@@ -126,25 +118,27 @@ def application_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_select(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request, pk, lambda: services.round_select(user=request.user, funding_round=selectors.round_get(pk))
-    )
+    funding_round = selectors.round_get_for(request.user, pk, write=True)
+    return _act(request, pk, lambda: services.round_select(user=request.user, funding_round=funding_round))
 
 
 @login_required
 @require_POST
 def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    funding_round = selectors.round_get_for(request.user, pk, write=True)
     return _act(
         request,
         pk,
         lambda: services.round_publish(
-            user=request.user, funding_round=selectors.round_get(pk), start=request.POST.get("start") or None
+            user=request.user,
+            funding_round=funding_round,
+            start=parse(PublishIn, request.POST.dict()).start,
         ),
     )
 
 
 def round_export(request: HttpRequest, pk: int) -> HttpResponse:
-    row = _round_for(request, pk)
+    row = selectors.round_get_for(request.user, pk)
     response = HttpResponse(
         round_xlsx(row, selectors.application_list(request.user, row)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -7,6 +7,8 @@ from typing import Any
 
 from xiangcun.agreements import services
 from xiangcun.agreements.models import Agreement
+from xiangcun.agreements.schemas import AgreementIn, TransitionIn
+from xiangcun.core.inputs import parse
 from xiangcun.regions.models import Village
 
 
@@ -73,7 +75,14 @@ def first_village(county: str = "371502") -> str:
 
 def draft(users: dict[str, Any], county: str = "371502", **overrides: Any) -> Agreement:
     user = users["county"] if county == "371502" else users["city"]
-    return services.agreement_create(user=user, data=agreement_data(first_village(county), **overrides))
+    return services.agreement_create(
+        user=user, draft=parse(AgreementIn, agreement_data(first_village(county), **overrides))
+    )
+
+
+def step(to_status: str, **facts: Any) -> TransitionIn:
+    """A workflow step as the pages and the API post it."""
+    return parse(TransitionIn, {"to_status": to_status, **facts})
 
 
 def in_force(users: dict[str, Any], county: str = "371502", **overrides: Any) -> Agreement:
@@ -83,22 +92,18 @@ def in_force(users: dict[str, Any], county: str = "371502", **overrides: Any) ->
     services.agreement_transition(
         user=user,
         agreement=agreement,
-        to_status="approved",
-        data={
-            "assembly_date": "2024-01-05",
-            "assembly_attendees": 30,
-            "assembly_present": 25,
-            "assembly_votes_for": 22,
-        },
+        step=step(
+            "approved",
+            assembly_date="2024-01-05",
+            assembly_attendees=30,
+            assembly_present=25,
+            assembly_votes_for=22,
+        ),
     )
-    services.agreement_transition(
-        user=user, agreement=agreement, to_status="publicized", data={"date": "2024-01-08"}
-    )
-    services.agreement_transition(
-        user=user, agreement=agreement, to_status="signed", data={"date": "2024-01-20"}
-    )
+    services.agreement_transition(user=user, agreement=agreement, step=step("publicized", date="2024-01-08"))
+    services.agreement_transition(user=user, agreement=agreement, step=step("signed", date="2024-01-20"))
     return services.agreement_transition(
-        user=user, agreement=agreement, to_status="in_force", data={"date": "2024-02-01"}
+        user=user, agreement=agreement, step=step("in_force", date="2024-02-01")
     )
 
 

@@ -6,7 +6,9 @@ import pytest
 
 from xiangcun.agreements import services
 from xiangcun.agreements.models import Agreement, Settlement
-from xiangcun.agreements.tests.factories import agreement_data, draft, first_village, in_force
+from xiangcun.agreements.schemas import AgreementIn
+from xiangcun.agreements.tests.factories import agreement_data, draft, first_village, in_force, step
+from xiangcun.core.inputs import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -60,15 +62,17 @@ def test_public_publicity_masks_household_names(users, client_as):
     services.agreement_transition(
         user=users["county"],
         agreement=agreement,
-        to_status="approved",
-        data={
-            "assembly_date": "2024-01-05",
-            "assembly_attendees": 3,
-            "assembly_present": 3,
-            "assembly_votes_for": 2,
-        },
+        step=step(
+            "approved",
+            **{
+                "assembly_date": "2024-01-05",
+                "assembly_attendees": 3,
+                "assembly_present": 3,
+                "assembly_votes_for": 2,
+            },
+        ),
     )
-    services.agreement_transition(user=users["county"], agreement=agreement, to_status="publicized")
+    services.agreement_transition(user=users["county"], agreement=agreement, step=step("publicized"))
     public = client_as("public").get(f"/api/v1/agreements/{agreement.pk}").json()
     assert public["members"][0]["head_name"] == "王**"
     official = client_as("county").get(f"/api/v1/agreements/{agreement.pk}").json()
@@ -83,7 +87,7 @@ def test_partner_sees_own_agreement(users, client_as):
     partner = partner_verified(users)
     data = agreement_data(first_village())
     data["parties"][1]["partner"] = partner.pk
-    agreement = services.agreement_create(user=users["county"], data=data)
+    agreement = services.agreement_create(user=users["county"], draft=parse(AgreementIn, data))
     client = client_as("county")
     client.force_login(partner.user)
     items = client.get("/api/v1/agreements").json()["items"]

@@ -9,11 +9,17 @@ import pytest
 
 from xiangcun.agreements import selectors, services
 from xiangcun.agreements.models import Agreement, AgreementEvent, AgreementStatus, Settlement
-from xiangcun.agreements.tests.factories import agreement_data, draft, first_village, in_force
+from xiangcun.agreements.schemas import AgreementIn, AnswerIn, GuaranteePaidIn, ObjectionIn, SettlementIn
+from xiangcun.agreements.tests.factories import agreement_data, draft, first_village, in_force, step
 from xiangcun.agreements.workdays import add_working_days
 from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.inputs import parse
 
 pytestmark = pytest.mark.django_db
+
+
+def settle(year: int, profit: str, **more: object) -> SettlementIn:
+    return parse(SettlementIn, {"year": year, "profit": profit, **more})
 
 
 def test_draft_values_contributions_into_shares_summing_to_100(users):
@@ -72,14 +78,18 @@ def test_contract_codes_are_sequential_and_unique(users):
 def test_bad_input_names_the_field_and_writes_nothing(users, change, field):
     before = Agreement.objects.count()
     with pytest.raises(ApplicationError) as exc:
-        services.agreement_create(user=users["county"], data=agreement_data(first_village(), **change))
+        services.agreement_create(
+            user=users["county"], draft=parse(AgreementIn, agreement_data(first_village(), **change))
+        )
     assert exc.value.field == field
     assert Agreement.objects.count() == before
 
 
 def test_county_admin_cannot_draft_for_another_county(users):
     with pytest.raises(AccessDenied):
-        services.agreement_create(user=users["county"], data=agreement_data(first_village("371581")))
+        services.agreement_create(
+            user=users["county"], draft=parse(AgreementIn, agreement_data(first_village("371581")))
+        )
 
 
 def test_workflow_to_in_force_is_audited(users):
@@ -98,7 +108,7 @@ def test_workflow_to_in_force_is_audited(users):
 def test_illegal_transition_is_refused(users):
     agreement = draft(users)
     with pytest.raises(ApplicationError) as exc:
-        services.agreement_transition(user=users["county"], agreement=agreement, to_status="signed")
+        services.agreement_transition(user=users["county"], agreement=agreement, step=step("signed"))
     assert exc.value.field == "to_status"
 
 
@@ -108,13 +118,15 @@ def test_assembly_without_quorum_is_refused(users):
         services.agreement_transition(
             user=users["county"],
             agreement=agreement,
-            to_status="approved",
-            data={
-                "assembly_date": "2024-01-05",
-                "assembly_attendees": 30,
-                "assembly_present": 15,
-                "assembly_votes_for": 15,
-            },
+            step=step(
+                "approved",
+                **{
+                    "assembly_date": "2024-01-05",
+                    "assembly_attendees": 30,
+                    "assembly_present": 15,
+                    "assembly_votes_for": 15,
+                },
+            ),
         )
     assert exc.value.field == "assembly_present"
 
@@ -126,36 +138,49 @@ def test_signing_waits_for_the_objection_period_and_answers(users):
     services.agreement_transition(
         user=county,
         agreement=agreement,
-        to_status="approved",
-        data={
-            "assembly_date": "2024-09-20",
-            "assembly_attendees": 9,
-            "assembly_present": 9,
-            "assembly_votes_for": 9,
-        },
+        step=step(
+            "approved",
+            **{
+                "assembly_date": "2024-09-20",
+                "assembly_attendees": 9,
+                "assembly_present": 9,
+                "assembly_votes_for": 9,
+            },
+        ),
     )
     agreement = services.agreement_transition(
-        user=county, agreement=agreement, to_status="publicized", data={"date": "2024-09-27"}
+        user=county,
+        agreement=agreement,
+        step=step("publicized", **{"date": "2024-09-27"}),
     )
     # then the deadline counts working days on the official calendar (09-29 is a 调休 working day)
     assert agreement.objection_deadline == dt.date(2024, 10, 9)
     objection = services.objection_record(
-        user=county, agreement=agreement, raised_by="村民甲", content="保底太低", on=dt.date(2024, 9, 30)
+        user=county,
+        agreement=agreement,
+        objection=ObjectionIn(raised_by="村民甲", content="保底太低"),
+        on=dt.date(2024, 9, 30),
     )
     # when signing before the deadline, or with an unanswered objection → refused
     with pytest.raises(ApplicationError) as early:
         services.agreement_transition(
-            user=county, agreement=agreement, to_status="signed", data={"date": "2024-10-08"}
+            user=county,
+            agreement=agreement,
+            step=step("signed", **{"date": "2024-10-08"}),
         )
     assert early.value.field == "date"
     with pytest.raises(ApplicationError) as unanswered:
         services.agreement_transition(
-            user=county, agreement=agreement, to_status="signed", data={"date": "2024-10-10"}
+            user=county,
+            agreement=agreement,
+            step=step("signed", **{"date": "2024-10-10"}),
         )
     assert unanswered.value.field == "objections"
-    services.objection_answer(user=county, objection=objection, answer="保底已按评估上调")
+    services.objection_answer(user=county, objection=objection, answer=AnswerIn(answer="保底已按评估上调"))
     signed = services.agreement_transition(
-        user=county, agreement=agreement, to_status="signed", data={"date": "2024-10-10"}
+        user=county,
+        agreement=agreement,
+        step=step("signed", **{"date": "2024-10-10"}),
     )
     assert signed.status == AgreementStatus.SIGNED
 
@@ -163,7 +188,7 @@ def test_signing_waits_for_the_objection_period_and_answers(users):
 def test_town_admin_cannot_sign(users):
     agreement = draft(users)
     with pytest.raises(AccessDenied):
-        services.agreement_transition(user=users["town"], agreement=agreement, to_status="signed")
+        services.agreement_transition(user=users["town"], agreement=agreement, step=step("signed"))
 
 
 def test_settlement_reconciles_and_is_versioned(users):
@@ -171,9 +196,7 @@ def test_settlement_reconciles_and_is_versioned(users):
     first = services.settlement_run(
         user=users["county"],
         agreement=agreement,
-        year=2024,
-        profit="250000.00",
-        labour=[{"household": "H001", "amount": "42000"}],
+        settlement=settle(2024, "250000.00", labour=[{"household": "H001", "amount": "42000"}]),
     )
     result = first.result
     assert sum(Decimal(p["total"]) for p in result["parties"]) == Decimal("250000.00")
@@ -181,10 +204,10 @@ def test_settlement_reconciles_and_is_versioned(users):
     assert first.reserve + first.distributed == first.collective_income
     # a correction needs a reason and keeps the first version
     with pytest.raises(ApplicationError) as exc:
-        services.settlement_run(user=users["county"], agreement=agreement, year=2024, profit="260000")
+        services.settlement_run(user=users["county"], agreement=agreement, settlement=settle(2024, "260000"))
     assert exc.value.field == "reason"
     second = services.settlement_run(
-        user=users["county"], agreement=agreement, year=2024, profit="260000", reason="审计调整利润"
+        user=users["county"], agreement=agreement, settlement=settle(2024, "260000", reason="审计调整利润")
     )
     assert second.version == 2
     assert Settlement.objects.filter(agreement=agreement, year=2024).count() == 2
@@ -194,7 +217,7 @@ def test_settlement_reconciles_and_is_versioned(users):
 def test_settlement_of_an_agreement_not_in_force_writes_nothing(users):
     agreement = draft(users)
     with pytest.raises(ApplicationError) as exc:
-        services.settlement_run(user=users["county"], agreement=agreement, year=2024, profit="1000")
+        services.settlement_run(user=users["county"], agreement=agreement, settlement=settle(2024, "1000"))
     assert exc.value.field == "agreement"
     assert not Settlement.objects.filter(agreement=agreement).exists()
 
@@ -205,9 +228,7 @@ def test_labour_for_unknown_household_is_refused(users):
         services.settlement_run(
             user=users["county"],
             agreement=agreement,
-            year=2024,
-            profit="1000",
-            labour=[{"household": "X9", "amount": "1"}],
+            settlement=settle(2024, "1000", labour=[{"household": "X9", "amount": "1"}]),
         )
     assert exc.value.field == "labour[0].household"
 
@@ -221,7 +242,9 @@ def test_guarantees_due_and_overdue(users):
     ]
     assert [(r.year, r.state) for r in rows] == [(2024, "已逾期"), (2025, "待支付")]
     services.guarantee_payment_record(
-        user=users["county"], agreement=agreement, year=2024, amount="30000", paid_on="2025-03-20"
+        user=users["county"],
+        agreement=agreement,
+        payment=parse(GuaranteePaidIn, {"year": 2024, "amount": "30000", "paid_on": "2025-03-20"}),
     )
     rows = [
         r
