@@ -17,12 +17,14 @@ PAGES_PER_ROLE = 90
 @pytest.fixture
 def full_demo(users):  # type: ignore[no-untyped-def]
     from xiangcun.agreements.demo import demo_build as agreements
+    from xiangcun.funding.demo import demo_build as funding
     from xiangcun.matching.demo import demo_build as matching
     from xiangcun.resources.demo import demo_build as resources
 
     matching(scale="city", seed=1)
     resources(scale="city", seed=1)
-    agreements(scale="city", seed=1)
+    result = agreements(scale="city", seed=1)
+    funding(seed=1, rng=result.rng)
     return users
 
 

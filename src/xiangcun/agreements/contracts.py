@@ -27,7 +27,6 @@ from xiangcun.core.commands import (
     check_unique,
     item,
     join,
-    money_text,
     read_array,
     read_choice,
     read_money,
@@ -39,6 +38,7 @@ from xiangcun.core.commands import (
     unwrap,
 )
 from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.core.money import money_text
 from xiangcun.resources.contracts import read_resource
 from xiangcun.resources.valuation import Resource
 
@@ -185,28 +185,4 @@ def settle(doc: object) -> JSONDict:
         )
     except ApplicationError as exc:
         raise translate(exc) from None
-    return {
-        "parties": [
-            {
-                "id": p.party_id,
-                "guarantee": money_text(p.guarantee),
-                "dividend": money_text(p.dividend),
-                "adjustment": money_text(p.adjustment),
-                "total": money_text(p.total),
-            }
-            for p in result.parties
-        ],
-        "collective_income": money_text(result.collective_income),
-        "total": money_text(result.total),
-        "reserve": money_text(result.reserve),
-        "distributed_to_members": money_text(result.distributed_to_members),
-        "households": [
-            {
-                "id": h.household_id,
-                "dividend": money_text(h.dividend),
-                "labour": money_text(h.labour),
-                "total": money_text(h.total),
-            }
-            for h in result.households
-        ],
-    }
+    return settlement.result_document(result)

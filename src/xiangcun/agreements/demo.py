@@ -40,7 +40,6 @@ GIVEN = "建国秀英立新桂兰志强海燕春华玉梅明亮丽娟"
 class DemoAgreementsResult:
     agreements: int
     settlements: int
-    rounds: int  # always 0: the funding round is ``funding.demo.demo_build`` (kept for the demo command)
     seconds: float
     rng: random.Random | None = None  # the generator after the agreements, for ``funding.demo``
 
@@ -128,7 +127,7 @@ def demo_build(*, scale: str, seed: int, today: dt.date | None = None) -> DemoAg
     demo_clear()
     city = User.objects.filter(username="city", is_demo=True).first()
     if city is None:
-        return DemoAgreementsResult(0, 0, 0, time.perf_counter() - started, None)
+        return DemoAgreementsResult(0, 0, time.perf_counter() - started, None)
     rng = random.Random(seed)
     counties = sorted(set(Village.objects.filter(is_demo=True).values_list("county_id", flat=True)))
     per_county = 2 if scale == "city" else 1
@@ -198,4 +197,4 @@ def demo_build(*, scale: str, seed: int, today: dt.date | None = None) -> DemoAg
                 user=city, agreement=agreement, settlement=parse(SettlementIn, correction)
             )
             settlements += 1
-    return DemoAgreementsResult(len(villages), settlements, 0, time.perf_counter() - started, rng)
+    return DemoAgreementsResult(len(villages), settlements, time.perf_counter() - started, rng)

@@ -230,14 +230,6 @@ def unwrap(doc: object) -> object:
 # Rendering
 
 
-def money_text(amount: Decimal) -> str:
-    """Two decimals, never ``-0.00`` and never scientific notation."""
-    value = amount.quantize(FEN)
-    if value == 0:
-        return "0.00"
-    return f"{value:f}"
-
-
 def score_number(score: Decimal) -> float:
     """A four-decimal score as a JSON number (``31.481``, ``85.7143``)."""
     return float(score)

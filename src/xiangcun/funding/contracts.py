@@ -17,7 +17,6 @@ from xiangcun.core.commands import (
     check_unique,
     item,
     join,
-    money_text,
     read_array,
     read_money,
     read_number,
@@ -28,6 +27,7 @@ from xiangcun.core.commands import (
     unwrap,
 )
 from xiangcun.core.errors import ApplicationError
+from xiangcun.core.money import money_text
 from xiangcun.funding.selection import CRITERIA, Application, Weights, select
 
 

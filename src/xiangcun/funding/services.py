@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability, require
 from xiangcun.agreements.models import Agreement, AgreementStatus
-from xiangcun.agreements.workdays import OBJECTION_WORKING_DAYS, add_working_days
 from xiangcun.core.errors import ApplicationError
 from xiangcun.core.validation import full_clean
+from xiangcun.core.workdays import OBJECTION_WORKING_DAYS, add_working_days
 from xiangcun.funding.models import FundingApplication, FundingRound, RoundStatus
 from xiangcun.funding.schemas import FiguresIn, RoundIn
 from xiangcun.funding.selection import CRITERIA, Application, Weights, greedy_select, select

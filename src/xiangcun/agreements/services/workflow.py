@@ -12,9 +12,9 @@ from django.utils import timezone
 from xiangcun.agreements.models import Agreement, AgreementStatus, Objection
 from xiangcun.agreements.schemas import AnswerIn, ObjectionIn, TransitionIn
 from xiangcun.agreements.services.common import record_event, require_official_for
-from xiangcun.agreements.workdays import OBJECTION_WORKING_DAYS, add_working_days
 from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.validation import full_clean
+from xiangcun.core.workdays import OBJECTION_WORKING_DAYS, add_working_days
 
 NEXT: dict[str, str] = {
     AgreementStatus.DRAFT: AgreementStatus.APPROVED,

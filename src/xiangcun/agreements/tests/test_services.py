@@ -11,9 +11,9 @@ from xiangcun.agreements import selectors, services
 from xiangcun.agreements.models import Agreement, AgreementEvent, AgreementStatus, Settlement
 from xiangcun.agreements.schemas import AgreementIn, AnswerIn, GuaranteePaidIn, ObjectionIn, SettlementIn
 from xiangcun.agreements.tests.factories import agreement_data, draft, first_village, in_force, step
-from xiangcun.agreements.workdays import add_working_days
 from xiangcun.core.errors import AccessDenied, ApplicationError
 from xiangcun.core.inputs import parse
+from xiangcun.core.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
 

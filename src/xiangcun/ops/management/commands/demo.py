@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xiangcun.agreements.demo import demo_build as demo_agreements_build
 from xiangcun.agreements.demo import demo_clear as demo_agreements_clear
+from xiangcun.funding.demo import demo_build as demo_funding_build
+from xiangcun.funding.demo import demo_clear as demo_funding_clear
 from xiangcun.matching.demo import demo_build as demo_matching_build
 from xiangcun.matching.demo import demo_clear as demo_matching_clear
 from xiangcun.ops.demo import DEMO_PASSWORD, demo_present, demo_users_create
@@ -37,6 +39,7 @@ class Command(BaseCommand):
         if seed < 0:
             raise CommandError("--seed 须为非负整数 (seed must be ≥ 0)")
         demo_resources_clear()
+        demo_funding_clear()  # funding applications protect their agreements
         demo_agreements_clear()
         demo_matching_clear()
         result = demo_regions_build(scale=scale, seed=seed)
@@ -44,6 +47,7 @@ class Command(BaseCommand):
         matching = demo_matching_build(scale=scale, seed=seed)
         resources = demo_resources_build(scale=scale, seed=seed)
         agreements = demo_agreements_build(scale=scale, seed=seed)
+        funding = demo_funding_build(seed=seed, rng=agreements.rng)
         self.stdout.write(
             self.style.SUCCESS(
                 f"示例数据 {scale}: {result.counties} 个县级单位, {result.towns} 个乡镇, "
@@ -51,7 +55,7 @@ class Command(BaseCommand):
                 f"{matching.notices} 个招募令, {matching.partners} 位合伙人, {matching.seconds:.1f} s; "
                 f"{resources.resources} 项资源, {resources.seconds:.1f} s; "
                 f"{agreements.agreements} 份合伙人协议, {agreements.settlements} 次年度结算, "
-                f"{agreements.rounds} 个遴选批次, {agreements.seconds:.1f} s"
+                f"{agreements.seconds:.1f} s; {funding.rounds} 个遴选批次, {funding.seconds:.1f} s"
             )
         )
         if logins:
