@@ -121,10 +121,7 @@ def run_create(request: HttpRequest, payload: RunIn) -> Status[dict[str, Any]]:
 @router.get("/pairing/runs/{int:run_id}", response={200: RunOut, **ERRORS}, summary="配对方案")
 def run_detail(request: HttpRequest, run_id: int) -> dict[str, Any]:
     user = _login(request)
-    run = selectors.pairing_run_get(run_id)
-    from xiangcun.accounts.scoping import user_scope
-
-    user_scope(user).ensure(run.county_id, field="county")
+    run = selectors.pairing_run_get_for(user, run_id)
     return _run_out(run)
 
 
@@ -133,7 +130,7 @@ def run_detail(request: HttpRequest, run_id: int) -> dict[str, Any]:
 )
 def run_send(request: HttpRequest, run_id: int, payload: SendIn) -> dict[str, Any]:
     user = _login(request)
-    run = selectors.pairing_run_get(run_id)
+    run = selectors.pairing_run_get_for(user, run_id, write=True)
     pairs = [(p.notice, p.partner) for p in payload.pairs] if payload.pairs is not None else None
     created = services.pairing_run_send(user=user, run=run, pairs=pairs)
     return {"items": [_pairing_out(p, user) for p in created], "count": len(created)}
@@ -174,7 +171,7 @@ def pairing_interest(request: HttpRequest, payload: InterestIn) -> Status[dict[s
     user = _login(request)
     notice = notice_get_for(user, payload.notice)
     pairing = services.pairing_express_interest(user=user, notice=notice, note=payload.note)
-    return Status(201, _pairing_out(selectors.pairing_get(pairing.pk), user))
+    return Status(201, _pairing_out(selectors.pairing_get_for(user, pairing.pk), user))
 
 
 @router.post(
@@ -182,17 +179,17 @@ def pairing_interest(request: HttpRequest, payload: InterestIn) -> Status[dict[s
 )
 def pairing_transition(request: HttpRequest, pairing_id: int, payload: PairingTransitionIn) -> dict[str, Any]:
     user = _login(request)
-    pairing = selectors.pairing_get(pairing_id)
+    pairing = selectors.pairing_get_for(user, pairing_id, write=True)
     services.pairing_transition(
         user=user, pairing=pairing, to_status=payload.to_status, reason=payload.reason, note=payload.note
     )
-    return _pairing_out(selectors.pairing_get(pairing_id), user)
+    return _pairing_out(selectors.pairing_get_for(user, pairing_id), user)
 
 
 @router.post("/pairings/{int:pairing_id}/notes", response={201: PairingOut, **ERRORS}, summary="添加洽谈记录")
 def pairing_note(request: HttpRequest, pairing_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
     user = _login(request)
-    pairing = selectors.pairing_get(pairing_id)
+    pairing = selectors.pairing_get_for(user, pairing_id, write=True)
     services.pairing_note_add(
         user=user, pairing=pairing, note=payload.note, meeting_date=payload.meeting_date
     )

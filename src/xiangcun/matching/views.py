@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.models import Role
+from xiangcun.accounts.permissions import Capability, require
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
 from xiangcun.matching import selectors, services
@@ -54,25 +55,21 @@ def _county_of(request: HttpRequest) -> str | None:
 
 @login_required
 def county_pairing(request: HttpRequest) -> HttpResponse:
+    """Run the county's pairing and list its earlier runs — only for a county the caller governs."""
     user: Any = request.user
-    if not (user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.CITY_ADMIN)):
-        return _denied(request, "只有县级或市级管理员可以运行配对。")
+    require(user, Capability.PAIRING_RUN)
     county = _county_of(request)
+    if county:
+        require(user, Capability.PAIRING_RUN, county, field="county")
     counties = user_scope(user).filter(Region.objects.filter(level="county"), "code").order_by("code")
     if request.method == "POST" and county:
         try:
             run = services.pairing_run_create(user=user, county_code=county)
-        except AccessDenied as exc:
-            return _denied(request, exc.message)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
             return redirect("matching:run", pk=run.pk)
-    runs = []
-    if county:
-        from xiangcun.matching.models import PairingRun
-
-        runs = list(PairingRun.objects.filter(county_id=county).order_by("-created_at")[:10])
+    runs = list(selectors.pairing_run_list_for(user, county)[:10]) if county else []
     return render(request, "matching/county.html", {"county": county, "counties": counties, "runs": runs})
 
 
@@ -99,9 +96,7 @@ def _run_rows(run: Any, user: Any) -> list[dict[str, Any]]:
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = selectors.pairing_run_get(pk)
-    if not user_scope(request.user).contains(run.county_id):
-        return _denied(request, "该配对方案不在您的管辖范围内。")
+    run = selectors.pairing_run_get_for(request.user, pk)
     return render(request, "matching/run.html", {"run": run, "rows": _run_rows(run, request.user)})
 
 
@@ -109,7 +104,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_send(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        run = selectors.pairing_run_get(pk)
+        run = selectors.pairing_run_get_for(request.user, pk, write=True)
         keep = [tuple(v.split(":", 1)) for v in request.POST.getlist("pair") if ":" in v]
         created = services.pairing_run_send(user=request.user, run=run, pairs=keep)  # type: ignore[arg-type]
     except (NotFoundError, AccessDenied):
@@ -159,7 +154,7 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pairing_step(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        pairing = selectors.pairing_get(pk)
+        pairing = selectors.pairing_get_for(request.user, pk, write=True)
         services.pairing_transition(
             user=request.user,
             pairing=pairing,
@@ -180,7 +175,7 @@ def pairing_step(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pairing_note(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        pairing = selectors.pairing_get(pk)
+        pairing = selectors.pairing_get_for(request.user, pk, write=True)
         services.pairing_note_add(
             user=request.user,
             pairing=pairing,

@@ -203,3 +203,21 @@ def test_matching_pages_answer_unknown_ids_with_404_and_others_records_with_403(
     assert (
         other.post(f"/matching/pairings/{pairing.pk}/step/", {"to_status": "negotiating"}).status_code == 403
     )
+
+
+def test_county_pairing_page_never_shows_another_countys_runs(pair, client_as, users):
+    """东昌府区's administrator asking for 临清市 (371581) sees none of its runs, dates or totals."""
+    theirs = services.pairing_run_create(user=users["county2"], county_code="371581")
+    ours = services.pairing_run_create(user=users["county"], county_code="371502")
+    page = client_as("county").get("/matching/county/?county=371581")
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert f"/matching/runs/{theirs.pk}/" not in html and "历次方案" not in html
+    assert client_as("county").post("/matching/county/", {"county": "371581"}).status_code == 403
+    assert list(selectors.pairing_run_list_for(users["county"], "371581")) == []
+    assert client_as("county").get(f"/matching/runs/{theirs.pk}/").status_code == 403
+    assert client_as("county").get(f"/api/v1/pairing/runs/{theirs.pk}").status_code == 403
+    own = client_as("county").get("/matching/county/?county=371502").content.decode()
+    assert f"/matching/runs/{ours.pk}/" in own and f"/matching/runs/{theirs.pk}/" not in own
+    assert f"/matching/runs/{theirs.pk}/" in client_as("county2").get("/matching/county/").content.decode()
+    assert client_as("town").get("/matching/county/").status_code == 403
