@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -30,7 +30,9 @@ from xiangcun.matching.scoring import (
     top_k_partners_for_notice,
 )
 from xiangcun.partners.models import Partner, PartnerStatus
+from xiangcun.partners.selectors import PartnerView, is_own, partner_view
 from xiangcun.recruitment.models import Notice, NoticeResource, NoticeStatus
+from xiangcun.regions.models import Level, Region
 
 
 # --------------------------------------------------------------------------------------------------
@@ -179,6 +181,7 @@ class Recommendation:
     id: int
     fit: float
     explanation: Fit
+    title: str = ""  # the other side as the reader may see it (set by the ``…_for`` selectors)
 
     @property
     def percent(self) -> int:
@@ -207,6 +210,32 @@ def partners_for_notice(notice: Notice, k: int = 10) -> list[Recommendation]:
     declined = [str(p) for _, p in _declined(notice=notice)]
     top = top_k_partners_for_notice(index, facts, k, exclude_ids=declined, weights=weights)
     return [Recommendation(int(s.id), s.fit, index.explain(facts, s.id, weights)) for s in top]
+
+
+def partner_recommendations_for(
+    user: Any, notice: Notice, k: int = 10
+) -> list[tuple[Recommendation, PartnerView]]:
+    """The ``k`` partners recommended for ``notice``, for officials governing its region: each with
+    the partner as ``user`` may see it (identifiers masked) and its name as the title."""
+    require(user, C.OFFICIAL_READ, notice.region_code, message="只有本辖区的管理人员可以查看推荐合伙人")
+    recs = partners_for_notice(notice, k)
+    partners = partners_by_id([r.id for r in recs])
+    rows = []
+    for r in recs:
+        view = partner_view(partners[r.id], user)
+        rows.append((replace(r, title=view.name), view))
+    return rows
+
+
+def notice_recommendations_for(user: Any, partner: Partner, k: int = 10) -> list[Recommendation]:
+    """The ``k`` notices recommended for ``partner``: to the partner themself, or the city office
+    (which may look at any partner's); titled with the notice's title."""
+    if not (is_own(user, partner) or can(user, C.MATCH_BROWSE_PARTNERS)):
+        require_login(user)
+        raise AccessDenied("只能查看自己的推荐")
+    recs = notices_for_partner(partner, k)
+    notices = notices_by_id([r.id for r in recs])
+    return [replace(r, title=notices[r.id].title) for r in recs if r.id in notices]
 
 
 def pair_explanation(notice: Notice, partner: Partner) -> Fit:
@@ -265,6 +294,13 @@ def pairing_run_get_for(user: Any, pk: int, *, write: bool = False) -> PairingRu
         require_login(user)
         raise AccessDenied("该配对方案不在您的管辖范围内")
     return run
+
+
+def pairing_counties_for(user: Any) -> QuerySet[Region]:
+    """The counties ``user`` may run the pairing of (their region's)."""
+    if not can(user, C.PAIRING_RUN):
+        return Region.objects.none()
+    return user_scope(user).filter(Region.objects.filter(level=Level.COUNTY), "code").order_by("code")
 
 
 def pairing_run_list_for(user: Any, county_code: str) -> QuerySet[PairingRun]:

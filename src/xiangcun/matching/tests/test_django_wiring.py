@@ -1,6 +1,7 @@
 """The Django side of matching: recommendations, county pairing runs, the pairing workflow, weights,
 the CLI and the API. Exactness of top-k and of the assignment is proven by the pure modules' tests."""
 
+import datetime as dt
 import json
 from io import StringIO
 
@@ -62,7 +63,7 @@ def test_pairing_workflow_is_audited_and_role_checked(pair, users):
     pairing = services.pairing_express_interest(user=partner.user, notice=notice, note="想来考察")
     services.pairing_transition(user=partner.user, pairing=pairing, to_status="negotiating")
     services.pairing_note_add(
-        user=users["cadre"], pairing=pairing, note="现场考察坑塘", meeting_date="2026-04-02"
+        user=users["cadre"], pairing=pairing, note="现场考察坑塘", meeting_date=dt.date(2026, 4, 2)
     )
     with pytest.raises(AccessDenied):
         services.pairing_transition(user=partner.user, pairing=pairing, to_status="signed")
