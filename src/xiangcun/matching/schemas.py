@@ -177,7 +177,7 @@ class PairingOut(Schema):
 
     @staticmethod
     def resolve_partner_name(obj: Any, context: dict[str, Any]) -> str:
-        return partner_view(obj.partner, context["request"].auth).name
+        return partner_view(obj.partner, context["request"].user).name
 
     @staticmethod
     def resolve_status_label(obj: Any) -> str:

@@ -60,7 +60,7 @@ def partner_detail(request: HttpRequest, partner_id: int) -> PartnerView:
     summary="市办公室审核合伙人",
 )
 def partner_verify(request: HttpRequest, partner_id: int, payload: PartnerVerifyIn) -> PartnerView:
-    user = request.auth
+    user = request.user
     partner = selectors.partner_get_for(user, partner_id)
     partner = services.partner_verify(
         user=user, partner=partner, verified=payload.verified, reason=payload.reason
