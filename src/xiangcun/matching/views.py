@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xiangcun.accounts.permissions import Capability, can, governs, require
@@ -208,14 +209,14 @@ def _posted(request: HttpRequest, *names: str) -> dict[str, Any]:
 
 
 class WeightsForm(forms.Form):
-    """The weights page: one number per factor and the threshold (parsed into ``WeightsIn``)."""
+    """The weights page: one number per factor and the threshold (then parsed into ``WeightsIn``)."""
 
-    threshold = forms.CharField(required=False)
+    threshold = forms.FloatField(required=False, label=_("配对最低匹配度"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in FACTORS:
-            self.fields[name] = forms.CharField(required=False, label=FACTOR_LABELS[name][0])
+            self.fields[name] = forms.FloatField(label=FACTOR_LABELS[name][0])
 
 
 @login_required
@@ -232,18 +233,17 @@ def weights_edit(request: HttpRequest) -> HttpResponse:
             given = d.get("threshold")
             data = parse(
                 WeightsIn,
-                {
-                    "weights": {n: d[n] for n in FACTORS},
-                    "threshold": given if given not in ("", None) else threshold,
-                },
+                {"weights": {n: d[n] for n in FACTORS}, "threshold": threshold if given is None else given},
             )
             return services.weights_update(user=request.user, values=data.weights, threshold=data.threshold)
 
         if submit(form, save) is not None:
             messages.success(request, "匹配权重已保存。")
             return redirect("matching:weights")
-        for error in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in error))
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)
+            for error in errors:
+                messages.error(request, f"{field.label}：{error}" if field is not None else error)
         status = 400
     rows = [(name, FACTOR_LABELS[name][0], values.get(name)) for name in FACTORS]
     return render(request, "matching/weights.html", {"rows": rows, "threshold": threshold}, status=status)

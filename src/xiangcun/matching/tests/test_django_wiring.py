@@ -280,7 +280,12 @@ def test_weights_page_shows_the_chinese_label_not_the_json_path(client_as):
             "text": "0.2", "resources": "0.1", "threshold": "0.5"}  # fmt: skip
     page = client_as("city").post("/matching/weights/", post, follow=True)
     html = page.content.decode()
-    assert "权重" in html and "weights.category" not in html
+    assert "项目类别：" in html and "weights.category" not in html
+    post.update(category="0.3")
+    html = client_as("city").post("/matching/weights/", post, follow=True).content.decode()
+    assert "各项权重之和必须等于 1" in html
+    post.update(category="0.2")
+    assert client_as("city").post("/matching/weights/", post).status_code == 302
     assert client_as("county").get("/matching/weights/").status_code == 403
 
 
