@@ -243,7 +243,7 @@ def weights_edit(request: HttpRequest) -> HttpResponse:
         for name, errors in form.errors.items():
             field = form.fields.get(name)
             for error in errors:
-                messages.error(request, f"{field.label}：{error}" if field is not None else error)
+                messages.error(request, f"{field.label}：{error}" if field is not None else str(error))
         status = 400
     rows = [(name, FACTOR_LABELS[name][0], values.get(name)) for name in FACTORS]
     return render(request, "matching/weights.html", {"rows": rows, "threshold": threshold}, status=status)
