@@ -18,7 +18,7 @@ bounds, so that no number is unbounded and no text unlimited.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -35,6 +35,7 @@ from xiangcun.core import vocab
 from xiangcun.core.errors import CHINESE, ApplicationError, Message, Msg, as_message, render
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 MAX_MONEY = Decimal(10) ** 12  # yuan; no amount on the platform comes near it
 MAX_INT = 2**31 - 1
@@ -321,4 +322,22 @@ def submit(form: Any, action: Any) -> Any:
         if exc.status in (401, 403, 404):
             raise  # not the form's fault: the error middleware renders the 401/403/404 page
         add_to_form(form, exc)
+        return None
+
+
+def perform(request: Any, action: Callable[[], T]) -> T | None:
+    """``action()`` for a button that posts and redirects back (a workflow step, a decision): a
+    refusal of the input or of the state (a 400 ``ApplicationError``) becomes an error message on
+    the next page and the result is ``None``; 401/403/404 escape to the error middleware. The
+    messages twin of :func:`submit`, for posts without a form to re-render."""
+    from django.contrib import messages
+
+    from xiangcun.core.errors import AccessDenied, NotAuthenticated, NotFoundError
+
+    try:
+        return action()
+    except (AccessDenied, NotAuthenticated, NotFoundError):
+        raise
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
         return None

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiangcun.accounts.models import Role, User
-from xiangcun.matching import synthetic
+from xiangcun.matching import synthetic, synthetic_phrases
 from xiangcun.matching.models import Pairing
 from xiangcun.partners.models import Partner, PartnerStatus
 from xiangcun.recruitment.models import (
@@ -153,7 +153,9 @@ def demo_build(*, scale: str, seed: int, city_code: str = "371500") -> DemoMatch
     pending: list[Partner] = []
     for i, p in enumerate(partners):
         contact = (
-            rng.choice(synthetic.SURNAMES) + rng.choice(synthetic.GIVEN) + rng.choice(synthetic.GIVEN)
+            rng.choice(synthetic_phrases.SURNAMES)
+            + rng.choice(synthetic_phrases.GIVEN)
+            + rng.choice(synthetic_phrases.GIVEN)
             if p.is_organisation
             else p.name
         )

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from xiangcun.accounts.models import Role
+from xiangcun.accounts.permissions import Capability as C
+from xiangcun.accounts.permissions import can, is_official, require, require_login
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core.errors import AccessDenied, Msg, NotFoundError
 from xiangcun.matching.assignment import DEFAULT_THRESHOLD
@@ -29,8 +30,9 @@ from xiangcun.matching.scoring import (
     top_k_partners_for_notice,
 )
 from xiangcun.partners.models import Partner, PartnerStatus
-from xiangcun.partners.services import is_city_office
+from xiangcun.partners.selectors import PartnerView, is_own, partner_view
 from xiangcun.recruitment.models import Notice, NoticeResource, NoticeStatus
+from xiangcun.regions.models import Level, Region
 
 
 # --------------------------------------------------------------------------------------------------
@@ -179,6 +181,7 @@ class Recommendation:
     id: int
     fit: float
     explanation: Fit
+    title: str = ""  # the other side as the reader may see it (set by the ``…_for`` selectors)
 
     @property
     def percent(self) -> int:
@@ -207,6 +210,32 @@ def partners_for_notice(notice: Notice, k: int = 10) -> list[Recommendation]:
     declined = [str(p) for _, p in _declined(notice=notice)]
     top = top_k_partners_for_notice(index, facts, k, exclude_ids=declined, weights=weights)
     return [Recommendation(int(s.id), s.fit, index.explain(facts, s.id, weights)) for s in top]
+
+
+def partner_recommendations_for(
+    user: Any, notice: Notice, k: int = 10
+) -> list[tuple[Recommendation, PartnerView]]:
+    """The ``k`` partners recommended for ``notice``, for officials governing its region: each with
+    the partner as ``user`` may see it (identifiers masked) and its name as the title."""
+    require(user, C.OFFICIAL_READ, notice.region_code, message="只有本辖区的管理人员可以查看推荐合伙人")
+    recs = partners_for_notice(notice, k)
+    partners = partners_by_id([r.id for r in recs])
+    rows = []
+    for r in recs:
+        view = partner_view(partners[r.id], user)
+        rows.append((replace(r, title=view.name), view))
+    return rows
+
+
+def notice_recommendations_for(user: Any, partner: Partner, k: int = 10) -> list[Recommendation]:
+    """The ``k`` notices recommended for ``partner``: to the partner themself, or the city office
+    (which may look at any partner's); titled with the notice's title."""
+    if not (is_own(user, partner) or can(user, C.MATCH_BROWSE_PARTNERS)):
+        require_login(user)
+        raise AccessDenied("只能查看自己的推荐")
+    recs = notices_for_partner(partner, k)
+    notices = notices_by_id([r.id for r in recs])
+    return [replace(r, title=notices[r.id].title) for r in recs if r.id in notices]
 
 
 def pair_explanation(notice: Notice, partner: Partner) -> Fit:
@@ -248,11 +277,38 @@ def city_pool(city_code: str) -> tuple[list[NoticeFacts], list[PartnerFacts]]:
     return _notice_rows(notices), _partner_rows(partners)
 
 
-def pairing_run_get(pk: int) -> PairingRun:
+def _pairing_run_get(pk: int) -> PairingRun:
     run = PairingRun.objects.select_related("county").filter(pk=pk).first()
     if run is None:
         raise NotFoundError(Msg("配对方案 {pk} 不存在", pk=pk), field="id")
     return run
+
+
+def pairing_run_get_for(user: Any, pk: int, *, write: bool = False) -> PairingRun:
+    """A county pairing run as ``user`` may see it: officials whose region holds the county read it;
+    sending its invitations (``write``) needs the county pairing capability there."""
+    run = _pairing_run_get(pk)
+    if write:
+        require(user, C.PAIRING_RUN, run.county_id, field="county")
+    elif not can(user, C.OFFICIAL_READ, run.county_id):
+        require_login(user)
+        raise AccessDenied("该配对方案不在您的管辖范围内")
+    return run
+
+
+def pairing_counties_for(user: Any) -> QuerySet[Region]:
+    """The counties ``user`` may run the pairing of (their region's)."""
+    if not can(user, C.PAIRING_RUN):
+        return Region.objects.none()
+    return user_scope(user).filter(Region.objects.filter(level=Level.COUNTY), "code").order_by("code")
+
+
+def pairing_run_list_for(user: Any, county_code: str) -> QuerySet[PairingRun]:
+    """The county's pairing runs, newest first — none unless ``user`` governs the county."""
+    qs = PairingRun.objects.filter(county_id=county_code).order_by("-created_at", "-id")
+    if not can(user, C.OFFICIAL_READ, county_code):
+        return qs.none()
+    return qs
 
 
 # --------------------------------------------------------------------------------------------------
@@ -262,7 +318,7 @@ def _pairings() -> QuerySet[Pairing]:
     return Pairing.objects.select_related("notice", "notice__village", "notice__county", "partner")
 
 
-def pairing_get(pk: int) -> Pairing:
+def _pairing_get(pk: int) -> Pairing:
     pairing = _pairings().filter(pk=pk).first()
     if pairing is None:
         raise NotFoundError(Msg("对接记录 {pk} 不存在", pk=pk), field="id")
@@ -271,28 +327,34 @@ def pairing_get(pk: int) -> Pairing:
 
 def pairing_party(user: Any, pairing: Pairing) -> str | None:
     """``"partner"`` for the pairing's partner, ``"official"`` for officials whose region holds the
-    notice's village (and the city office), else ``None``."""
+    notice's village (the city office holds the whole city), else ``None``."""
     if pairing.partner.user_id is not None and pairing.partner.user_id == getattr(user, "id", None):
         return "partner"
-    if user_scope(user).contains(pairing.notice.region_code) or is_city_office(user):
+    if can(user, C.PAIRING_ADVANCE, pairing.notice.region_code):
         return "official"
     return None
 
 
-def pairing_get_for(user: Any, pk: int) -> Pairing:
-    pairing = pairing_get(pk)
+def pairing_get_for(user: Any, pk: int, *, write: bool = False) -> Pairing:
+    """A pairing as ``user`` may see it: its partner and the officials of the notice's region.
+    Both parties also act on it (``write``: steps and notes; which step each may take is the
+    service's decision)."""
+    pairing = _pairing_get(pk)
     if pairing_party(user, pairing) is None:
+        require_login(user)
         raise AccessDenied("这不是您的对接记录")
     return pairing
 
 
 def pairing_list_for(user: Any, status: str | None = None) -> QuerySet[Pairing]:
-    """我的对接: a partner's own pairings; an official's, those of notices in their region."""
+    """我的对接: an official's, those of notices in their region; anyone else's, their own as partner."""
     qs = _pairings().order_by("-updated_at", "-id")
-    if getattr(user, "role", None) == Role.PARTNER and not user.is_superuser:
+    if is_official(user):
+        qs = user_scope(user).filter(qs, "notice__village__code")
+    elif getattr(user, "is_authenticated", False):
         qs = qs.filter(partner__user=user)
     else:
-        qs = user_scope(user).filter(qs, "notice__village__code")
+        qs = qs.none()
     if status:
         qs = qs.filter(status=status)
     return qs

@@ -13,8 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from xiangcun.accounts.models import Role
-from xiangcun.accounts.scoping import user_scope
+from xiangcun.accounts.permissions import Capability, require
 from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.matching import selectors
@@ -29,11 +28,9 @@ from xiangcun.matching.models import (
 )
 from xiangcun.matching.scoring import CandidatePairs, ScoringIndex, Weights, candidate_pairs
 from xiangcun.partners.models import Partner, PartnerStatus
-from xiangcun.partners.services import is_city_office
 from xiangcun.recruitment.models import Notice, NoticeStatus
 from xiangcun.regions.models import Level, Region
 
-OFFICIALS = frozenset({Role.VILLAGE_CADRE, Role.TOWN_ADMIN, Role.COUNTY_ADMIN, Role.CITY_ADMIN})
 CITY_CANDIDATES_K = 50
 
 
@@ -41,20 +38,17 @@ CITY_CANDIDATES_K = 50
 # Weights
 # --------------------------------------------------------------------------------------------------
 @transaction.atomic
-def weights_update(*, user: Any, values: Mapping[str, Any], threshold: Any = None) -> MatchingWeights:
-    """The city admin sets the fit weights (validated by ``Weights.from_dict``) and the threshold."""
-    if not is_city_office(user):
-        raise AccessDenied("只有市级管理员可以修改匹配权重")
+def weights_update(
+    *, user: Any, values: Mapping[str, float], threshold: float | None = None
+) -> MatchingWeights:
+    """The city admin sets the fit weights (``schemas.WeightsIn``; the weights' own rules — every
+    factor, each ≥ 0, sum 1 — are ``Weights.from_dict``'s) and the pairing threshold (0–1)."""
+    require(user, Capability.MATCH_WEIGHTS_EDIT, message="只有市级管理员可以修改匹配权重")
     weights = Weights.from_dict(values)
     row = MatchingWeights.objects.select_for_update().order_by("id").first() or MatchingWeights()
     row.values = weights.to_dict()
     if threshold is not None:
-        try:
-            row.threshold = float(threshold)
-        except (TypeError, ValueError):
-            raise ApplicationError("最低匹配度应为数字", field="threshold") from None
-        if not 0.0 <= row.threshold <= 1.0:
-            raise ApplicationError("最低匹配度应在 0 到 1 之间", field="threshold")
+        row.threshold = threshold
     row.updated_by = user
     full_clean(row)
     row.save()
@@ -133,9 +127,7 @@ def city_assignment(city_code: str, threshold: float | None = None, k: int = CIT
 # County pairing run → review → invitations
 # --------------------------------------------------------------------------------------------------
 def _require_county_official(user: Any, county_code: str) -> None:
-    user_scope(user).ensure(county_code, field="county")
-    if not (user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.CITY_ADMIN)):
-        raise AccessDenied("只有县级或市级管理员可以运行配对")
+    require(user, Capability.PAIRING_RUN, county_code, field="county")
 
 
 @transaction.atomic
@@ -271,10 +263,8 @@ def pairing_transition(
             )
         if party == "partner" and to_status != PairingStatus.NEGOTIATING:
             raise AccessDenied("签约和履约由县级或市级管理员登记")
-        if to_status in (PairingStatus.SIGNED, PairingStatus.PERFORMING) and not (
-            user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.CITY_ADMIN)
-        ):
-            raise AccessDenied("签约和履约由县级或市级管理员登记")
+        if to_status in (PairingStatus.SIGNED, PairingStatus.PERFORMING):
+            require(user, Capability.PAIRING_SIGN, pairing.notice.region_code)
     pairing.status = to_status
     full_clean(pairing)
     pairing.save(update_fields=["status", "withdraw_reason", "updated_at"])
@@ -285,32 +275,17 @@ def pairing_transition(
 
 
 @transaction.atomic
-def pairing_note_add(
-    *, user: Any, pairing: Pairing, note: str, meeting_date: dt.date | str | None
-) -> PairingEvent:
-    """A site visit or meeting note with its date (洽谈 records)."""
+def pairing_note_add(*, user: Any, pairing: Pairing, note: str, meeting_date: dt.date) -> PairingEvent:
+    """A site visit or meeting note with its date (洽谈 records; ``schemas.NoteIn``)."""
     if selectors.pairing_party(user, pairing) is None:
         raise AccessDenied("这不是您的对接记录")
-    text = (note or "").strip()
-    if not text:
-        raise ApplicationError("请填写记录内容", field="note")
-    day: dt.date | None
-    if isinstance(meeting_date, dt.date):
-        day = meeting_date
-    elif meeting_date:
-        try:
-            day = dt.date.fromisoformat(str(meeting_date))
-        except ValueError:
-            raise ApplicationError("日期格式应为 YYYY-MM-DD", field="meeting_date") from None
-    else:
-        raise ApplicationError("请填写洽谈或考察日期", field="meeting_date")
     event = PairingEvent(
         pairing=pairing,
         actor=user,
         from_status=pairing.status,
         to_status=pairing.status,
-        note=text,
-        meeting_date=day,
+        note=note.strip(),
+        meeting_date=meeting_date,
     )
     full_clean(event)
     event.save()

@@ -1,41 +1,46 @@
 """Pages for matching: a partner's recommendations, the county pairing (run → review → invite),
-我的对接 for partners and villages, a pairing's record, and the city's weights."""
+我的对接 for partners and villages, a pairing's record, the city's weights, and the recommended
+partners fragment of a notice's page (loaded there with htmx: recruitment does not import matching).
+
+Fetch by id only through the access functions (``pairing_run_get_for``, ``pairing_get_for``,
+``partner_get_for``, ``notice_get_for``); a refused or unknown id escapes to the error middleware.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
 
-from xiangcun.accounts.models import Role
-from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+from xiangcun.accounts.permissions import Capability, can, governs, require
+from xiangcun.core import regioncodes
+from xiangcun.core.inputs import parse, perform, submit
 from xiangcun.matching import selectors, services
 from xiangcun.matching.models import PairingStatus
+from xiangcun.matching.schemas import InterestIn, NoteIn, PairingTransitionIn, RunIn, SendIn, WeightsIn
 from xiangcun.matching.scoring import FACTOR_LABELS, FACTORS
-from xiangcun.partners.selectors import partner_get, partner_of_user, partner_view
-from xiangcun.partners.services import is_city_office
-from xiangcun.recruitment.selectors import notice_get
-from xiangcun.regions.models import Region
-
-
-def _denied(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "403.html", {"message": message}, status=403)
+from xiangcun.partners.selectors import partner_get_for, partner_of_user, partner_view
+from xiangcun.recruitment.models import NoticeStatus
+from xiangcun.recruitment.selectors import notice_get_for
 
 
 @login_required
 def recommendations(request: HttpRequest) -> HttpResponse:
     """Top notices for the signed-in partner (or, for the city office, for ``?partner=ID``)."""
     partner = partner_of_user(request.user)
-    if is_city_office(request.user) and request.GET.get("partner", "").isdigit():
-        partner = partner_get(int(request.GET["partner"]))
+    if can(request.user, Capability.MATCH_BROWSE_PARTNERS) and request.GET.get("partner", "").isdigit():
+        partner = partner_get_for(request.user, int(request.GET["partner"]))
     if partner is None:
-        return _denied(request, "推荐招募令需要合伙人资料，请先注册为合伙人。")
-    recs = selectors.notices_for_partner(partner, 10)
+        return render(
+            request, "403.html", {"message": "推荐招募令需要合伙人资料，请先注册为合伙人。"}, status=403
+        )
+    recs = selectors.notice_recommendations_for(request.user, partner, 10)
     notices = selectors.notices_by_id([r.id for r in recs])
     return render(
         request,
@@ -45,34 +50,30 @@ def recommendations(request: HttpRequest) -> HttpResponse:
 
 
 def _county_of(request: HttpRequest) -> str | None:
+    """The county asked for (``?county=`` or the form), else a county administrator's own."""
     user: Any = request.user
     code = request.GET.get("county") or request.POST.get("county") or ""
-    if not code and getattr(user, "role", None) == Role.COUNTY_ADMIN:
-        code = user.region_code
+    own = getattr(user, "region_code", "") or ""
+    if not code and regioncodes.is_valid_code(own) and regioncodes.level_of(own) == "county":
+        code = own
     return code if code.isdigit() and len(code) == 6 else None
 
 
 @login_required
 def county_pairing(request: HttpRequest) -> HttpResponse:
+    """Run the county's pairing and list its earlier runs — only for a county the caller governs."""
     user: Any = request.user
-    if not (user.is_superuser or user.role in (Role.COUNTY_ADMIN, Role.CITY_ADMIN)):
-        return _denied(request, "只有县级或市级管理员可以运行配对。")
+    require(user, Capability.PAIRING_RUN)
     county = _county_of(request)
-    counties = user_scope(user).filter(Region.objects.filter(level="county"), "code").order_by("code")
-    if request.method == "POST" and county:
-        try:
-            run = services.pairing_run_create(user=user, county_code=county)
-        except AccessDenied as exc:
-            return _denied(request, exc.message)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            return redirect("matching:run", pk=run.pk)
-    runs = []
     if county:
-        from xiangcun.matching.models import PairingRun
-
-        runs = list(PairingRun.objects.filter(county_id=county).order_by("-created_at")[:10])
+        require(user, Capability.PAIRING_RUN, county, field="county")
+    if request.method == "POST" and county:
+        data = parse(RunIn, {"county": county})
+        run = perform(request, lambda: services.pairing_run_create(user=user, county_code=data.county))
+        if run is not None:
+            return redirect("matching:run", pk=run.pk)
+    counties = selectors.pairing_counties_for(user)
+    runs = list(selectors.pairing_run_list_for(user, county)[:10]) if county else []
     return render(request, "matching/county.html", {"county": county, "counties": counties, "runs": runs})
 
 
@@ -99,23 +100,22 @@ def _run_rows(run: Any, user: Any) -> list[dict[str, Any]]:
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = selectors.pairing_run_get(pk)
-    if not user_scope(request.user).contains(run.county_id):
-        return _denied(request, "该配对方案不在您的管辖范围内。")
+    run = selectors.pairing_run_get_for(request.user, pk)
     return render(request, "matching/run.html", {"run": run, "rows": _run_rows(run, request.user)})
 
 
 @login_required
 @require_POST
 def run_send(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        run = selectors.pairing_run_get(pk)
-        keep = [tuple(v.split(":", 1)) for v in request.POST.getlist("pair") if ":" in v]
-        created = services.pairing_run_send(user=request.user, run=run, pairs=keep)  # type: ignore[arg-type]
-    except (NotFoundError, AccessDenied):
-        raise  # the error middleware renders the 404 / 403 page
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    run = selectors.pairing_run_get_for(request.user, pk, write=True)
+    kept = [v.split(":", 1) for v in request.POST.getlist("pair") if ":" in v]
+
+    def send() -> list[Any]:
+        data = parse(SendIn, {"pairs": [{"notice": n, "partner": p} for n, p in kept]})
+        return services.pairing_run_send(user=request.user, run=run, pairs=data.kept())
+
+    created = perform(request, send)
+    if created is None:
         return redirect("matching:run", pk=pk)
     messages.success(request, f"已发出 {len(created)} 份对接邀请。")
     return redirect("matching:mine")
@@ -158,20 +158,15 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def pairing_step(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        pairing = selectors.pairing_get(pk)
-        services.pairing_transition(
-            user=request.user,
-            pairing=pairing,
-            to_status=request.POST.get("to_status", ""),
-            reason=request.POST.get("reason", ""),
-            note=request.POST.get("note", ""),
+    pairing = selectors.pairing_get_for(request.user, pk, write=True)
+
+    def step() -> Any:
+        data = parse(PairingTransitionIn, _posted(request, "to_status", "reason", "note"))
+        return services.pairing_transition(
+            user=request.user, pairing=pairing, to_status=data.to_status, reason=data.reason, note=data.note
         )
-    except (NotFoundError, AccessDenied):
-        raise  # the error middleware renders the 404 / 403 page
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
+
+    if perform(request, step) is not None:
         messages.success(request, "对接阶段已更新。")
     return redirect("matching:pairing", pk=pk)
 
@@ -179,19 +174,15 @@ def pairing_step(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def pairing_note(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        pairing = selectors.pairing_get(pk)
-        services.pairing_note_add(
-            user=request.user,
-            pairing=pairing,
-            note=request.POST.get("note", ""),
-            meeting_date=request.POST.get("meeting_date") or None,
+    pairing = selectors.pairing_get_for(request.user, pk, write=True)
+
+    def note() -> Any:
+        data = parse(NoteIn, _posted(request, "note", "meeting_date"))
+        return services.pairing_note_add(
+            user=request.user, pairing=pairing, note=data.note, meeting_date=data.meeting_date
         )
-    except (NotFoundError, AccessDenied):
-        raise  # the error middleware renders the 404 / 403 page
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
+
+    if perform(request, note) is not None:
         messages.success(request, "洽谈记录已保存。")
     return redirect("matching:pairing", pk=pk)
 
@@ -199,37 +190,71 @@ def pairing_note(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def express_interest(request: HttpRequest, notice_pk: int) -> HttpResponse:
-    try:
-        notice = notice_get(notice_pk)
-        pairing = services.pairing_express_interest(
-            user=request.user, notice=notice, note=request.POST.get("note", "")
-        )
-    except (NotFoundError, AccessDenied):
-        raise  # the error middleware renders the 404 / 403 page
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    notice = notice_get_for(request.user, notice_pk)
+
+    def interest() -> Any:
+        data = parse(InterestIn, {"notice": notice.pk, "note": request.POST.get("note", "")})
+        return services.pairing_express_interest(user=request.user, notice=notice, note=data.note)
+
+    pairing = perform(request, interest)
+    if pairing is None:
         return redirect("recruitment:detail", pk=notice_pk)
     messages.success(request, "已表达合作意向，组织方将与您联系。")
     return redirect("matching:pairing", pk=pairing.pk)
 
 
+def _posted(request: HttpRequest, *names: str) -> dict[str, Any]:
+    """The named POST fields, blank ones left out (so that a model's default or "required" applies)."""
+    return {name: request.POST[name] for name in names if request.POST.get(name, "").strip()}
+
+
+class WeightsForm(forms.Form):
+    """The weights page: one number per factor and the threshold (then parsed into ``WeightsIn``)."""
+
+    threshold = forms.FloatField(required=False, label=_("配对最低匹配度"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in FACTORS:
+            self.fields[name] = forms.FloatField(label=FACTOR_LABELS[name][0])
+
+
 @login_required
 def weights_edit(request: HttpRequest) -> HttpResponse:
-    if not is_city_office(request.user):
-        return _denied(request, "只有市级管理员可以修改匹配权重。")
+    require(request.user, Capability.MATCH_WEIGHTS_EDIT, message="只有市级管理员可以修改匹配权重")
     weights, threshold = selectors.weights_get()
     values: dict[str, Any] = weights.to_dict()
     status = 200
     if request.method == "POST":
+        form = WeightsForm(request.POST)
         values = {name: request.POST.get(name, "") for name in FACTORS}
-        threshold_in: Any = request.POST.get("threshold", threshold)
-        try:
-            services.weights_update(user=request.user, values=values, threshold=threshold_in)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            status = 400
-        else:
+
+        def save(d: dict[str, Any]) -> Any:
+            given = d.get("threshold")
+            data = parse(
+                WeightsIn,
+                {"weights": {n: d[n] for n in FACTORS}, "threshold": threshold if given is None else given},
+            )
+            return services.weights_update(user=request.user, values=data.weights, threshold=data.threshold)
+
+        if submit(form, save) is not None:
             messages.success(request, "匹配权重已保存。")
             return redirect("matching:weights")
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)
+            for error in errors:
+                messages.error(request, f"{field.label}：{error}" if field is not None else str(error))
+        status = 400
     rows = [(name, FACTOR_LABELS[name][0], values.get(name)) for name in FACTORS]
     return render(request, "matching/weights.html", {"rows": rows, "threshold": threshold}, status=status)
+
+
+@require_GET
+def notice_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
+    """The recommended partners of a published notice, as an HTML fragment for the notice's page
+    (``hx-get``): officials governing the notice's region see them; anyone else an empty fragment."""
+    notice = notice_get_for(request.user, pk)
+    rows: list[Any] = []
+    if notice.status == NoticeStatus.PUBLISHED and governs(request.user, notice.region_code):
+        rows = selectors.partner_recommendations_for(request.user, notice, 10)
+    return render(request, "matching/notice_recommendations.html", {"recommendations": rows})

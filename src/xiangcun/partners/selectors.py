@@ -9,11 +9,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from xiangcun.accounts.permissions import Capability, can, require, require_login
 from xiangcun.core import vocab
-from xiangcun.core.errors import ApplicationError, Msg, NotFoundError
+from xiangcun.core.errors import AccessDenied, ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_id_number, mask_name, mask_phone
 from xiangcun.partners.models import Partner, PartnerStatus
-from xiangcun.partners.services import is_city_office
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,30 @@ class PartnerFilters:
     q: str | None = None
 
 
-def partner_get(pk: int) -> Partner:
+def _partner_get(pk: int) -> Partner:
     partner = Partner.objects.select_related("home_county", "user").filter(pk=pk).first()
     if partner is None:
         raise NotFoundError(Msg("合伙人 {pk} 不存在", pk=pk), field="id")
     return partner
+
+
+def partner_get_for(user: Any, pk: int, *, write: bool = False) -> Partner:
+    """A partner as ``user`` may see it: verified partners are public (anonymous readers too); a
+    pending or refused one only the partner themself and the city office. Editing the profile
+    (``write``) is the partner's own, or the city office's (which verifies partners)."""
+    partner = _partner_get(pk)
+    if write:
+        if not (is_own(user, partner) or can(user, Capability.PARTNER_VERIFY)):
+            require_login(user)
+            raise AccessDenied("只能修改自己的合伙人资料")
+    elif not partner_can_view(user, partner):
+        raise AccessDenied("该合伙人尚未通过认证")
+    return partner
+
+
+def is_own(user: Any, partner: Partner) -> bool:
+    """``partner`` is ``user``'s own profile."""
+    return partner.user_id is not None and partner.user_id == getattr(user, "id", None)
 
 
 def partner_of_user(user: Any) -> Partner | None:
@@ -42,7 +61,7 @@ def partner_list(user: Any, filters: PartnerFilters | None = None) -> QuerySet[P
     """Verified partners for everyone; the city office sees every status (its verification queue)."""
     f = filters or PartnerFilters()
     qs = Partner.objects.select_related("home_county").order_by("-verified_at", "-id")
-    if is_city_office(user):
+    if can(user, Capability.PARTNER_VERIFY):
         if f.status:
             if f.status not in PartnerStatus.values:
                 raise ApplicationError("未知的认证状态", field="status")
@@ -65,7 +84,9 @@ def partner_list(user: Any, filters: PartnerFilters | None = None) -> QuerySet[P
     return qs
 
 
-def verification_queue() -> QuerySet[Partner]:
+def verification_queue_for(user: Any) -> QuerySet[Partner]:
+    """Profiles awaiting verification, oldest first: the city office's queue."""
+    require(user, Capability.PARTNER_VERIFY)
     return (
         Partner.objects.filter(status=PartnerStatus.PENDING)
         .select_related("home_county")
@@ -74,8 +95,8 @@ def verification_queue() -> QuerySet[Partner]:
 
 
 def can_see_private(user: Any, partner: Partner) -> bool:
-    own = partner.user_id is not None and partner.user_id == getattr(user, "id", None)
-    return own or is_city_office(user)
+    """The partner themself and the city office see the unmasked identifiers."""
+    return is_own(user, partner) or can(user, Capability.PARTNER_READ_PRIVATE)
 
 
 def partner_can_view(user: Any, partner: Partner) -> bool:
@@ -102,35 +123,11 @@ class PartnerView:
     def capital(self) -> str:
         return capital_text(self.partner.capital_min, self.partner.capital_max)
 
-    def as_dict(self) -> dict[str, Any]:
-        p = self.partner
-        return {
-            "id": p.pk,
-            "name": self.name,
-            "is_organisation": p.is_organisation,
-            "kind": p.kind,
-            "kind_label": self.kind_label,
-            "contact_name": self.contact_name,
-            "phone": self.phone,
-            "id_number": self.id_number,
-            "home_county": p.home_county_id,
-            "liaocheng_born": p.liaocheng_born,
-            "capital_min": p.capital_min,
-            "capital_max": p.capital_max,
-            "skills": p.skills,
-            "tags": p.tags,
-            "preferred_counties": p.preferred_counties,
-            "preferred_categories": p.preferred_categories,
-            "cooperation_forms": p.cooperation_forms,
-            "resources_wanted": p.resources_wanted,
-            "profile": p.profile,
-            "track_record": p.track_record,
-            "certifications": p.certifications,
-            "status": p.status,
-            "refusal_reason": p.refusal_reason if self.private else "",
-            "verified": p.status == PartnerStatus.VERIFIED,
-            "masked": not self.private,
-        }
+    def __getattr__(self, name: str) -> Any:
+        """Every other attribute is the partner's own (the API schema reads them from here)."""
+        if name.startswith("__") or name == "partner":
+            raise AttributeError(name)
+        return getattr(self.partner, name)
 
 
 def partner_view(partner: Partner, user: Any) -> PartnerView:

@@ -1,8 +1,12 @@
-"""Writes to partners: public self-registration, profile edits, verification by the city office."""
+"""Writes to partners: public self-registration, profile edits, verification by the city office.
+
+Inputs arrive parsed (``schemas.PartnerRegisterIn`` / ``PartnerEditIn``); what needs the database —
+a free username, county codes that exist — and the capital range of the stored profile after an
+edit are checked here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -10,139 +14,80 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiangcun.accounts.models import Role, User
-from xiangcun.accounts.scoping import user_scope
+from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.accounts.services import user_create
 from xiangcun.core import regioncodes
-from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
+from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.partners.models import Partner, PartnerStatus
-from xiangcun.recruitment.services import amount_or_none, range_check, vocab_codes
+from xiangcun.partners.schemas import PartnerEditIn, PartnerProfileIn, PartnerRegisterIn
+from xiangcun.partners.selectors import is_own
 from xiangcun.regions.models import Level, Region
-
-PROFILE_FIELDS = (
-    "name",
-    "is_organisation",
-    "kind",
-    "contact_name",
-    "phone",
-    "id_number",
-    "home_county",
-    "liaocheng_born",
-    "title_level",
-    "high_level_talent",
-    "capital_min",
-    "capital_max",
-    "skills",
-    "tags",
-    "preferred_counties",
-    "preferred_categories",
-    "cooperation_forms",
-    "resources_wanted",
-    "profile",
-    "track_record",
-    "certifications",
-)
 
 
 def is_city_office(user: Any) -> bool:
-    """The city office (市合伙人办公室): a city admin of this city, or the platform operator."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return getattr(user, "role", None) == Role.CITY_ADMIN and user_scope(user).contains(
-        settings.XIANGCUN_CITY_CODE
-    )
+    """Deprecated: ask ``can(user, Capability.PARTNER_VERIFY)``. Kept for funding until it does."""
+    return can(user, Capability.PARTNER_VERIFY)
 
 
-def _words(value: Iterable[str] | str | None, *, field: str, limit: int = 20) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = value.replace("，", ",").replace("、", ",").split(",")
-    words = [str(w).strip()[:30] for w in value if str(w).strip()]
-    if len(words) > limit:
-        raise ApplicationError(Msg("最多填写 {limit} 项", limit=limit), field=field)
-    return list(dict.fromkeys(words))
-
-
-def _county_codes(value: Iterable[str] | str | None, *, field: str) -> list[str]:
-    codes = _words(value, field=field)
+def _known_counties(codes: list[str], *, field: str) -> None:
     if not codes:
-        return []
+        return
     known = set(Region.objects.filter(code__in=codes, level=Level.COUNTY).values_list("code", flat=True))
     for code in codes:
         if code not in known:
             raise ApplicationError(Msg("县（市、区）代码 {code} 不存在", code=code), field=field)
-    return sorted(codes)
 
 
-def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(data) - set(PROFILE_FIELDS))
-    if unknown:
-        raise ApplicationError(Msg("不可修改的字段：{v}", v="、".join(unknown)), field=unknown[0])
-    out: dict[str, Any] = {}
-    for name, value in data.items():
-        if name == "kind":
-            out[name] = vocab_codes([value], "kind", field="kind", label_zh="合伙人类型")[0]
-        elif name in ("capital_min", "capital_max"):
-            out[name] = amount_or_none(
-                value, field=name, label_zh="可投入资金下限" if name == "capital_min" else "可投入资金上限"
-            )
-        elif name == "title_level":
-            out[name] = vocab_codes([value], "title", field=name, label_zh="专业技术职称")[0] if value else ""
-        elif name in ("is_organisation", "liaocheng_born", "high_level_talent"):
-            out[name] = bool(value)
-        elif name == "home_county":
-            codes = _county_codes([value] if value else [], field=name)
-            out[name] = Region.objects.get(code=codes[0]) if codes else None
-        elif name == "preferred_counties":
-            out[name] = _county_codes(value, field=name)
-        elif name == "preferred_categories":
-            out[name] = vocab_codes(value, "category", field=name, label_zh="意向项目类别")
-        elif name == "cooperation_forms":
-            out[name] = vocab_codes(value, "form", field=name, label_zh="合作方式")
-        elif name == "resources_wanted":
-            out[name] = vocab_codes(value, "resource", field=name, label_zh="所需资源")
-        elif name in ("skills", "tags"):
-            out[name] = _words(value, field=name)
-        else:
-            out[name] = "" if value is None else str(value).strip()
-    if "home_county" in out and out["home_county"] is not None and "liaocheng_born" not in out:
+def _model_values(fields: dict[str, Any]) -> dict[str, Any]:
+    """Parsed profile fields as model values: county codes that exist, the home county as a region,
+    and 聊城籍 from the home county unless stated."""
+    out = dict(fields)
+    if "preferred_counties" in out:
+        _known_counties(out["preferred_counties"], field="preferred_counties")
+    if "home_county" in out:
+        code = out["home_county"]
+        _known_counties([code] if code else [], field="home_county")
+        out["home_county"] = Region.objects.get(code=code) if code else None
+    if out.get("liaocheng_born", False) is None:
+        del out["liaocheng_born"]
+    if out.get("home_county") is not None and "liaocheng_born" not in out:
         out["liaocheng_born"] = regioncodes.contains(settings.XIANGCUN_CITY_CODE, out["home_county"].code)
     return out
 
 
 def _check(partner: Partner) -> None:
-    range_check(
-        partner.capital_min,
-        partner.capital_max,
-        low_field="capital_min",
-        low_zh="可投入资金下限",
-        high_zh="可投入资金上限",
-    )
+    low, high = partner.capital_min, partner.capital_max
+    if low is not None and high is not None and low > high:
+        raise ApplicationError(
+            Msg(
+                "{low_zh}（{low} 万元）不能高于{high_zh}（{high} 万元）",
+                low_zh="可投入资金下限",
+                low=low,
+                high_zh="可投入资金上限",
+                high=high,
+                low_field="capital_min",
+            ),
+            field="capital_min",
+        )
     if not partner.name:
         raise ApplicationError("请填写姓名或机构名称", field="name")
     full_clean(partner)
 
 
 @transaction.atomic
-def partner_register(*, username: str, password: str, data: Mapping[str, Any]) -> Partner:
+def partner_register(*, data: PartnerRegisterIn) -> Partner:
     """Public self-registration: a partner account and a profile awaiting the city's verification."""
-    username = (username or "").strip()
-    if not username:
-        raise ApplicationError("请填写用户名", field="username")
+    username = data.username
     if User.objects.filter(username__iexact=username).exists():
         raise ApplicationError("该用户名已被注册", field="username")
-    if len(password or "") < 10:
-        raise ApplicationError("密码至少 10 位", field="password")
-    fields = _clean(data)
-    if "kind" not in fields:
-        raise ApplicationError("请选择合伙人类型", field="kind")
-    partner = Partner(**fields, status=PartnerStatus.PENDING)
+    profile = data.model_dump(include=set(PartnerProfileIn.model_fields))
+    partner = Partner(**_model_values(profile), status=PartnerStatus.PENDING)
     _check(partner)
     try:
         user = user_create(
             username=username,
-            password=password,
+            password=data.password,
             role=Role.PARTNER,
             display_name=partner.name[:60],
         )
@@ -150,8 +95,8 @@ def partner_register(*, username: str, password: str, data: Mapping[str, Any]) -
         if isinstance(exc, ApplicationError):
             raise
         raise ApplicationError("用户名只能包含字母、数字和 @/./+/-/_", field="username") from exc
-    if fields.get("phone"):
-        user.phone = fields["phone"]
+    if partner.phone:
+        user.phone = partner.phone
         user.save(update_fields=["phone"])
     partner.user = user
     partner.save()
@@ -159,18 +104,19 @@ def partner_register(*, username: str, password: str, data: Mapping[str, Any]) -
 
 
 @transaction.atomic
-def partner_update(*, user: Any, partner: Partner, data: Mapping[str, Any]) -> Partner:
+def partner_update(*, user: Any, partner: Partner, data: PartnerEditIn) -> Partner:
     """The partner edits their own profile (the city office may correct it). Edits of a verified
     profile by the partner send it back to verification."""
-    own = partner.user_id is not None and partner.user_id == getattr(user, "id", None)
-    if not own and not is_city_office(user):
-        raise AccessDenied("只能修改自己的合伙人资料")
+    own = is_own(user, partner)
+    office = can(user, Capability.PARTNER_VERIFY)
+    if not own:
+        require(user, Capability.PARTNER_VERIFY, message="只能修改自己的合伙人资料")
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
-    fields = _clean(data)
+    fields = _model_values(data.changes())
     for name, value in fields.items():
         setattr(partner, name, value)
     changed = list(fields)
-    if own and not is_city_office(user) and partner.status == PartnerStatus.VERIFIED:
+    if own and not office and partner.status == PartnerStatus.VERIFIED:
         partner.status = PartnerStatus.PENDING
         changed.append("status")
     _check(partner)
@@ -181,8 +127,7 @@ def partner_update(*, user: Any, partner: Partner, data: Mapping[str, Any]) -> P
 @transaction.atomic
 def partner_verify(*, user: Any, partner: Partner, verified: bool, reason: str = "") -> Partner:
     """The city office verifies a partner (认证) or refuses, with a reason."""
-    if not is_city_office(user):
-        raise AccessDenied("只有市合伙人办公室可以审核合伙人")
+    require(user, Capability.PARTNER_VERIFY, message="只有市合伙人办公室可以审核合伙人")
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     reason = (reason or "").strip()
     if not verified and not reason:

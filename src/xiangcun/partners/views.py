@@ -8,16 +8,18 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xiangcun.accounts.permissions import Capability, can
 from xiangcun.core import vocab
-from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+from xiangcun.core.inputs import parse, perform, submit
 from xiangcun.partners import selectors, services
 from xiangcun.partners.exports import partners_xlsx
 from xiangcun.partners.forms import PartnerProfileForm, PartnerRegisterForm
 from xiangcun.partners.models import PartnerStatus
+from xiangcun.partners.schemas import PartnerEditIn, PartnerRegisterIn, PartnerVerifyIn
 from xiangcun.regions.selectors import counties_of
 
 
@@ -56,19 +58,14 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             "kinds": vocab.PARTNER_KINDS,
             "categories": vocab.PROJECT_CATEGORIES,
             "f": request.GET,
-            "city_office": services.is_city_office(request.user),
+            "city_office": can(request.user, Capability.PARTNER_VERIFY),
             "mine": selectors.partner_of_user(request.user),
         },
     )
 
 
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        partner = selectors.partner_get(pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    if not selectors.partner_can_view(request.user, partner):
-        return render(request, "403.html", {"message": "该合伙人尚未通过认证。"}, status=403)
+    partner = selectors.partner_get_for(request.user, pk)  # 404 / 403 via the error middleware
     view = selectors.partner_view(partner, request.user)
     county_names = dict(_counties())
     return render(
@@ -81,22 +78,19 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "forms": [vocab.label("form", c) for c in partner.cooperation_forms],
             "resources": [vocab.label("resource", c) for c in partner.resources_wanted],
             "counties": [county_names.get(c, c) for c in partner.preferred_counties],
-            "city_office": services.is_city_office(request.user),
-            "can_edit": partner.user_id == request.user.pk or services.is_city_office(request.user),
+            "city_office": can(request.user, Capability.PARTNER_VERIFY),
+            "can_edit": selectors.is_own(request.user, partner)
+            or can(request.user, Capability.PARTNER_VERIFY),
         },
     )
 
 
 def partner_register(request: HttpRequest) -> HttpResponse:
     form = PartnerRegisterForm(request.POST or None, counties=_counties())
-    if request.method == "POST" and form.is_valid():
-        d = dict(form.cleaned_data)
-        username, password = d.pop("username"), d.pop("password")
-        try:
-            partner = services.partner_register(username=username, password=password, data=d)
-        except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+    partner = None
+    if request.method == "POST":
+        partner = submit(form, lambda d: services.partner_register(data=parse(PartnerRegisterIn, d)))
+        if partner is not None:
             assert partner.user is not None
             login(request, partner.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "注册成功。市合伙人办公室审核通过后，您的资料将公开并参与匹配。")
@@ -108,13 +102,8 @@ def partner_register(request: HttpRequest) -> HttpResponse:
 @login_required
 def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The partner edits their own profile; the city office may correct any."""
-    try:
-        partner = selectors.partner_get(pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    own = partner.user_id == request.user.pk
-    if not own and not services.is_city_office(request.user):
-        return render(request, "403.html", {"message": "只能修改自己的合伙人资料。"}, status=403)
+    partner = selectors.partner_get_for(request.user, pk, write=True)
+    own = selectors.is_own(request.user, partner)
     initial = {
         name: getattr(partner, name)
         for name in (
@@ -143,12 +132,14 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
         tags="、".join(partner.tags),
     )
     form = PartnerProfileForm(request.POST or None, initial=initial, counties=_counties())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update(user=request.user, partner=partner, data=dict(form.cleaned_data))
-        except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+    if request.method == "POST":
+        saved = submit(
+            form,
+            lambda d: services.partner_update(
+                user=request.user, partner=partner, data=parse(PartnerEditIn, d)
+            ),
+        )
+        if saved is not None:
             messages.success(request, "资料已保存。" + ("修改后需市合伙人办公室重新认证。" if own else ""))
             return redirect("partners:detail", pk=partner.pk)
     status = 400 if request.method == "POST" else 200
@@ -157,15 +148,14 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def verification_queue(request: HttpRequest) -> HttpResponse:
-    if not services.is_city_office(request.user):
-        return render(request, "403.html", {"message": "只有市合伙人办公室可以审核合伙人。"}, status=403)
-    queue = list(selectors.verification_queue()[:200])
+    pending = selectors.verification_queue_for(request.user)  # 403 unless the city office
+    queue = list(pending[:200])
     return render(
         request,
         "partners/queue.html",
         {
             "rows": [selectors.partner_view(p, request.user) for p in queue],
-            "total": selectors.verification_queue().count(),
+            "total": pending.count(),
         },
     )
 
@@ -173,21 +163,18 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def partner_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        partner = selectors.partner_get(pk)
-        services.partner_verify(
-            user=request.user,
-            partner=partner,
-            verified=request.POST.get("decision") == "verify",
-            reason=request.POST.get("reason", ""),
+    partner = selectors.partner_get_for(request.user, pk)
+
+    def verify() -> object:
+        data = parse(
+            PartnerVerifyIn,
+            {"verified": request.POST.get("decision") == "verify", "reason": request.POST.get("reason", "")},
         )
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    except AccessDenied as exc:
-        return render(request, "403.html", {"message": exc.message}, status=403)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
+        return services.partner_verify(
+            user=request.user, partner=partner, verified=data.verified, reason=data.reason
+        )
+
+    if perform(request, verify) is not None:
         messages.success(request, "审核结果已保存。")
     target = request.POST.get("next", "")
     if not target.startswith("/") or target.startswith("//"):

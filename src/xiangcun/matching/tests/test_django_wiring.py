@@ -1,6 +1,7 @@
 """The Django side of matching: recommendations, county pairing runs, the pairing workflow, weights,
 the CLI and the API. Exactness of top-k and of the assignment is proven by the pure modules' tests."""
 
+import datetime as dt
 import json
 from io import StringIO
 
@@ -62,7 +63,7 @@ def test_pairing_workflow_is_audited_and_role_checked(pair, users):
     pairing = services.pairing_express_interest(user=partner.user, notice=notice, note="想来考察")
     services.pairing_transition(user=partner.user, pairing=pairing, to_status="negotiating")
     services.pairing_note_add(
-        user=users["cadre"], pairing=pairing, note="现场考察坑塘", meeting_date="2026-04-02"
+        user=users["cadre"], pairing=pairing, note="现场考察坑塘", meeting_date=dt.date(2026, 4, 2)
     )
     with pytest.raises(AccessDenied):
         services.pairing_transition(user=partner.user, pairing=pairing, to_status="signed")
@@ -203,3 +204,101 @@ def test_matching_pages_answer_unknown_ids_with_404_and_others_records_with_403(
     assert (
         other.post(f"/matching/pairings/{pairing.pk}/step/", {"to_status": "negotiating"}).status_code == 403
     )
+
+
+def test_county_pairing_page_never_shows_another_countys_runs(pair, client_as, users):
+    """东昌府区's administrator asking for 临清市 (371581) sees none of its runs, dates or totals."""
+    theirs = services.pairing_run_create(user=users["county2"], county_code="371581")
+    ours = services.pairing_run_create(user=users["county"], county_code="371502")
+    page = client_as("county").get("/matching/county/?county=371581")
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert f"/matching/runs/{theirs.pk}/" not in html and "历次方案" not in html
+    assert client_as("county").post("/matching/county/", {"county": "371581"}).status_code == 403
+    assert list(selectors.pairing_run_list_for(users["county"], "371581")) == []
+    assert client_as("county").get(f"/matching/runs/{theirs.pk}/").status_code == 403
+    assert client_as("county").get(f"/api/v1/pairing/runs/{theirs.pk}").status_code == 403
+    own = client_as("county").get("/matching/county/?county=371502").content.decode()
+    assert f"/matching/runs/{ours.pk}/" in own and f"/matching/runs/{theirs.pk}/" not in own
+    assert f"/matching/runs/{theirs.pk}/" in client_as("county2").get("/matching/county/").content.decode()
+    assert client_as("town").get("/matching/county/").status_code == 403
+
+
+def test_notice_recommendations_fragment_is_for_the_notices_officials_only(pair, client, client_as, users):
+    """The fragment the notice page loads with htmx: the same list the page showed, only to the
+    officials governing the notice's region; an empty 200 fragment for anyone else."""
+    from django.urls import reverse
+
+    notice, partner = pair
+    url = reverse("matching:notice_recommendations", args=[notice.pk])
+    assert url == f"/matching/notices/{notice.pk}/recommendations/"
+    page = client_as("county").get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "推荐合伙人" in html and "<html" not in html
+    assert f"/partners/{partner.pk}/" in html and "张**" in html and "%" in html
+    for who in ("county2", "partner", "public"):
+        other = client_as(who).get(url)
+        assert other.status_code == 200 and "推荐合伙人" not in other.content.decode()
+    client.logout()
+    assert "推荐合伙人" not in client.get(url).content.decode()
+    assert client_as("county").get("/matching/notices/999999/recommendations/").status_code == 404
+
+
+def test_access_functions_refuse_out_of_region_officials_and_strangers(pair, users):
+    from xiangcun.core.errors import NotFoundError
+    from xiangcun.partners.selectors import partner_get_for
+    from xiangcun.partners.tests.factories import partner_registered
+
+    notice, partner = pair
+    run = services.pairing_run_create(user=users["county"], county_code="371502")
+    assert selectors.pairing_run_get_for(users["county"], run.pk, write=True) == run
+    assert selectors.pairing_run_get_for(users["city"], run.pk) == run
+    for who in ("county2", "town", "partner", "public"):
+        with pytest.raises(AccessDenied):
+            selectors.pairing_run_get_for(users[who], run.pk)
+    with pytest.raises(AccessDenied):
+        selectors.pairing_run_get_for(users["cadre"], run.pk, write=True)
+    with pytest.raises(NotFoundError):
+        selectors.pairing_run_get_for(users["county"], 999999)
+    pairing = services.pairing_express_interest(user=partner.user, notice=notice)
+    assert selectors.pairing_get_for(partner.user, pairing.pk, write=True) == pairing
+    assert selectors.pairing_get_for(users["cadre"], pairing.pk) == pairing
+    with pytest.raises(AccessDenied):
+        selectors.pairing_get_for(users["county2"], pairing.pk, write=True)
+    pending = partner_registered("wangjiu", name="王九")
+    assert partner_get_for(users["public"], partner.pk) == partner  # verified partners are public
+    with pytest.raises(AccessDenied):
+        partner_get_for(users["county"], pending.pk)
+    with pytest.raises(AccessDenied):
+        partner_get_for(users["county"], partner.pk, write=True)
+    assert partner_get_for(users["city"], pending.pk, write=True) == pending
+    assert partner_get_for(pending.user, pending.pk, write=True) == pending
+
+
+def test_weights_page_shows_the_chinese_label_not_the_json_path(client_as):
+    post = {"category": "abc", "region": "0.15", "capital": "0.15", "kind": "0.15", "form": "0.05",
+            "text": "0.2", "resources": "0.1", "threshold": "0.5"}  # fmt: skip
+    page = client_as("city").post("/matching/weights/", post, follow=True)
+    html = page.content.decode()
+    assert "项目类别：" in html and "weights.category" not in html
+    post.update(category="0.3")
+    html = client_as("city").post("/matching/weights/", post, follow=True).content.decode()
+    assert "各项权重之和必须等于 1" in html
+    post.update(category="0.2")
+    assert client_as("city").post("/matching/weights/", post).status_code == 302
+    assert client_as("county").get("/matching/weights/").status_code == 403
+
+
+def test_pairing_step_page_flashes_a_refused_step_and_leaves_403_to_the_middleware(pair, client_as, users):
+    notice, partner = pair
+    pairing = services.pairing_express_interest(user=partner.user, notice=notice)
+    url = f"/matching/pairings/{pairing.pk}/step/"
+    county = client_as("county")
+    page = county.post(url, {"to_status": "withdrawn"}, follow=True)
+    assert page.redirect_chain[-1][1] == 302 and "退出须填写理由" in page.content.decode()
+    note = county.post(f"/matching/pairings/{pairing.pk}/note/", {"note": "现场考察"}, follow=True)
+    assert "考察或洽谈日期：必填" in note.content.decode()
+    county.force_login(partner.user)
+    assert county.post(url, {"to_status": "negotiating"}).status_code == 302
+    assert county.post(url, {"to_status": "signed"}).status_code == 403
+    assert Pairing.objects.get(pk=pairing.pk).status == "negotiating"

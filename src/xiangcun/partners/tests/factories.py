@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from xiangcun.core.inputs import parse
 from xiangcun.partners import services
 from xiangcun.partners.models import Partner
+from xiangcun.partners.schemas import PartnerRegisterIn
 
 
 def partner_registered(username: str = "zhangsan", **overrides: Any) -> Partner:
@@ -22,8 +24,8 @@ def partner_registered(username: str = "zhangsan", **overrides: Any) -> Partner:
         "cooperation_forms": ["capital"],
         "profile": "经营农家乐十年，擅长采摘垂钓和农家菜",
     }
-    data.update(overrides)
-    return services.partner_register(username=username, password="a-long-password-1", data=data)
+    data.update(overrides, username=username, password="a-long-password-1")
+    return services.partner_register(data=parse(PartnerRegisterIn, data))
 
 
 def partner_verified(users: dict[str, Any], username: str = "zhangsan", **overrides: Any) -> Partner:

@@ -114,3 +114,21 @@ def test_partner_edits_own_profile_which_returns_to_verification_and_cannot_edit
     bad = client.post(f"/partners/{mine.pk}/edit/", {**data, "capital_min": "80"})
     assert bad.status_code == 400
     assert client.get(f"/partners/{other.pk}/edit/").status_code == 403
+
+
+def test_registration_form_names_the_field_in_chinese_not_its_json_path(db, client):
+    data = {"username": "liuqi", "password": "a-long-password-1", "name": "刘七", "kind": "technician",
+            "phone": "13900002222", "skills": "、".join(f"专长{i}" for i in range(21))}  # fmt: skip
+    page = client.post("/partners/register/", data)
+    html = page.content.decode()
+    assert page.status_code == 400 and "专长：最多填写 20 项" in html and "skills：" not in html
+    assert not User.objects.filter(username="liuqi").exists()
+    data.update(skills="", capital_min="80", capital_max="8")
+    html = client.post("/partners/register/", data).content.decode()
+    assert "可投入资金下限（80.00 万元）不能高于可投入资金上限（8.00 万元）" in html
+
+
+def test_api_registration_refuses_a_short_password_naming_the_field(db, client):
+    body = {"username": "sunba", "password": "short", "name": "孙八", "kind": "technician"}
+    response = client.post("/api/v1/partners/register", json.dumps(body), content_type="application/json")
+    assert response.status_code == 422 and response.json()["field"] == "password"

@@ -140,7 +140,9 @@ def test_manage_page_runs_checks_for_city_office_only(client_as) -> None:  # typ
 
 
 def test_title_level_and_talent_are_filled_once_on_the_profile_and_prefill_the_calculator(users) -> None:  # type: ignore[no-untyped-def]
+    from xiangcun.core.inputs import parse
     from xiangcun.partners import services as partners
+    from xiangcun.partners.schemas import PartnerEditIn
     from xiangcun.partners.tests.factories import partner_verified
     from xiangcun.policies.selectors import facts_prefill
 
@@ -148,10 +150,12 @@ def test_title_level_and_talent_are_filled_once_on_the_profile_and_prefill_the_c
     partners.partner_update(
         user=users["city"],
         partner=partner,
-        data={"title_level": "associate_senior", "high_level_talent": True},
+        data=parse(PartnerEditIn, {"title_level": "associate_senior", "high_level_talent": True}),
     )
     facts = facts_prefill(partner.user)
     assert facts["title_level"] == "associate_senior" and facts["high_level_talent"] is True
     with pytest.raises(ApplicationError) as err:
-        partners.partner_update(user=users["city"], partner=partner, data={"title_level": "professor"})
+        partners.partner_update(
+            user=users["city"], partner=partner, data=parse(PartnerEditIn, {"title_level": "professor"})
+        )
     assert err.value.field == "title_level"
