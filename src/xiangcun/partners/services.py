@@ -25,11 +25,6 @@ from xiangcun.partners.selectors import is_own
 from xiangcun.regions.models import Level, Region
 
 
-def is_city_office(user: Any) -> bool:
-    """Deprecated: ask ``can(user, Capability.PARTNER_VERIFY)``. Kept for funding until it does."""
-    return can(user, Capability.PARTNER_VERIFY)
-
-
 def _known_counties(codes: list[str], *, field: str) -> None:
     if not codes:
         return
