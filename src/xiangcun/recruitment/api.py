@@ -46,8 +46,8 @@ def notice_detail(request: HttpRequest, notice_id: int) -> Notice:
 
 @router.post("/notices", response={201: NoticeDetail, **ERRORS}, summary="起草招募令", auth=session_auth)
 def notice_create(request: HttpRequest, payload: NoticeIn) -> Status[Notice]:
-    notice = services.notice_create(user=request.auth, notice_in=payload)
-    return Status(201, selectors.notice_get_for(request.auth, notice.pk))
+    notice = services.notice_create(user=request.user, notice_in=payload)
+    return Status(201, selectors.notice_get_for(request.user, notice.pk))
 
 
 @router.post(
@@ -57,7 +57,7 @@ def notice_create(request: HttpRequest, payload: NoticeIn) -> Status[Notice]:
     auth=session_auth,
 )
 def notice_transition(request: HttpRequest, notice_id: int, payload: TransitionIn) -> Notice:
-    user = request.auth
+    user = request.user
     notice = selectors.notice_get_for(user, notice_id, write=True)
     batch = selectors.batch_get_for(user, payload.batch) if payload.batch is not None else None
     services.notice_transition(

@@ -140,7 +140,7 @@ def notice_transition(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     if done is not None:
         messages.success(request, "招募令状态已更新。")
     return redirect("recruitment:detail", pk=pk)
