@@ -91,7 +91,7 @@ def _save_resources(notice: Notice, resources: list[NoticeResourceIn]) -> None:
 def _one(kind: Any, value: Any, *, field: str, label_zh: str) -> Any:
     model = create_model("Value", value=(kind, Field(title=label_zh)))
     try:
-        return getattr(parse(model, {"value": value}), "value")
+        return parse(model, {"value": value}).value
     except InputError as exc:
         raise exc.with_field(field) from None
 

@@ -6,7 +6,6 @@ import datetime as dt
 import math
 import time
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -153,7 +152,9 @@ def village_profile_save(*, user: Any, village: Village, profile_in: VillageProf
     """The profile fields given and the years' collective incomes together: all saved, or nothing.
     Only officials whose region contains the village may (``VILLAGE_EDIT``)."""
     require(user, Capability.VILLAGE_EDIT, village.code, field="code")
-    changes = {name: getattr(profile_in, name) for name in PROFILE_FIELDS if name in profile_in.model_fields_set}
+    changes = {
+        name: getattr(profile_in, name) for name in PROFILE_FIELDS if name in profile_in.model_fields_set
+    }
     village = Village.objects.select_for_update().get(pk=village.pk)
     for name, value in changes.items():
         setattr(village, name, value)

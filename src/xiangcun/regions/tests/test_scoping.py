@@ -1,3 +1,5 @@
+"""Scoping (accounts/scoping.py) against the real 聊城 villages: lives here, as accounts sits below regions."""
+
 import pytest
 
 from xiangcun.accounts.models import Role
