@@ -17,9 +17,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from xiangcun.accounts.models import ROLE_REGION_LEVEL
+from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.errors import ApplicationError
 from xiangcun.regions.demo import initials
 from xiangcun.regions.models import Level, Region, Village
 from xiangcun.resources import parsing, services, sheets
@@ -127,7 +127,6 @@ def _validate_villages(
     table: sheets.Table, user: Any, problems: list[sheets.Problem], plan: Plan, tick: Callable[[], None]
 ) -> dict[str, tuple[str, str]]:
     """Villages of the sheet; returns {code: (county code, name)} of the valid ones."""
-    scope = user_scope(user)
     codes = [str(v.get("code") or "").strip().removesuffix(".0") for _n, v in table.rows]
     towns_wanted = [str(v.get("town") or "").strip().removesuffix(".0") for _n, v in table.rows]
     existing: dict[str, Village] = {}
@@ -158,8 +157,7 @@ def _validate_villages(
             if code in seen:
                 row.fail("code", f"村级区划代码 {code} 与第 {seen[code]} 行重复")
             seen.setdefault(code, number)
-            official = getattr(user, "role", None) in ROLE_REGION_LEVEL and scope.contains(code)
-            if not official and not getattr(user, "is_superuser", False):
+            if not can(user, Capability.RESOURCE_IMPORT, code):
                 row.fail("code", f"村 {code} 不在您的管辖范围内")
         county = None
         if town:
@@ -211,7 +209,7 @@ def _validate_resources(
     tick: Callable[[], None],
 ) -> None:
     scope = user_scope(user)
-    official = getattr(user, "is_superuser", False) or getattr(user, "role", None) in ROLE_REGION_LEVEL
+    official = can(user, Capability.RESOURCE_IMPORT)
     codes = sorted({str(v.get("village") or "").strip().removesuffix(".0") for _n, v in table.rows})
     known: dict[str, tuple[str, str]] = {}
     for part in _chunks(codes):
@@ -386,10 +384,7 @@ def import_file(*, user: Any, data: bytes, filename: str, progress: Progress | N
 # Jobs: an upload, its progress and its result
 # --------------------------------------------------------------------------------------------------
 def _require_official(user: Any) -> None:
-    if not getattr(user, "is_authenticated", False):
-        raise ApplicationError("请先登录", status=401)
-    if not (getattr(user, "is_superuser", False) or getattr(user, "role", None) in ROLE_REGION_LEVEL):
-        raise AccessDenied("只有各级管理员和村干部可以导入资源")
+    require(user, Capability.RESOURCE_IMPORT)
 
 
 def import_job_create(*, user: Any, upload: UploadedFile) -> ImportJob:
