@@ -105,7 +105,7 @@ def notice_is_governed(user: Any, notice: Notice) -> bool:
 
 
 def notice_can_view(user: Any, notice: Notice) -> bool:
-    return notice.status in PUBLIC_STATUSES or user_scope(user).contains(notice.region_code)
+    return notice.status in PUBLIC_STATUSES or governs(user, notice.region_code)
 
 
 def notice_contact_for(user: Any, notice: Notice) -> str:

@@ -91,9 +91,10 @@ def _save_resources(notice: Notice, resources: list[NoticeResourceIn]) -> None:
 def _one(kind: Any, value: Any, *, field: str, label_zh: str) -> Any:
     model = create_model("Value", value=(kind, Field(title=label_zh)))
     try:
-        return parse(model, {"value": value}).value
+        parsed: Any = parse(model, {"value": value})
     except InputError as exc:
         raise exc.with_field(field) from None
+    return parsed.value
 
 
 def vocab_codes(values: Any, vocabulary: str, *, field: str, label_zh: str) -> list[str]:

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Avg, Count, F, FloatField, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Floor, Substr
 
-from xiangcun.accounts.permissions import Capability, can, require
+from xiangcun.accounts.permissions import Capability, can, governs, require
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
 from xiangcun.core.errors import ApplicationError, Msg, NotFoundError
@@ -181,7 +181,7 @@ def resource_notices(resource: Resource) -> list[Any]:
 
 
 def owner_name_for(user: Any, resource: Resource) -> str:
-    if resource.owner_type == OwnerType.COLLECTIVE or user_scope(user).contains(resource.region_code):
+    if resource.owner_type == OwnerType.COLLECTIVE or governs(user, resource.region_code):
         return resource.owner_name
     return mask_name(resource.owner_name)
 
