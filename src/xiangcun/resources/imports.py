@@ -26,11 +26,9 @@ from xiangcun.resources import parsing, services, sheets
 from xiangcun.resources.models import (
     ImportJob,
     ImportStatus,
-    OwnerType,
     Resource,
-    ResourceStatus,
-    RightType,
 )
+from xiangcun.resources.schemas import CELL_RULES as RULES
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Files up to this size are imported during the request; larger ones by the task queue.
@@ -228,7 +226,6 @@ def _validate_resources(
     existing: dict[int, Resource] = {}
     for start in range(0, len(ids), 900):
         existing.update(Resource.objects.in_bulk(ids[start : start + 900]))
-    rights, owners, statuses = dict(RightType.choices), dict(OwnerType.choices), dict(ResourceStatus.choices)
     now = timezone.now()
     seen_ids: dict[int, int] = {}
     for number, values in table.rows:
@@ -238,30 +235,24 @@ def _validate_resources(
             "id",
             lambda v: None if parsing.blank(v) else int(parsing.decimal(v, label="系统编号", places=0) or 0),
         )
-        village = row.get("village", parsing.village_code)
-        name = row.get("name", lambda v: parsing.text(v, label="资源名称", max_length=100, required=True))
-        kind = row.get("kind", parsing.kind)
-        right = row.get(
-            "right", lambda v: parsing.choice(v, rights, label="权利类型", default=RightType.OWNERSHIP)
-        )
-        owner_type = row.get(
-            "owner_type",
-            lambda v: parsing.choice(v, owners, label="权利人类型", default=OwnerType.COLLECTIVE),
-        )
-        owner_name = row.get("owner_name", lambda v: parsing.text(v, label="权利人", max_length=60))
-        area = row.get("area", lambda v: parsing.decimal(v, label="面积"))
-        unit = row.get("unit", parsing.unit)
-        lng = row.get("lng", lambda v: parsing.coordinate(v, label="经度", low=-180, high=180))
-        lat = row.get("lat", lambda v: parsing.coordinate(v, label="纬度", low=-90, high=90))
-        current_use = row.get("current_use", lambda v: parsing.text(v, label="现状用途", max_length=200))
-        permitted_use = row.get("permitted_use", lambda v: parsing.text(v, label="规划用途", max_length=200))
-        status = row.get(
-            "status", lambda v: parsing.choice(v, statuses, label="状态", default=ResourceStatus.AVAILABLE)
-        )
-        description = row.get("description", lambda v: parsing.text(v, label="说明", max_length=5000))
-        value = row.get("appraised_value", lambda v: parsing.decimal(v, label="评估价值", required=False))
+        # The same rule per field as the form and the API (``schemas.CELL_RULES``).
+        village = row.get("village", RULES["village"])
+        name = row.get("name", RULES["name"])
+        kind = row.get("kind", RULES["kind"])
+        right = row.get("right", RULES["right"])
+        owner_type = row.get("owner_type", RULES["owner_type"])
+        owner_name = row.get("owner_name", RULES["owner_name"])
+        area = row.get("area", RULES["area"])
+        unit = row.get("unit", RULES["unit"])
+        lng = row.get("lng", RULES["lng"])
+        lat = row.get("lat", RULES["lat"])
+        current_use = row.get("current_use", RULES["current_use"])
+        permitted_use = row.get("permitted_use", RULES["permitted_use"])
+        status = row.get("status", RULES["status"])
+        description = row.get("description", RULES["description"])
+        value = row.get("appraised_value", RULES["appraised_value"])
         appraised_on = row.get("appraised_on", sheets.cell_date)
-        appraiser = row.get("appraiser", lambda v: parsing.text(v, label="评估机构", max_length=100))
+        appraiser = row.get("appraiser", RULES["appraiser"])
         county = None
         if village:
             if village not in known:
