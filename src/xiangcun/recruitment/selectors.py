@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from xiangcun.accounts.permissions import Capability, governs, require
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
-from xiangcun.core.errors import AccessDenied, ApplicationError, Message, Msg, NotFoundError
+from xiangcun.core.errors import AccessDenied, ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_phones_in
 from xiangcun.recruitment.models import Notice, NoticeBatch, NoticeResource, NoticeStatus, NoticeTransition
 
@@ -35,18 +35,18 @@ def _base() -> QuerySet[Notice]:
     )
 
 
-def notice_filters_problem(filters: NoticeFilters) -> tuple[Message, str] | None:
-    """What is wrong with ``filters`` (message and field), if anything: unknown codes, a minimum
-    above the maximum, an unknown status. Pages show it and list unfiltered; the API answers 400."""
+def notice_filters_problem(filters: NoticeFilters) -> ApplicationError | None:
+    """What is wrong with ``filters``, if anything: unknown codes, a minimum above the maximum, an
+    unknown status. Pages show it and list unfiltered; the API raises it (a 400)."""
     if filters.category and filters.category not in vocab.codes(vocab.PROJECT_CATEGORIES):
-        return vocab.UnknownCodeError("category", filters.category).msg, "category"
+        return vocab.UnknownCodeError("category", filters.category)
     if filters.kind and filters.kind not in vocab.codes(vocab.PARTNER_KINDS):
-        return vocab.UnknownCodeError("kind", filters.kind).msg, "kind"
+        return vocab.UnknownCodeError("kind", filters.kind)
     low, high = filters.investment_min, filters.investment_max
     if low is not None and high is not None and low > high:
-        return "投资下限不能高于投资上限", "investment_min"
+        return ApplicationError("投资下限不能高于投资上限", field="investment_min")
     if filters.status and filters.status not in NoticeStatus.values:
-        return "未知的状态", "status"
+        return ApplicationError("未知的状态", field="status")
     return None
 
 
@@ -55,7 +55,7 @@ def notice_filter(qs: QuerySet[Notice], filters: NoticeFilters) -> QuerySet[Noti
     range (万元), and text in the title or description. Bad filters are a 400."""
     problem = notice_filters_problem(filters)
     if problem is not None:
-        raise ApplicationError(problem[0], field=problem[1])
+        raise problem
     if filters.county:
         qs = qs.filter(county_id=filters.county)
     if filters.category:

@@ -65,7 +65,7 @@ def _valid_filters(request: HttpRequest, filters: selectors.NoticeFilters) -> se
     problem = selectors.notice_filters_problem(filters)
     if problem is None:
         return filters
-    messages.error(request, str(problem[0]))
+    messages.error(request, problem.message)
     return selectors.NoticeFilters()
 
 
