@@ -44,6 +44,7 @@ class Capability(StrEnum):
     BATCH_MANAGE = "batch_manage"  # 招募令 batches (city-wide)
     # 合伙人
     PARTNER_PROFILE = "partner_profile"  # register and keep one's own partner profile
+    PARTNER_WORK = "partner_work"  # a registered partner's own recommendations, pairings, agreements
     PARTNER_VERIFY = "partner_verify"
     PARTNER_READ_PRIVATE = "partner_read_private"  # unmasked personal data of any partner
     # 需求对接
@@ -104,7 +105,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         C.FUNDING_MANAGE,
         C.FUNDING_APPLY,
     },
-    Role.PARTNER: frozenset({C.PARTNER_PROFILE}),
+    Role.PARTNER: frozenset({C.PARTNER_PROFILE, C.PARTNER_WORK}),
     Role.PUBLIC: frozenset({C.PARTNER_PROFILE}),
 }
 
@@ -134,6 +135,7 @@ REFUSALS: dict[Capability, str] = {
     C.NOTICE_MARK_MATCHED: "由县级或市级管理员标记为已对接",
     C.BATCH_MANAGE: "招募令批次由市合伙人办公室创建",
     C.PARTNER_PROFILE: "请先登录",
+    C.PARTNER_WORK: "推荐招募令需要合伙人资料，请先注册为合伙人。",
     C.PARTNER_VERIFY: "合伙人认证由市合伙人办公室办理",
     C.PARTNER_READ_PRIVATE: "只有市合伙人办公室可以查看合伙人的个人信息",
     C.PAIRING_ADVANCE: "只有所在地区的管理员和村干部可以推进对接",

@@ -1,10 +1,20 @@
+"""HTML forms for notices. They only shape input for ``schemas.NoticeIn`` / ``BatchIn``, which
+validate; the services decide."""
+
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core import vocab
 from xiangcun.recruitment.models import AreaUnit, NoticeLevel
+from xiangcun.recruitment.schemas import NoticeIn
+
+# The form offers one resource row; these are its fields, as named in ``NoticeIn.resources[0]``.
+RESOURCE_FIELDS = {"kind": "resource_kind", "area": "resource_area", "unit": "resource_unit",
+                   "description": "resource_description"}  # fmt: skip
 
 
 class NoticeForm(forms.Form):
@@ -48,3 +58,35 @@ class NoticeForm(forms.Form):
     deadline = forms.DateField(
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    @staticmethod
+    def input_data(d: dict[str, Any]) -> dict[str, Any]:
+        """The cleaned data as ``NoticeIn`` reads it (villages split, the resource row nested)."""
+        data = {k: v for k, v in d.items() if k not in RESOURCE_FIELDS.values()}
+        data["villages"] = [c.strip() for c in d["villages"].replace("，", ",").split(",") if c.strip()]
+        data["resources"] = (
+            [{name: d[field] for name, field in RESOURCE_FIELDS.items()}] if d["resource_kind"] else []
+        )
+        return data
+
+    @staticmethod
+    def initial_of(notice_in: NoticeIn) -> dict[str, Any]:
+        """``notice_in`` as the form's initial values (its first resource in the resource row)."""
+        initial = notice_in.model_dump(exclude={"resources"})
+        initial["villages"] = ",".join(notice_in.villages)
+        first = notice_in.resources[0] if notice_in.resources else None
+        for name, field in RESOURCE_FIELDS.items():
+            initial[field] = getattr(first, name) if first else ("" if name != "area" else None)
+        return initial
+
+
+class BatchForm(forms.Form):
+    title = forms.CharField(label=_("批次名称"), max_length=100, required=False)
+    date = forms.DateField(label=_("发布日期"), required=False)
+
+
+class TransitionForm(forms.Form):
+    """A workflow button's fields (the service checks the action and the reason)."""
+
+    action = forms.CharField(max_length=20, required=False)
+    reason = forms.CharField(max_length=300, required=False)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from xiangcun.accounts.permissions import Capability, governs, require
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
 from xiangcun.core.errors import AccessDenied, ApplicationError, Msg, NotFoundError
@@ -34,21 +35,35 @@ def _base() -> QuerySet[Notice]:
     )
 
 
+def notice_filters_problem(filters: NoticeFilters) -> ApplicationError | None:
+    """What is wrong with ``filters``, if anything: unknown codes, a minimum above the maximum, an
+    unknown status. Pages show it and list unfiltered; the API raises it (a 400)."""
+    if filters.category and filters.category not in vocab.codes(vocab.PROJECT_CATEGORIES):
+        return vocab.UnknownCodeError("category", filters.category)
+    if filters.kind and filters.kind not in vocab.codes(vocab.PARTNER_KINDS):
+        return vocab.UnknownCodeError("kind", filters.kind)
+    low, high = filters.investment_min, filters.investment_max
+    if low is not None and high is not None and low > high:
+        return ApplicationError("投资下限不能高于投资上限", field="investment_min")
+    if filters.status and filters.status not in NoticeStatus.values:
+        return ApplicationError("未知的状态", field="status")
+    return None
+
+
 def notice_filter(qs: QuerySet[Notice], filters: NoticeFilters) -> QuerySet[Notice]:
     """Apply the list filters: county, category, a partner kind wanted, an overlapping investment
-    range (万元), and text in the title or description. Unknown codes are a 400."""
+    range (万元), and text in the title or description. Bad filters are a 400."""
+    problem = notice_filters_problem(filters)
+    if problem is not None:
+        raise problem
     if filters.county:
         qs = qs.filter(county_id=filters.county)
     if filters.category:
-        vocab.index_of("category", filters.category)
         qs = qs.filter(category=filters.category)
     if filters.kind:
-        vocab.index_of("kind", filters.kind)
         # A JSON list of ASCII codes: the quoted code is a substring exactly when it is an element.
         qs = qs.filter(kinds_wanted__icontains=f'"{filters.kind}"')
     low, high = filters.investment_min, filters.investment_max
-    if low is not None and high is not None and low > high:
-        raise ApplicationError("投资下限不能高于投资上限", field="investment_min")
     if low is not None:
         qs = qs.filter(Q(investment_max__isnull=True) | Q(investment_max__gte=low))
     if high is not None:
@@ -59,8 +74,6 @@ def notice_filter(qs: QuerySet[Notice], filters: NoticeFilters) -> QuerySet[Noti
             Q(title__icontains=text) | Q(description__icontains=text) | Q(village__name__contains=text)
         )
     if filters.status:
-        if filters.status not in NoticeStatus.values:
-            raise ApplicationError("未知的状态", field="status")
         qs = qs.filter(status=filters.status)
     return qs
 
@@ -78,14 +91,21 @@ def notice_list_for(user: Any, filters: NoticeFilters | None = None) -> QuerySet
 
 
 def notice_get(pk: int) -> Notice:
+    """The notice, unchecked: for services and selectors. Pages, API and commands use
+    ``notice_get_for``."""
     notice = _base().filter(pk=pk).first()
     if notice is None:
         raise NotFoundError(Msg("招募令 {pk} 不存在", pk=pk), field="id")
     return notice
 
 
+def notice_is_governed(user: Any, notice: Notice) -> bool:
+    """``user`` is an official of the notice's region (sees drafts, histories, full contacts)."""
+    return governs(user, notice.region_code)
+
+
 def notice_can_view(user: Any, notice: Notice) -> bool:
-    return notice.status in PUBLIC_STATUSES or user_scope(user).contains(notice.region_code)
+    return notice.status in PUBLIC_STATUSES or governs(user, notice.region_code)
 
 
 def notice_contact_for(user: Any, notice: Notice) -> str:
@@ -96,10 +116,13 @@ def notice_contact_for(user: Any, notice: Notice) -> str:
     return mask_phones_in(notice.contact)
 
 
-def notice_get_for(user: Any, pk: int) -> Notice:
-    """A notice as ``user`` may read it: public once published, otherwise only in their region."""
+def notice_get_for(user: Any, pk: int, *, write: bool = False) -> Notice:
+    """A notice as ``user`` may read it (public once published, otherwise only in their region), or
+    act on it (``write``: an official of its region; the step's own capability is the service's)."""
     notice = notice_get(pk)
-    if not notice_can_view(user, notice):
+    if write:
+        require(user, Capability.NOTICE_DRAFT, notice.region_code)
+    elif not notice_can_view(user, notice):
         raise AccessDenied("该招募令尚未发布，且不在您的管辖范围内")
     return notice
 
@@ -112,10 +135,13 @@ def batch_list() -> QuerySet[NoticeBatch]:
     return NoticeBatch.objects.annotate(notice_count=Count("notices")).order_by("-date", "-id")
 
 
-def batch_get(pk: int) -> NoticeBatch:
+def batch_get_for(user: Any, pk: int, *, write: bool = False) -> NoticeBatch:
+    """A 招募令 batch: public to read; ``write`` (changing the batch itself) is the city office's."""
     batch = NoticeBatch.objects.filter(pk=pk).first()
     if batch is None:
         raise NotFoundError(Msg("招募令批次 {pk} 不存在", pk=pk), field="id")
+    if write:
+        require(user, Capability.BATCH_MANAGE)
     return batch
 
 

@@ -10,16 +10,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from xiangcun.accounts.scoping import user_scope
+from xiangcun.accounts.permissions import Capability, can, is_official, require
 from xiangcun.core import vocab
-from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+from xiangcun.core.errors import AccessDenied
+from xiangcun.core.inputs import parse, submit
+from xiangcun.partners.selectors import partner_of_user
 from xiangcun.recruitment import selectors, services
 from xiangcun.recruitment.exports import notices_xlsx
-from xiangcun.recruitment.forms import NoticeForm
+from xiangcun.recruitment.forms import BatchForm, NoticeForm, TransitionForm
+from xiangcun.recruitment.models import NoticeStatus
+from xiangcun.recruitment.schemas import BatchIn, NoticeIn
 from xiangcun.regions.selectors import counties_of
 
 
@@ -56,12 +60,17 @@ def _filter_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _valid_filters(request: HttpRequest, filters: selectors.NoticeFilters) -> selectors.NoticeFilters:
+    """``filters``, or none when they contradict each other (the page says why and lists all)."""
+    problem = selectors.notice_filters_problem(filters)
+    if problem is None:
+        return filters
+    messages.error(request, problem.message)
+    return selectors.NoticeFilters()
+
+
 def notice_list(request: HttpRequest) -> HttpResponse:
-    try:
-        qs = selectors.notice_list_public(_filters(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        qs = selectors.notice_list_public()
+    qs = selectors.notice_list_public(_valid_filters(request, _filters(request)))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -72,7 +81,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "batches": selectors.batch_list()[:5],
-            "official": user_scope(request.user).is_official,
+            "official": is_official(request.user),
             **_filter_context(request),
         },
     )
@@ -80,18 +89,11 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notice_mine(request: HttpRequest) -> HttpResponse:
-    if not user_scope(request.user).is_official:
-        return render(
-            request, "403.html", {"message": "只有各级管理员和村干部可以查看本辖区招募令。"}, status=403
-        )
+    require(request.user, Capability.OFFICIAL_READ, message="只有各级管理员和村干部可以查看本辖区招募令。")
     status = request.GET.get("status") or None
-    try:
-        qs = selectors.notice_list_for(request.user, selectors.NoticeFilters(status=status))
-    except ApplicationError:
-        qs = selectors.notice_list_for(request.user)
+    filters = selectors.NoticeFilters(status=status if status in NoticeStatus.values else None)
+    qs = selectors.notice_list_for(request.user, filters)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    from xiangcun.recruitment.models import NoticeStatus
-
     return render(
         request,
         "recruitment/notice_mine.html",
@@ -100,13 +102,8 @@ def notice_mine(request: HttpRequest) -> HttpResponse:
 
 
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        notice = selectors.notice_get_for(request.user, pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    except AccessDenied as exc:
-        return render(request, "403.html", {"message": exc.message}, status=403)
-    official = user_scope(request.user).contains(notice.region_code)
+    notice = selectors.notice_get_for(request.user, pk)
+    official = selectors.notice_is_governed(request.user, notice)
     context: dict[str, Any] = {
         "notice": notice,
         "contact": selectors.notice_contact_for(request.user, notice),
@@ -115,18 +112,10 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": services.notice_actions_for(request.user, notice) if official else [],
         "transitions": selectors.notice_transitions(notice) if official else [],
         "batches": selectors.batch_list()[:10],
+        # The recommended partners come from matching (above this app) as an htmx fragment.
+        "recommendations": official and notice.status == NoticeStatus.PUBLISHED,
     }
-    if official and notice.status == "published":
-        from xiangcun.matching import selectors as matching
-
-        recs = matching.partners_for_notice(notice, 10)
-        partners = matching.partners_by_id([r.id for r in recs])
-        from xiangcun.partners.selectors import partner_view
-
-        context["recommendations"] = [(r, partner_view(partners[r.id], request.user)) for r in recs]
-    if request.user.is_authenticated and notice.status == "published":
-        from xiangcun.partners.selectors import partner_of_user
-
+    if request.user.is_authenticated and notice.status == NoticeStatus.PUBLISHED:
         context["my_partner"] = partner_of_user(request.user)
     return render(request, "recruitment/notice_detail.html", context)
 
@@ -134,138 +123,67 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        notice = selectors.notice_get(pk)
-        batch_id = request.POST.get("batch")
-        batch = selectors.batch_get(int(batch_id)) if batch_id and batch_id.isdigit() else None
-        services.notice_transition(
-            user=request.user,
-            notice=notice,
-            action=request.POST.get("action", ""),
-            reason=request.POST.get("reason", ""),
-            batch=batch,
-        )
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    except AccessDenied as exc:
-        return render(request, "403.html", {"message": exc.message}, status=403)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
+    """A workflow button. A step the user may not take is the 403 page (the error middleware's); a
+    step the notice's state refuses (or a missing reason) comes back as a message on its page."""
+    notice = selectors.notice_get_for(request.user, pk, write=True)
+    step = services.ACTIONS.get(request.POST.get("action", ""))
+    if step is not None:
+        require(request.user, services.action_capability(step, notice), notice.region_code)
+    batch_id = request.POST.get("batch")
+    batch = selectors.batch_get_for(request.user, int(batch_id)) if batch_id and batch_id.isdigit() else None
+    form = TransitionForm(request.POST)
+    done = submit(
+        form,
+        lambda d: services.notice_transition(
+            user=request.user, notice=notice, action=d["action"], reason=d["reason"], batch=batch
+        ),
+    )
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    if done is not None:
         messages.success(request, "招募令状态已更新。")
     return redirect("recruitment:detail", pk=pk)
 
 
+def _notice_action(save: Any) -> Any:
+    """The form's action: its cleaned data as ``NoticeIn``, then ``save(notice_in)``."""
+    return lambda data: save(parse(NoticeIn, NoticeForm.input_data(data)))
+
+
 @login_required
 def notice_create(request: HttpRequest) -> HttpResponse:
-    if not user_scope(request.user).is_official:
-        return render(request, "403.html", {"message": "只有各级管理员和村干部可以起草招募令。"}, status=403)
+    require(request.user, Capability.NOTICE_DRAFT, message="只有各级管理员和村干部可以起草招募令。")
     user: Any = request.user
     initial = {}
     if user.region_code and len(user.region_code) == 12:
         initial["villages"] = user.region_code
     form = NoticeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fields, village_codes, resources = _notice_input(form.cleaned_data)
-        try:
-            notice = services.notice_create(
-                user=request.user, village_codes=village_codes, resources=resources, **fields
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
+    if request.method == "POST":
+        notice = submit(
+            form,
+            _notice_action(lambda n: services.notice_create(user=user, notice_in=n)),
+        )
+        if notice is not None:
             messages.success(request, "招募令草稿已保存，可提交乡镇审核。")
             return redirect("recruitment:detail", pk=notice.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "recruitment/notice_form.html", {"form": form}, status=status)
 
 
-def _notice_input(d: dict[str, Any]) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
-    """The notice form's cleaned data as the services take it: fields, village codes, resources."""
-    resources = (
-        [
-            {
-                "kind": d["resource_kind"],
-                "area": d["resource_area"],
-                "unit": d["resource_unit"] or "mu",
-                "description": d["resource_description"],
-            }
-        ]
-        if d["resource_kind"]
-        else []
-    )
-    fields = {
-        name: d[name]
-        for name in (
-            "title",
-            "category",
-            "level",
-            "cooperation_forms",
-            "kinds_wanted",
-            "investment_min",
-            "investment_max",
-            "incentives",
-            "description",
-            "contact",
-            "deadline",
-        )
-    }
-    village_codes = [c.strip() for c in d["villages"].replace("，", ",").split(",") if c.strip()]
-    return fields, village_codes, resources
-
-
-def _form_error(form: NoticeForm, exc: ApplicationError) -> None:
-    if isinstance(exc, AccessDenied):
-        form.add_error("villages", exc.message)
-        return
-    field = (exc.field or "").split(".")[0]
-    form.add_error(field if field in form.fields else None, exc.message)
-
-
 @login_required
 def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft or returned notice (the services check region, role and state)."""
-    try:
-        notice = selectors.notice_get_for(request.user, pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    except AccessDenied as exc:
-        return render(request, "403.html", {"message": exc.message}, status=403)
-    if not user_scope(request.user).contains(notice.region_code):
-        return render(request, "403.html", {"message": "该招募令不在您的管辖范围内，不能修改。"}, status=403)
-    first = notice.resources.first()
-    initial = {
-        "title": notice.title,
-        "villages": ",".join([v.code for v in notice.villages.all()] or [notice.village_id]),
-        "level": notice.level,
-        "category": notice.category,
-        "kinds_wanted": notice.kinds_wanted,
-        "cooperation_forms": notice.cooperation_forms,
-        "investment_min": notice.investment_min,
-        "investment_max": notice.investment_max,
-        "resource_kind": first.kind if first else "",
-        "resource_area": first.area if first else None,
-        "resource_unit": first.unit if first else "",
-        "resource_description": first.description if first else "",
-        "description": notice.description,
-        "incentives": notice.incentives,
-        "contact": notice.contact,
-        "deadline": notice.deadline,
-    }
-    form = NoticeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fields, village_codes, resources = _notice_input(form.cleaned_data)
-        try:
-            services.notice_update(
-                user=request.user,
-                notice=notice,
-                data=fields,
-                village_codes=village_codes,
-                resources=resources,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
+    notice = selectors.notice_get_for(request.user, pk)
+    require(request.user, Capability.NOTICE_DRAFT, notice.region_code,
+            message="该招募令不在您的管辖范围内，不能修改。")  # fmt: skip
+    form = NoticeForm(request.POST or None, initial=NoticeForm.initial_of(NoticeIn.of(notice)))
+    if request.method == "POST":
+        saved = submit(
+            form,
+            _notice_action(lambda n: services.notice_update(user=request.user, notice=notice, notice_in=n)),
+        )
+        if saved is not None:
             messages.success(request, "招募令已保存。")
             return redirect("recruitment:detail", pk=notice.pk)
     status = 400 if request.method == "POST" else 200
@@ -273,10 +191,7 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        batch = selectors.batch_get(pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    batch = selectors.batch_get_for(request.user, pk)
     notices = list(selectors.batch_notices(batch))
     for n in notices:
         n.display_contact = selectors.notice_contact_for(request.user, n)  # type: ignore[attr-defined]
@@ -285,22 +200,19 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def batch_list(request: HttpRequest) -> HttpResponse:
     """The 招募令 batches; the city office opens a new one here."""
-    can_create = getattr(request.user, "role", "") == "city_admin" or request.user.is_superuser
-    errors: dict[str, str] = {}
+    can_create = can(request.user, Capability.BATCH_MANAGE)
+    form = BatchForm(request.POST or None)
     if request.method == "POST":
         if not can_create:
-            return render(
-                request, "403.html", {"message": "只有市合伙人办公室可以创建招募令批次。"}, status=403
-            )
-        try:
-            batch = services.batch_create(
-                user=request.user, title=request.POST.get("title", ""), date=request.POST.get("date", "")
-            )
-        except ApplicationError as exc:
-            errors[exc.field or "title"] = exc.message
-        else:
+            raise AccessDenied("只有市合伙人办公室可以创建招募令批次。")
+        batch = submit(
+            form,
+            lambda d: services.batch_create(user=request.user, batch_in=parse(BatchIn, d)),
+        )
+        if batch is not None:
             messages.success(request, "招募令批次已创建。各县（市、区）发布招募令时可选择该批次。")
             return redirect("recruitment:batch", pk=batch.pk)
+    errors = {("title" if name == "__all__" else name): errs[0] for name, errs in form.errors.items()}
     return render(
         request,
         "recruitment/batch_list.html",
@@ -310,12 +222,12 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 
 def notice_export(request: HttpRequest) -> HttpResponse:
-    try:
-        qs = selectors.notice_list_public(_filters(request))
-    except ApplicationError:
-        qs = selectors.notice_list_public()
+    filters = _filters(request)
+    if selectors.notice_filters_problem(filters) is not None:
+        filters = selectors.NoticeFilters()
     response = HttpResponse(
-        notices_xlsx(qs), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        notices_xlsx(selectors.notice_list_public(filters)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="notices.xlsx"'
     return response

@@ -29,6 +29,10 @@ class VillageProfileForm(forms.ModelForm):
                 initial=incomes.get(year),
             )
 
+    def profile_input(self) -> dict[str, Any]:
+        """The changed fields and incomes, as ``VillageProfileIn`` reads them."""
+        return {**self.changed_values(), "incomes": self.changed_incomes()}
+
     def changed_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.changed_data if name in PROFILE_FIELDS}
 

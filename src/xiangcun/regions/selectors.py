@@ -10,7 +10,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
-from xiangcun.accounts.scoping import Scope, user_scope
+from xiangcun.accounts.permissions import Capability, can, governs, require
+from xiangcun.accounts.scoping import Scope
 from xiangcun.core import regioncodes
 from xiangcun.core.errors import Msg, NotFoundError
 from xiangcun.core.masking import mask_name, mask_phone
@@ -21,10 +22,20 @@ _INITIALS = re.compile(r"^[a-zA-Z]{1,12}$")
 
 
 def region_get(code: str) -> Region:
+    """The region, unchecked (regions are public): for services and selectors."""
     region = Region.objects.filter(code=code).select_related("parent").first()
     if region is None:
         raise NotFoundError(Msg("区划代码 {code} 不存在", code=code), field="code")
     return region
+
+
+def region_get_for(user: Any, code: str) -> Region:
+    """A region (province, city, county, town) as anyone may read it: regions are public."""
+    return region_get(code)
+
+
+def region_exists(code: str | None) -> bool:
+    return bool(code) and Region.objects.filter(code=code).exists()
 
 
 def region_children(region: Region) -> QuerySet[Region]:
@@ -47,9 +58,19 @@ def region_ancestors(code: str) -> list[Region]:
 
 
 def village_get(code: str) -> Village:
+    """The village, unchecked: for services and selectors. Pages and API use ``village_get_for``."""
     village = Village.objects.filter(code=code).select_related("town", "county").first()
     if village is None:
         raise NotFoundError(Msg("村级区划代码 {code} 不存在", code=code), field="code")
+    return village
+
+
+def village_get_for(user: Any, code: str, *, write: bool = False) -> Village:
+    """A village: public to read (``village_profile`` masks the contacts); ``write`` (profile and
+    collective income) needs ``VILLAGE_EDIT`` in a region containing it."""
+    village = village_get(code)
+    if write:
+        require(user, Capability.VILLAGE_EDIT, village.code, message="该村不在您的管辖范围内，不能修改。")
     return village
 
 
@@ -89,14 +110,14 @@ class VillageProfile:
 def village_profile(village: Village, user: Any) -> VillageProfile:
     """The profile as ``user`` may see it: contact details in full only for the village's officials."""
     incomes = village_incomes(village)
-    governs = user_scope(user).contains(village.code)
+    official = governs(user, village.code)
     return VillageProfile(
         village=village,
         incomes=incomes,
         band=income_band(incomes[0].amount if incomes else None),
-        contact_name=village.contact_name if governs else mask_name(village.contact_name),
-        contact_phone=village.contact_phone if governs else mask_phone(village.contact_phone),
-        can_edit=governs,
+        contact_name=village.contact_name if official else mask_name(village.contact_name),
+        contact_phone=village.contact_phone if official else mask_phone(village.contact_phone),
+        can_edit=can(user, Capability.VILLAGE_EDIT, village.code),
     )
 
 
@@ -143,7 +164,13 @@ def area_figures(region: Region) -> AreaFigures:
     )
 
 
-def child_figures(region: Region) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ChildFigure:
+    region: Region
+    villages: int
+
+
+def child_figures(region: Region) -> list[ChildFigure]:
     """Village counts per child region (counties of a city, towns of a county…)."""
     children = list(region_children(region))
     if not children:
@@ -157,7 +184,7 @@ def child_figures(region: Region) -> list[dict[str, Any]]:
         .annotate(n=Count("code"))
     )
     counts = {row["child"]: row["n"] for row in rows}
-    return [{"region": c, "villages": counts.get(regioncodes.prefix_of(c.code), 0)} for c in children]
+    return [ChildFigure(region=c, villages=counts.get(regioncodes.prefix_of(c.code), 0)) for c in children]
 
 
 def county_boundaries(city: Region) -> dict[str, Any]:

@@ -6,17 +6,16 @@ import datetime as dt
 import math
 import time
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.accounts.permissions import Capability, require
 from xiangcun.core.validation import full_clean
 from xiangcun.regions import demo
 from xiangcun.regions.models import Level, Region, Village, VillageIncome
+from xiangcun.regions.schemas import VillageProfileIn
 
 _BATCH = 5000
 
@@ -142,23 +141,6 @@ PROFILE_FIELDS = (
 )
 
 
-@transaction.atomic
-def village_update_profile(*, user: Any, village: Village, data: dict[str, Any]) -> Village:
-    """Change a village's profile. Only officials whose region contains the village may."""
-    user_scope(user).ensure(village.code, field="code")
-    unknown = set(data) - set(PROFILE_FIELDS)
-    if unknown:
-        raise ApplicationError(
-            Msg("不可修改的字段：{v}", v=", ".join(sorted(unknown))), field=sorted(unknown)[0]
-        )
-    village = Village.objects.select_for_update().get(pk=village.pk)
-    for name, value in data.items():
-        setattr(village, name, value)
-    full_clean(village)
-    village.save(update_fields=[*data.keys(), "updated_at"])
-    return village
-
-
 def income_years(today: dt.date | None = None) -> list[int]:
     """The three years whose collective income a profile shows: the last three completed years."""
     year = (today or timezone.localdate()).year
@@ -166,26 +148,21 @@ def income_years(today: dt.date | None = None) -> list[int]:
 
 
 @transaction.atomic
-def village_profile_save(
-    *, user: Any, village: Village, data: dict[str, Any], incomes: dict[int, Decimal | None]
-) -> Village:
-    """Profile fields and the years' collective incomes together: all saved, or nothing."""
-    village = village_update_profile(user=user, village=village, data=data)
-    for year, amount in incomes.items():
+def village_profile_save(*, user: Any, village: Village, profile_in: VillageProfileIn) -> Village:
+    """The profile fields given and the years' collective incomes together: all saved, or nothing.
+    Only officials whose region contains the village may (``VILLAGE_EDIT``)."""
+    require(user, Capability.VILLAGE_EDIT, village.code, field="code")
+    changes = {
+        name: getattr(profile_in, name) for name in PROFILE_FIELDS if name in profile_in.model_fields_set
+    }
+    village = Village.objects.select_for_update().get(pk=village.pk)
+    for name, value in changes.items():
+        setattr(village, name, value)
+    full_clean(village)
+    village.save(update_fields=[*changes, "updated_at"])
+    for year, amount in profile_in.incomes.items():
         if amount is None:
             VillageIncome.objects.filter(village=village, year=year).delete()
         else:
-            village_income_set(user=user, village=village, year=year, amount=amount)
+            VillageIncome.objects.update_or_create(village=village, year=year, defaults={"amount": amount})
     return village
-
-
-@transaction.atomic
-def village_income_set(*, user: Any, village: Village, year: int, amount: Decimal) -> VillageIncome:
-    """Record (or correct) a year's collective income."""
-    user_scope(user).ensure(village.code, field="code")
-    if amount < 0:
-        raise ApplicationError("集体收入不能为负数", field="amount")
-    income, _ = VillageIncome.objects.update_or_create(
-        village=village, year=year, defaults={"amount": amount}
-    )
-    return income

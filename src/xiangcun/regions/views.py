@@ -5,21 +5,19 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from xiangcun.core import regioncodes
-from xiangcun.core.errors import ApplicationError, NotFoundError
+from xiangcun.core.inputs import parse, submit
 from xiangcun.regions import selectors, services
 from xiangcun.regions.forms import VillageProfileForm
 from xiangcun.regions.models import Level
+from xiangcun.regions.schemas import VillageProfileIn
 
 
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        region = selectors.region_get(code)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    region = selectors.region_get_for(request.user, code)
     context: dict[str, Any] = {
         "region": region,
         "ancestors": selectors.region_ancestors(code)[:-1],
@@ -52,10 +50,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def village_detail(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        village = selectors.village_get(code)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    village = selectors.village_get_for(request.user, code)
     profile = selectors.village_profile(village, request.user)
     return render(
         request,
@@ -80,24 +75,19 @@ def village_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def village_edit(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        village = selectors.village_get(code)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    village = selectors.village_get_for(request.user, code, write=True)
     profile = selectors.village_profile(village, request.user)
-    if not profile.can_edit:
-        return render(request, "403.html", {"message": "该村不在您的管辖范围内，不能修改。"}, status=403)
     years = services.income_years()
     incomes = {i.year: i.amount for i in profile.incomes}
     form = VillageProfileForm(request.POST or None, instance=village, years=years, incomes=incomes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.village_profile_save(
-                user=request.user, village=village, data=form.changed_values(), incomes=form.changed_incomes()
-            )
-        except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+    if request.method == "POST":
+        saved = submit(
+            form,
+            lambda _: services.village_profile_save(
+                user=request.user, village=village, profile_in=parse(VillageProfileIn, form.profile_input())
+            ),
+        )
+        if saved is not None:
             messages.success(request, "村庄档案已保存。")
             return redirect("regions:village", code=code)
     return render(

@@ -45,5 +45,12 @@ class PhotoForm(forms.Form):
     caption = forms.CharField(label="说明", max_length=100, required=False)
 
 
+class PhotoUploadForm(forms.Form):
+    """What the photo button sends; the service checks that the file is an image (and its size)."""
+
+    photo = forms.FileField(label="照片")
+    caption = forms.CharField(label="说明", max_length=100, required=False)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label="Excel（.xlsx）或 CSV 文件")

@@ -17,20 +17,18 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from xiangcun.accounts.models import ROLE_REGION_LEVEL
+from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.errors import ApplicationError
 from xiangcun.core.pinyin import initials
 from xiangcun.regions.models import Level, Region, Village
 from xiangcun.resources import parsing, services, sheets
 from xiangcun.resources.models import (
     ImportJob,
     ImportStatus,
-    OwnerType,
     Resource,
-    ResourceStatus,
-    RightType,
 )
+from xiangcun.resources.schemas import CELL_RULES as RULES
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Files up to this size are imported during the request; larger ones by the task queue.
@@ -127,7 +125,6 @@ def _validate_villages(
     table: sheets.Table, user: Any, problems: list[sheets.Problem], plan: Plan, tick: Callable[[], None]
 ) -> dict[str, tuple[str, str]]:
     """Villages of the sheet; returns {code: (county code, name)} of the valid ones."""
-    scope = user_scope(user)
     codes = [str(v.get("code") or "").strip().removesuffix(".0") for _n, v in table.rows]
     towns_wanted = [str(v.get("town") or "").strip().removesuffix(".0") for _n, v in table.rows]
     existing: dict[str, Village] = {}
@@ -158,8 +155,7 @@ def _validate_villages(
             if code in seen:
                 row.fail("code", f"村级区划代码 {code} 与第 {seen[code]} 行重复")
             seen.setdefault(code, number)
-            official = getattr(user, "role", None) in ROLE_REGION_LEVEL and scope.contains(code)
-            if not official and not getattr(user, "is_superuser", False):
+            if not can(user, Capability.RESOURCE_IMPORT, code):
                 row.fail("code", f"村 {code} 不在您的管辖范围内")
         county = None
         if town:
@@ -211,7 +207,7 @@ def _validate_resources(
     tick: Callable[[], None],
 ) -> None:
     scope = user_scope(user)
-    official = getattr(user, "is_superuser", False) or getattr(user, "role", None) in ROLE_REGION_LEVEL
+    official = can(user, Capability.RESOURCE_IMPORT)
     codes = sorted({str(v.get("village") or "").strip().removesuffix(".0") for _n, v in table.rows})
     known: dict[str, tuple[str, str]] = {}
     for part in _chunks(codes):
@@ -230,7 +226,6 @@ def _validate_resources(
     existing: dict[int, Resource] = {}
     for start in range(0, len(ids), 900):
         existing.update(Resource.objects.in_bulk(ids[start : start + 900]))
-    rights, owners, statuses = dict(RightType.choices), dict(OwnerType.choices), dict(ResourceStatus.choices)
     now = timezone.now()
     seen_ids: dict[int, int] = {}
     for number, values in table.rows:
@@ -240,30 +235,24 @@ def _validate_resources(
             "id",
             lambda v: None if parsing.blank(v) else int(parsing.decimal(v, label="系统编号", places=0) or 0),
         )
-        village = row.get("village", parsing.village_code)
-        name = row.get("name", lambda v: parsing.text(v, label="资源名称", max_length=100, required=True))
-        kind = row.get("kind", parsing.kind)
-        right = row.get(
-            "right", lambda v: parsing.choice(v, rights, label="权利类型", default=RightType.OWNERSHIP)
-        )
-        owner_type = row.get(
-            "owner_type",
-            lambda v: parsing.choice(v, owners, label="权利人类型", default=OwnerType.COLLECTIVE),
-        )
-        owner_name = row.get("owner_name", lambda v: parsing.text(v, label="权利人", max_length=60))
-        area = row.get("area", lambda v: parsing.decimal(v, label="面积"))
-        unit = row.get("unit", parsing.unit)
-        lng = row.get("lng", lambda v: parsing.coordinate(v, label="经度", low=-180, high=180))
-        lat = row.get("lat", lambda v: parsing.coordinate(v, label="纬度", low=-90, high=90))
-        current_use = row.get("current_use", lambda v: parsing.text(v, label="现状用途", max_length=200))
-        permitted_use = row.get("permitted_use", lambda v: parsing.text(v, label="规划用途", max_length=200))
-        status = row.get(
-            "status", lambda v: parsing.choice(v, statuses, label="状态", default=ResourceStatus.AVAILABLE)
-        )
-        description = row.get("description", lambda v: parsing.text(v, label="说明", max_length=5000))
-        value = row.get("appraised_value", lambda v: parsing.decimal(v, label="评估价值", required=False))
+        # The same rule per field as the form and the API (``schemas.CELL_RULES``).
+        village = row.get("village", RULES["village"])
+        name = row.get("name", RULES["name"])
+        kind = row.get("kind", RULES["kind"])
+        right = row.get("right", RULES["right"])
+        owner_type = row.get("owner_type", RULES["owner_type"])
+        owner_name = row.get("owner_name", RULES["owner_name"])
+        area = row.get("area", RULES["area"])
+        unit = row.get("unit", RULES["unit"])
+        lng = row.get("lng", RULES["lng"])
+        lat = row.get("lat", RULES["lat"])
+        current_use = row.get("current_use", RULES["current_use"])
+        permitted_use = row.get("permitted_use", RULES["permitted_use"])
+        status = row.get("status", RULES["status"])
+        description = row.get("description", RULES["description"])
+        value = row.get("appraised_value", RULES["appraised_value"])
         appraised_on = row.get("appraised_on", sheets.cell_date)
-        appraiser = row.get("appraiser", lambda v: parsing.text(v, label="评估机构", max_length=100))
+        appraiser = row.get("appraiser", RULES["appraiser"])
         county = None
         if village:
             if village not in known:
@@ -386,10 +375,7 @@ def import_file(*, user: Any, data: bytes, filename: str, progress: Progress | N
 # Jobs: an upload, its progress and its result
 # --------------------------------------------------------------------------------------------------
 def _require_official(user: Any) -> None:
-    if not getattr(user, "is_authenticated", False):
-        raise ApplicationError("请先登录", status=401)
-    if not (getattr(user, "is_superuser", False) or getattr(user, "role", None) in ROLE_REGION_LEVEL):
-        raise AccessDenied("只有各级管理员和村干部可以导入资源")
+    require(user, Capability.RESOURCE_IMPORT)
 
 
 def import_job_create(*, user: Any, upload: UploadedFile) -> ImportJob:

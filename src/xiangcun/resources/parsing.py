@@ -114,6 +114,15 @@ def coordinate(value: Any, *, label: str, low: float, high: float) -> float:
     return round(number, 7)
 
 
+def mapping(value: Any) -> dict[str, Any]:
+    """Key–value parameters (valuation); blank is none."""
+    if blank(value) or value == {}:
+        return {}
+    if not isinstance(value, dict):
+        raise FieldProblem("估值参数应为键值对")
+    return dict(value)
+
+
 def village_code(value: Any) -> str:
     if blank(value):
         raise FieldProblem("村级区划代码不能为空")

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Avg, Count, F, FloatField, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Floor, Substr
 
+from xiangcun.accounts.permissions import Capability, can, governs, require
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
 from xiangcun.core.errors import ApplicationError, Msg, NotFoundError
@@ -136,12 +137,37 @@ def resource_list_for(user: Any, filters: ResourceFilters | None = None) -> Quer
 
 
 def resource_get(pk: int) -> Resource:
+    """The resource, unchecked: for services and selectors. Pages and API use ``resource_get_for``."""
     resource = (
         Resource.objects.select_related("village", "village__county", "village__town").filter(pk=pk).first()
     )
     if resource is None:
         raise NotFoundError(Msg("资源 {pk} 不存在", pk=pk), field="id")
     return resource
+
+
+def resource_get_for(user: Any, pk: int, *, write: bool = False) -> Resource:
+    """A resource: public to read (``owner_name_for`` masks a household owner); ``write`` needs
+    ``RESOURCE_EDIT`` in a region containing its village."""
+    resource = resource_get(pk)
+    if write:
+        require(user, Capability.RESOURCE_EDIT, resource.region_code,
+                message="该资源所在的村不在您的管辖范围内，不能修改。")  # fmt: skip
+    return resource
+
+
+def resource_editable(user: Any, resource: Resource) -> bool:
+    """Whether ``user`` may edit ``resource`` (for the edit button and the API's ``can_edit``)."""
+    return can(user, Capability.RESOURCE_EDIT, resource.region_code)
+
+
+def filters_or_none(params: Any) -> tuple[ResourceFilters, str | None]:
+    """The filters of a page's query string, or none and the reason when they are wrong (a page
+    lists everything and says why; the API answers 400 through ``from_params``)."""
+    try:
+        return ResourceFilters.from_params(params), None
+    except ApplicationError as exc:
+        return ResourceFilters(), exc.message
 
 
 def resources_offered_by_notice(notice_id: int) -> list[Resource]:
@@ -155,7 +181,7 @@ def resource_notices(resource: Resource) -> list[Any]:
 
 
 def owner_name_for(user: Any, resource: Resource) -> str:
-    if resource.owner_type == OwnerType.COLLECTIVE or user_scope(user).contains(resource.region_code):
+    if resource.owner_type == OwnerType.COLLECTIVE or governs(user, resource.region_code):
         return resource.owner_name
     return mask_name(resource.owner_name)
 

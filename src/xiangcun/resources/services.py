@@ -1,14 +1,14 @@
 """Writes to resources: create, edit, delete, photos, notice links, bulk loads — scope-checked.
 
-Who may write: the officials whose region contains the resource's village (``user_scope``), so a
-village cadre edits only their own village's resources. Every write keeps the spatial index
+Who may write: ``RESOURCE_EDIT`` in a region containing the resource's village
+(``accounts.permissions``), so a village cadre edits only their own village's resources. Every write keeps the spatial index
 (``spatial.py``) in step in the same transaction.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
@@ -20,48 +20,17 @@ from PIL import Image, UnidentifiedImageError
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
-from xiangcun.accounts.models import ROLE_REGION_LEVEL
-from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
+from xiangcun.accounts.permissions import Capability, require
+from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.regions import boundaries
 from xiangcun.regions.models import Region, Village
 from xiangcun.resources import parsing, spatial
-from xiangcun.resources.models import (
-    OwnerType,
-    Resource,
-    ResourcePhoto,
-    ResourceStatus,
-    RightType,
-    ValuationMethod,
-)
+from xiangcun.resources.models import Resource, ResourcePhoto
+from xiangcun.resources.schemas import ResourceIn, ResourcePatch
 
 THUMBNAIL_SIZE = (320, 240)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-
-FIELD_LABELS = {
-    "name": "资源名称",
-    "kind": "资源类型",
-    "right": "权利类型",
-    "owner_type": "权利人类型",
-    "owner_name": "权利人",
-    "area": "面积",
-    "unit": "面积单位",
-    "village": "所在村",
-    "lng": "经度",
-    "lat": "纬度",
-    "boundary": "地块边界",
-    "current_use": "现状用途",
-    "permitted_use": "规划（允许）用途",
-    "status": "状态",
-    "description": "说明",
-    "valuation_method": "估值方法",
-    "valuation_parameters": "估值参数",
-    "appraised_value": "评估价值",
-    "appraised_on": "评估日期",
-    "appraiser": "评估机构/评估人",
-}
-EDITABLE_FIELDS = tuple(f for f in FIELD_LABELS if f != "village")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -122,123 +91,61 @@ def check_boundary(value: Any) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------------------------------
 # Permissions
 # --------------------------------------------------------------------------------------------------
-def can_edit(user: Any, village_code: str) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    if getattr(user, "role", None) not in ROLE_REGION_LEVEL:
-        return False
-    return user_scope(user).contains(village_code)
+C = Capability
 
 
 def _require_edit(user: Any, village_code: str, field: str | None = None) -> None:
-    if not getattr(user, "is_authenticated", False):
-        raise ApplicationError("请先登录", status=401)
-    if not can_edit(user, village_code):
-        raise AccessDenied("该村不在您的管辖范围内，不能编辑其资源", field=field)
-
-
-# --------------------------------------------------------------------------------------------------
-# Input
-# --------------------------------------------------------------------------------------------------
-def _problem(field: str, exc: parsing.FieldProblem) -> ApplicationError:
-    return ApplicationError(exc.msg, field=field)
-
-
-def clean_input(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    """Normalise the editable fields present in ``data``; raise ``ApplicationError`` naming the field."""
-    out: dict[str, Any] = {}
-
-    def has(name: str) -> bool:
-        return name in data if partial else True
-
-    parsers: dict[str, Any] = {
-        "name": lambda v: parsing.text(v, label="资源名称", max_length=100, required=True),
-        "kind": parsing.kind,
-        "right": lambda v: parsing.choice(
-            v, dict(RightType.choices), label="权利类型", default=RightType.OWNERSHIP
-        ),
-        "owner_type": lambda v: parsing.choice(
-            v, dict(OwnerType.choices), label="权利人类型", default=OwnerType.COLLECTIVE
-        ),
-        "owner_name": lambda v: parsing.text(v, label="权利人", max_length=60),
-        "area": lambda v: parsing.decimal(v, label="面积"),
-        "unit": parsing.unit,
-        "lng": lambda v: parsing.coordinate(v, label="经度", low=-180, high=180),
-        "lat": lambda v: parsing.coordinate(v, label="纬度", low=-90, high=90),
-        "current_use": lambda v: parsing.text(v, label="现状用途", max_length=200),
-        "permitted_use": lambda v: parsing.text(v, label="规划（允许）用途", max_length=200),
-        "status": lambda v: parsing.choice(
-            v, dict(ResourceStatus.choices), label="状态", default=ResourceStatus.AVAILABLE
-        ),
-        "description": lambda v: parsing.text(v, label="说明", max_length=5000),
-        "valuation_method": lambda v: (
-            "" if parsing.blank(v) else parsing.choice(v, dict(ValuationMethod.choices), label="估值方法")
-        ),
-        "appraised_value": lambda v: parsing.decimal(v, label="评估价值", required=False),
-        "appraiser": lambda v: parsing.text(v, label="评估机构/评估人", max_length=100),
-    }
-    for name, parse in parsers.items():
-        if not has(name):
-            continue
-        try:
-            out[name] = parse(data.get(name))
-        except parsing.FieldProblem as exc:
-            raise _problem(name, exc) from None
-    if has("boundary"):
-        out["boundary"] = check_boundary(data.get("boundary"))
-    if has("valuation_parameters"):
-        params = data.get("valuation_parameters") or {}
-        if not isinstance(params, dict):
-            raise ApplicationError("估值参数应为键值对", field="valuation_parameters")
-        out["valuation_parameters"] = params
-    if has("appraised_on"):
-        out["appraised_on"] = data.get("appraised_on") or None
-    return out
+    require(
+        user, C.RESOURCE_EDIT, village_code, field=field, message="该村不在您的管辖范围内，不能编辑其资源"
+    )
 
 
 def _village(code: str) -> Village:
-    try:
-        parsed = parsing.village_code(code)
-    except parsing.FieldProblem as exc:
-        raise _problem("village", exc) from None
-    village = Village.objects.filter(code=parsed).first()
+    village = Village.objects.filter(code=code).first()
     if village is None:
-        raise ApplicationError(Msg("村级区划代码 {parsed} 不存在", parsed=parsed), field="village")
+        raise ApplicationError(Msg("村级区划代码 {parsed} 不存在", parsed=code), field="village")
     return village
 
 
 # --------------------------------------------------------------------------------------------------
-# Writes
+# Writes: input arrives typed (``schemas.ResourceIn`` / ``ResourcePatch``), each field already read
 # --------------------------------------------------------------------------------------------------
 @transaction.atomic
-def resource_create(*, user: Any, village_code: str, data: Mapping[str, Any]) -> Resource:
-    village = _village(village_code)
+def resource_create(*, user: Any, resource_in: ResourceIn) -> Resource:
+    village = _village(resource_in.village)
     _require_edit(user, village.code, field="village")
-    values = clean_input(data)
+    values = resource_in.model_dump(exclude={"village", "notices"})
+    values["boundary"] = check_boundary(values["boundary"])
     check_point(village, values["lng"], values["lat"])
     resource = Resource(village=village, created_by=user if user.is_authenticated else None, **values)
     resource.area_mu = parsing.area_in_mu(resource.area, resource.unit)
     full_clean(resource, exclude=["notices"])
     resource.save()
     spatial.index_upsert([(resource.pk, resource.lng, resource.lat)])
+    if resource_in.notices:
+        resource_notices_set(user=user, resource=resource, notice_ids=resource_in.notices)
     return resource
 
 
 @transaction.atomic
-def resource_update(*, user: Any, resource: Resource, data: Mapping[str, Any]) -> Resource:
+def resource_update(*, user: Any, resource: Resource, changes: ResourcePatch) -> Resource:
     resource = Resource.objects.select_for_update().select_related("village").get(pk=resource.pk)
     _require_edit(user, resource.region_code)
-    values = clean_input(data, partial=True)
-    for name, value in values.items():
-        setattr(resource, name, value)
-    if {"lng", "lat"} & values.keys():
-        check_point(resource.village, resource.lng, resource.lat)
-    resource.area_mu = parsing.area_in_mu(resource.area, resource.unit)
-    full_clean(resource, exclude=["notices"])
-    changed = [*values.keys(), "area_mu", "updated_at"]
-    resource.save(update_fields=changed)
-    if {"lng", "lat"} & values.keys():
-        spatial.index_upsert([(resource.pk, resource.lng, resource.lat)])
+    values = changes.changes()
+    if "boundary" in values:
+        values["boundary"] = check_boundary(values["boundary"])
+    if values:
+        for name, value in values.items():
+            setattr(resource, name, value)
+        if {"lng", "lat"} & values.keys():
+            check_point(resource.village, resource.lng, resource.lat)
+        resource.area_mu = parsing.area_in_mu(resource.area, resource.unit)
+        full_clean(resource, exclude=["notices"])
+        resource.save(update_fields=[*values.keys(), "area_mu", "updated_at"])
+        if {"lng", "lat"} & values.keys():
+            spatial.index_upsert([(resource.pk, resource.lng, resource.lat)])
+    if changes.notices is not None:
+        resource_notices_set(user=user, resource=resource, notice_ids=changes.notices)
     return resource
 
 

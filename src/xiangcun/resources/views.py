@@ -9,19 +9,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from xiangcun.accounts.models import ROLE_REGION_LEVEL, Role
+from xiangcun.accounts.permissions import Capability, is_official, require
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
-from xiangcun.core.errors import ApplicationError, NotFoundError
-from xiangcun.regions.selectors import counties_of, county_boundaries, region_get
+from xiangcun.core.inputs import parse, submit
+from xiangcun.regions.selectors import counties_of, county_boundaries, region_get_for
 from xiangcun.resources import exports, imports, selectors, services, sheets
-from xiangcun.resources.forms import ImportForm, PhotoForm, ResourceForm
-from xiangcun.resources.models import Resource, ResourceStatus
+from xiangcun.resources.forms import ImportForm, PhotoForm, PhotoUploadForm, ResourceForm
+from xiangcun.resources.models import ResourceStatus
+from xiangcun.resources.schemas import ResourceIn, ResourcePatch
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # One colour per resource kind, in vocabulary order (the map legend and the markers).
@@ -39,10 +40,7 @@ def _kinds() -> list[dict[str, str]]:
 
 
 def _filters(request: HttpRequest) -> tuple[selectors.ResourceFilters, str | None]:
-    try:
-        return selectors.ResourceFilters.from_params(request.GET), None
-    except ApplicationError as exc:
-        return selectors.ResourceFilters(), exc.message
+    return selectors.filters_or_none(request.GET)
 
 
 def _filter_context(request: HttpRequest, f: selectors.ResourceFilters) -> dict[str, Any]:
@@ -57,13 +55,9 @@ def _filter_context(request: HttpRequest, f: selectors.ResourceFilters) -> dict[
     }
 
 
-def _is_official(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", None) in ROLE_REGION_LEVEL)
-
-
 def resource_map(request: HttpRequest) -> HttpResponse:
     f, error = _filters(request)
-    city = region_get(settings.XIANGCUN_CITY_CODE) if settings.XIANGCUN_CITY_CODE else None
+    city = region_get_for(request.user, settings.XIANGCUN_CITY_CODE) if settings.XIANGCUN_CITY_CODE else None
     context = {
         **_filter_context(request, f),
         "error": error,
@@ -81,7 +75,7 @@ def resource_map(request: HttpRequest) -> HttpResponse:
 
 def resource_list(request: HttpRequest) -> HttpResponse:
     f, error = _filters(request)
-    mine = request.GET.get("mine") == "1" and _is_official(request.user)
+    mine = request.GET.get("mine") == "1" and is_official(request.user)
     qs = selectors.resource_list_for(request.user, f) if mine else selectors.resource_list(f)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -92,21 +86,14 @@ def resource_list(request: HttpRequest) -> HttpResponse:
             "error": error,
             "page": page,
             "mine": mine,
-            "official": _is_official(request.user),
+            "official": is_official(request.user),
             "totals": selectors.resource_totals(qs),
         },
     )
 
 
-def _get(pk: int) -> Resource:
-    try:
-        return selectors.resource_get(pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-
-
 def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = _get(pk)
+    resource = selectors.resource_get_for(request.user, pk)
     return render(
         request,
         "resources/resource_detail.html",
@@ -115,7 +102,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "owner_name": selectors.owner_name_for(request.user, resource),
             "notices": selectors.resource_notices(resource),
             "photos": resource.photos.all(),
-            "can_edit": services.can_edit(request.user, resource.region_code),
+            "can_edit": selectors.resource_editable(request.user, resource),
             "photo_form": PhotoForm(),
             "point": {"lat": resource.lat, "lng": resource.lng, "name": resource.name},
             "boundary": resource.boundary,
@@ -123,29 +110,21 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form_error(form: ResourceForm, exc: ApplicationError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
 @login_required
 def resource_create(request: HttpRequest) -> HttpResponse:
-    if not _is_official(request.user):
-        return render(request, "403.html", {"message": "只有各级管理员和村干部可以登记资源。"}, status=403)
+    require(request.user, Capability.RESOURCE_EDIT, message="只有各级管理员和村干部可以登记资源。")
+    user: Any = request.user
     initial: dict[str, Any] = {"status": ResourceStatus.AVAILABLE}
-    if getattr(request.user, "role", None) == Role.VILLAGE_CADRE:
-        initial["village"] = request.user.region_code  # type: ignore[union-attr]
+    if len(user.region_code or "") == 12:  # an official of one village registers there
+        initial["village"] = user.region_code
     if request.GET.get("village"):
         initial["village"] = request.GET["village"][:12]
     form = ResourceForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            resource = services.resource_create(
-                user=request.user, village_code=form.cleaned_data["village"], data=form.values()
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
+    if request.method == "POST":
+        resource = submit(
+            form, lambda d: services.resource_create(user=user, resource_in=parse(ResourceIn, d))
+        )
+        if resource is not None:
             messages.success(request, "资源已登记。")
             return redirect("resources:detail", pk=resource.pk)
     return render(
@@ -158,11 +137,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = _get(pk)
-    if not services.can_edit(request.user, resource.region_code):
-        return render(
-            request, "403.html", {"message": "该资源所在的村不在您的管辖范围内，不能修改。"}, status=403
-        )
+    resource = selectors.resource_get_for(request.user, pk, write=True)
     initial = {
         name: getattr(resource, name)
         for name in ResourceForm.base_fields
@@ -171,12 +146,14 @@ def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial["village"] = resource.village_id
     form = ResourceForm(request.POST or None, initial=initial)
     form.fields["village"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.resource_update(user=request.user, resource=resource, data=form.values())
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
+    if request.method == "POST":
+        saved = submit(
+            form,
+            lambda _: services.resource_update(
+                user=request.user, resource=resource, changes=parse(ResourcePatch, form.values())
+            ),
+        )
+        if saved is not None:
             messages.success(request, "资源已保存。")
             return redirect("resources:detail", pk=pk)
     return render(
@@ -190,19 +167,21 @@ def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resource_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    resource = _get(pk)
-    upload = request.FILES.get("photo")
-    if upload is None:
+    resource = selectors.resource_get_for(request.user, pk, write=True)
+    if request.FILES.get("photo") is None:
         messages.error(request, "请选择要上传的照片。")
         return redirect("resources:detail", pk=pk)
-    try:
-        services.resource_photo_add(
-            user=request.user, resource=resource, upload=upload, caption=request.POST.get("caption", "")
-        )
-    except ApplicationError as exc:
-        if exc.status == 403:
-            return render(request, "403.html", {"message": exc.message}, status=403)
-        messages.error(request, exc.message)
+    form = PhotoUploadForm(request.POST, request.FILES)
+    photo = submit(
+        form,
+        lambda d: services.resource_photo_add(
+            user=request.user, resource=resource, upload=d["photo"], caption=d["caption"]
+        ),
+    )
+    if photo is None:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
     else:
         messages.success(request, "照片已上传，缩略图已生成。")
     return redirect("resources:detail", pk=pk)
@@ -210,7 +189,7 @@ def resource_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def resource_export(request: HttpRequest) -> HttpResponse:
     f, _error = _filters(request)
-    mine = request.GET.get("mine") == "1" and _is_official(request.user)
+    mine = request.GET.get("mine") == "1" and is_official(request.user)
     qs = selectors.resource_list_for(request.user, f) if mine else selectors.resource_list(f)
     response = HttpResponse(exports.resources_xlsx(qs, request.user), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="resources.xlsx"'
@@ -225,15 +204,11 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    if not _is_official(request.user):
-        return render(request, "403.html", {"message": "只有各级管理员和村干部可以导入资源。"}, status=403)
+    require(request.user, Capability.RESOURCE_IMPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = imports.import_job_create(user=request.user, upload=form.cleaned_data["file"])
-        except ApplicationError as exc:
-            form.add_error("file" if exc.field == "file" else None, exc.message)
-        else:
+    if request.method == "POST":
+        job = submit(form, lambda d: imports.import_job_create(user=request.user, upload=d["file"]))
+        if job is not None:
             if job.finished:
                 return redirect("resources:import_result", pk=job.pk)
             return redirect("resources:import_progress", pk=job.pk)
@@ -246,10 +221,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> Any:
-    try:
-        return imports.import_job_get_for(request.user, pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    return imports.import_job_get_for(request.user, pk)
 
 
 @login_required

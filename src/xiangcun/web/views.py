@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.accounts.permissions import Capability, can
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.regions import selectors
 from xiangcun.regions.models import Region, Village
@@ -40,7 +42,11 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    city = selectors.region_get(settings.XIANGCUN_CITY_CODE) if _city_exists() else None
+    city = (
+        selectors.region_get_for(request.user, settings.XIANGCUN_CITY_CODE)
+        if selectors.region_exists(settings.XIANGCUN_CITY_CODE)
+        else None
+    )
     context: dict[str, object] = {"city": city}
     if city is not None:
         context.update(
@@ -52,41 +58,39 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-def _city_exists() -> bool:
-    return Region.objects.filter(code=settings.XIANGCUN_CITY_CODE).exists()
+def _any(*capabilities: Capability) -> Callable[[Any], bool]:
+    return lambda user: any(can(user, c) for c in capabilities)
 
 
-# The official's desk: each tool with the roles that use it. Tools of sections that have not
+def _drafts_for_one_village(user: Any) -> bool:
+    """The drafting shortcut is for those who draft for their own village (the cadres); officials
+    above draft from their notice list."""
+    return can(user, C.NOTICE_DRAFT) and len(user_scope(user).label or "") == 12
+
+
+C = Capability
+# The official's desk: each tool with who uses it (by capability). Tools of sections that have not
 # landed yet (their URL does not resolve) are left out.
-DESK_TOOLS: list[tuple[str | Promise, str, set[str]]] = [
-    (_("我的招募令 / 审核"), "/notices/mine/", {"village_cadre", "town_admin", "county_admin", "city_admin"}),
-    (_("起草招募令"), "/notices/new/", {"village_cadre"}),
-    (_("合伙人认证"), "/partners/queue/", {"city_admin"}),
-    (_("县域一对一配对"), "/matching/county/", {"county_admin", "city_admin"}),
-    (_("匹配权重"), "/matching/weights/", {"city_admin"}),
-    (_("为我推荐的招募令"), "/matching/recommendations/", {"partner"}),
-    (
-        _("我的对接"),
-        "/matching/mine/",
-        {"village_cadre", "town_admin", "county_admin", "city_admin", "partner"},
-    ),
-    (_("资源台账"), "/resources/", {"village_cadre", "town_admin", "county_admin", "city_admin"}),
-    (
-        _("合伙人协议"),
-        "/agreements/",
-        {"village_cadre", "town_admin", "county_admin", "city_admin", "partner"},
-    ),
-    (_("政策维护"), "/policies/manage/", {"city_admin"}),
-    (_("项目遴选"), "/funding/", {"city_admin"}),
+DESK_TOOLS: list[tuple[str | Promise, str, Callable[[Any], bool]]] = [
+    (_("我的招募令 / 审核"), "/notices/mine/", _any(C.OFFICIAL_READ)),
+    (_("起草招募令"), "/notices/new/", _drafts_for_one_village),
+    (_("合伙人认证"), "/partners/queue/", _any(C.PARTNER_VERIFY)),
+    (_("县域一对一配对"), "/matching/county/", _any(C.PAIRING_RUN)),
+    (_("匹配权重"), "/matching/weights/", _any(C.MATCH_WEIGHTS_EDIT)),
+    (_("为我推荐的招募令"), "/matching/recommendations/", _any(C.PARTNER_WORK)),
+    (_("我的对接"), "/matching/mine/", _any(C.OFFICIAL_READ, C.PARTNER_WORK)),
+    (_("资源台账"), "/resources/", _any(C.OFFICIAL_READ)),
+    (_("合伙人协议"), "/agreements/", _any(C.OFFICIAL_READ, C.PARTNER_WORK)),
+    (_("政策维护"), "/policies/manage/", _any(C.POLICY_EDIT)),
+    (_("项目遴选"), "/funding/", _any(C.FUNDING_MANAGE)),
 ]
 
 
 def desk_tools(user: Any) -> list[dict[str, str]]:
-    role = "city_admin" if user.is_superuser else user.role
     return [
         {"label": str(label), "url": url}
-        for label, url, roles in DESK_TOOLS
-        if role in roles and url_resolves(url)
+        for label, url, shows in DESK_TOOLS
+        if shows(user) and url_resolves(url)
     ]
 
 
@@ -99,9 +103,9 @@ def manage(request: HttpRequest) -> HttpResponse:
     page = Paginator(villages, 50).get_page(request.GET.get("page"))
     region: Region | Village | None = None
     if scope.label and len(scope.label) < 12:
-        region = selectors.region_get(scope.label)
+        region = selectors.region_get_for(request.user, scope.label)
     elif scope.label:
-        region = selectors.village_get(scope.label)
+        region = selectors.village_get_for(request.user, scope.label)
     return render(
         request,
         "web/manage.html",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from xiangcun.core.inputs import parse
 from xiangcun.recruitment import services
 from xiangcun.recruitment.models import Notice
+from xiangcun.recruitment.schemas import NoticeIn
 
 
 def notice_draft(users: dict[str, Any], **overrides: Any) -> Notice:
@@ -23,7 +25,19 @@ def notice_draft(users: dict[str, Any], **overrides: Any) -> Notice:
         "resources": [{"kind": "pond", "area": "30", "unit": "亩", "description": "坑塘水面30亩，适合垂钓"}],
     }
     fields.update(overrides)
-    return services.notice_create(user=cadre, **fields)
+    return services.notice_create(user=cadre, notice_in=notice_input(**fields))
+
+
+def notice_input(*, village_codes: list[str] | None = None, **fields: Any) -> NoticeIn:
+    """``NoticeIn`` from keyword fields (``village_codes`` is the old name of ``villages``)."""
+    if village_codes is not None:
+        fields["villages"] = village_codes
+    return parse(NoticeIn, fields)
+
+
+def notice_changed(notice: Notice, **changes: Any) -> NoticeIn:
+    """The notice's current input with ``changes`` (what the edit form sends)."""
+    return parse(NoticeIn, {**NoticeIn.of(notice).model_dump(), **changes})
 
 
 def notice_published(users: dict[str, Any], **overrides: Any) -> Notice:

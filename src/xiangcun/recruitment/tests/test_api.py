@@ -147,3 +147,17 @@ def test_city_opens_a_batch_and_the_batch_page_masks_contacts_for_the_public(cli
     client.logout()
     page = client.get(f"/notices/batches/{batch.pk}/").content.decode()
     assert notice.title in page and "133****6197" in page and "13330016197" not in page
+
+
+def test_the_notice_form_shows_the_chinese_label_not_the_json_path(client_as, users):
+    client = client_as("cadre")
+    data = {"title": "x", "villages": "12", "level": "county", "category": "farm_stay"}
+    page = client.post("/notices/new/", data)
+    html = page.content.decode()
+    assert page.status_code == 400 and "涉及村庄第 1 项" in html and "villages[0]" not in html
+
+
+def test_published_notice_loads_matching_recommendations_as_a_fragment(client_as, users):
+    notice = notice_published(users)
+    html = client_as("county").get(f"/notices/{notice.pk}/").content.decode()
+    assert f'hx-get="/matching/notices/{notice.pk}/recommendations/"' in html

@@ -1,9 +1,11 @@
 import pytest
 
-from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+from xiangcun.core.inputs import parse
 from xiangcun.recruitment import selectors, services
 from xiangcun.recruitment.models import Notice, NoticeStatus, NoticeTransition
-from xiangcun.recruitment.tests.factories import notice_draft, notice_published
+from xiangcun.recruitment.schemas import BatchIn
+from xiangcun.recruitment.tests.factories import notice_changed, notice_draft, notice_input, notice_published
 from xiangcun.regions.models import Village
 
 
@@ -59,11 +61,14 @@ def test_cadre_editing_another_villages_notice_is_403(users):
     # given a notice of a village in another county, drafted by that county's official
     other = _other_county_village(users)
     notice = services.notice_create(
-        user=users["county2"], title="临清项目", village_codes=[other.code], category="coop_farming"
+        user=users["county2"],
+        notice_in=notice_input(title="临清项目", villages=[other.code], category="coop_farming"),
     )
     # when the demo cadre edits it / then 403 and nothing changed
     with pytest.raises(AccessDenied) as exc:
-        services.notice_update(user=users["cadre"], notice=notice, data={"title": "改"})
+        services.notice_update(
+            user=users["cadre"], notice=notice, notice_in=notice_changed(notice, title="改")
+        )
     assert exc.value.status == 403
     assert Notice.objects.get(pk=notice.pk).title == "临清项目"
 
@@ -109,7 +114,9 @@ def test_rejection_needs_a_reason_and_the_cadre_can_resubmit(users):
     services.notice_transition(user=users["town"], notice=notice, action="reject", reason="投资区间不清楚")
     notice.refresh_from_db()
     assert notice.status == "rejected" and notice.rejection_reason == "投资区间不清楚"
-    services.notice_update(user=users["cadre"], notice=notice, data={"investment_max": "90"})
+    services.notice_update(
+        user=users["cadre"], notice=notice, notice_in=notice_changed(notice, investment_max="90")
+    )
     assert (
         services.notice_transition(user=users["cadre"], notice=notice, action="submit").status == "submitted"
     )
@@ -121,7 +128,9 @@ def test_rejection_needs_a_reason_and_the_cadre_can_resubmit(users):
 def test_published_notice_cannot_be_edited(users):
     notice = notice_published(users)
     with pytest.raises(ApplicationError):
-        services.notice_update(user=users["cadre"], notice=notice, data={"title": "新"})
+        services.notice_update(
+            user=users["cadre"], notice=notice, notice_in=notice_changed(notice, title="新")
+        )
 
 
 def test_public_list_filters(users):
@@ -150,14 +159,18 @@ def test_drafts_are_not_public_but_visible_in_scope(users):
 
 
 def test_batch_lists_published_notices_by_county(users):
-    batch = services.batch_create(user=users["city"], title="第一批招募令", date="2026-03-01")
+    batch = services.batch_create(
+        user=users["city"], batch_in=parse(BatchIn, {"title": "第一批招募令", "date": "2026-03-01"})
+    )
     notice = notice_draft(users)
     services.notice_transition(user=users["cadre"], notice=notice, action="submit")
     services.notice_transition(user=users["town"], notice=notice, action="approve")
     services.notice_transition(user=users["county"], notice=notice, action="publish", batch=batch)
     assert list(selectors.batch_notices(batch)) == [notice]
     with pytest.raises(AccessDenied):
-        services.batch_create(user=users["county"], title="x", date="2026-03-01")
+        services.batch_create(
+            user=users["county"], batch_in=parse(BatchIn, {"title": "x", "date": "2026-03-01"})
+        )
 
 
 def test_resource_units_are_stored_as_the_ledgers_codes_whatever_way_they_are_written(users):
@@ -174,3 +187,33 @@ def test_resource_units_are_stored_as_the_ledgers_codes_whatever_way_they_are_wr
     )
     assert [r.unit for r in notice.resources.order_by("pk")] == ["mu", "m2", "item", "mu"]
     assert [r.get_unit_display() for r in notice.resources.order_by("pk")] == ["亩", "平方米", "项", "亩"]
+
+
+def test_notice_get_for_reads_published_notices_but_writes_only_in_region(users):
+    notice = notice_published(users)
+    assert selectors.notice_get_for(users["public"], notice.pk) == notice
+    assert selectors.notice_get_for(users["county"], notice.pk, write=True) == notice
+    with pytest.raises(AccessDenied):  # an official of another county
+        selectors.notice_get_for(users["county2"], notice.pk, write=True)
+    with pytest.raises(AccessDenied):
+        selectors.notice_get_for(users["partner"], notice.pk, write=True)
+    with pytest.raises(NotFoundError):
+        selectors.notice_get_for(users["county"], 999999)
+
+
+def test_batch_get_for_is_public_to_read_and_the_citys_to_write(users):
+    batch = services.batch_create(
+        user=users["city"], batch_in=parse(BatchIn, {"title": "批", "date": "2026-03-01"})
+    )
+    assert selectors.batch_get_for(users["public"], batch.pk) == batch
+    assert selectors.batch_get_for(users["city"], batch.pk, write=True) == batch
+    with pytest.raises(AccessDenied):
+        selectors.batch_get_for(users["county"], batch.pk, write=True)
+
+
+def test_notice_input_names_the_json_path_and_the_chinese_label(users):
+    with pytest.raises(ApplicationError) as exc:
+        notice_input(title="x", villages=[users["cadre"].region_code], category="farm_stay",
+                     resources=[{"kind": "pond", "area": "-1"}])  # fmt: skip
+    assert exc.value.field == "resources[0].area"
+    assert "提供的资源第 1 项 · 资源面积" in exc.value.message

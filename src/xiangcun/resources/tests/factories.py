@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from xiangcun.core.inputs import parse
 from xiangcun.regions.models import Village
 from xiangcun.resources import services
 from xiangcun.resources.models import Resource
+from xiangcun.resources.schemas import ResourceIn
 
 
 def cadre_village(users: dict[str, Any]) -> Village:
@@ -32,8 +34,11 @@ def resource_data(village: Village, **overrides: Any) -> dict[str, Any]:
     return data
 
 
+def resource_input(village: Village, **overrides: Any) -> ResourceIn:
+    """``ResourceIn`` for a resource of ``village`` (what the form or the API would send)."""
+    return parse(ResourceIn, {**resource_data(village, **overrides), "village": village.code})
+
+
 def resource_create(users: dict[str, Any], **overrides: Any) -> Resource:
     village = cadre_village(users)
-    return services.resource_create(
-        user=users["cadre"], village_code=village.code, data=resource_data(village, **overrides)
-    )
+    return services.resource_create(user=users["cadre"], resource_in=resource_input(village, **overrides))

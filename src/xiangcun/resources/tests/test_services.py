@@ -5,10 +5,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from xiangcun.core.errors import AccessDenied, ApplicationError
+from xiangcun.core.inputs import parse
 from xiangcun.regions.models import Village
 from xiangcun.resources import parsing, services, spatial
 from xiangcun.resources.models import Resource
-from xiangcun.resources.tests.factories import cadre_village, resource_create, resource_data
+from xiangcun.resources.schemas import ResourcePatch
+from xiangcun.resources.tests.factories import cadre_village, resource_create, resource_input
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +39,7 @@ def test_point_outside_the_county_is_refused_naming_the_field(users):
     # When the cadre registers a resource there
     with pytest.raises(ApplicationError) as exc:
         services.resource_create(
-            user=users["cadre"], village_code=village.code, data=resource_data(village, lng=116.4, lat=39.9)
+            user=users["cadre"], resource_in=resource_input(village, lng=116.4, lat=39.9)
         )
     # Then the error says the point is outside the county, on the longitude field
     assert exc.value.field == "lng"
@@ -57,9 +59,7 @@ def test_point_outside_the_county_is_refused_naming_the_field(users):
 def test_bad_fields_are_refused_with_a_chinese_message(users, field, value, expected):
     village = cadre_village(users)
     with pytest.raises(ApplicationError) as exc:
-        services.resource_create(
-            user=users["cadre"], village_code=village.code, data=resource_data(village, **{field: value})
-        )
+        services.resource_create(user=users["cadre"], resource_in=resource_input(village, **{field: value}))
     assert exc.value.field == field
     assert expected in exc.value.message
 
@@ -69,14 +69,16 @@ def test_cadre_cannot_touch_another_village(users):
     other = Village.objects.exclude(code=users["cadre"].region_code).filter(county_id="371502").first()
     # When the cadre tries to register a resource there, Then it is refused
     with pytest.raises(AccessDenied):
-        services.resource_create(user=users["cadre"], village_code=other.code, data=resource_data(other))
+        services.resource_create(user=users["cadre"], resource_in=resource_input(other))
 
 
 def test_partner_and_other_county_admin_cannot_edit(users):
     resource = resource_create(users)
     for name in ("partner", "county2"):
         with pytest.raises(AccessDenied):
-            services.resource_update(user=users[name], resource=resource, data={"name": "改名"})
+            services.resource_update(
+                user=users[name], resource=resource, changes=parse(ResourcePatch, {"name": "改名"})
+            )
 
 
 def test_county_admin_edits_and_the_index_follows_the_point(users):
@@ -87,7 +89,9 @@ def test_county_admin_edits_and_the_index_follows_the_point(users):
     moved = services.resource_update(
         user=users["county"],
         resource=resource,
-        data={"lng": village.lng + 0.001, "lat": village.lat + 0.001, "status": "洽谈中"},
+        changes=parse(
+            ResourcePatch, {"lng": village.lng + 0.001, "lat": village.lat + 0.001, "status": "洽谈中"}
+        ),
     )
     # Then the change is saved and a bbox around the new point finds it through the index
     assert moved.status == "negotiating"
@@ -142,9 +146,7 @@ def test_notices_link_only_within_the_village(users):
     services.resource_notices_set(user=users["cadre"], resource=resource, notice_ids=[notice.pk])
     assert list(resource.notices.all()) == [notice]
     other = Village.objects.exclude(code=users["cadre"].region_code).filter(county_id="371502").first()
-    elsewhere = services.resource_create(
-        user=users["county"], village_code=other.code, data=resource_data(other)
-    )
+    elsewhere = services.resource_create(user=users["county"], resource_in=resource_input(other))
     with pytest.raises(ApplicationError):
         services.resource_notices_set(user=users["county"], resource=elsewhere, notice_ids=[notice.pk])
 
@@ -169,3 +171,17 @@ def test_the_admin_form_refuses_a_point_outside_the_villages_county(users):
     assert "lng" not in inside.errors
     outside = ResourceAdminForm(data={**base, "lng": 121.47, "lat": 31.23})  # Shanghai
     assert not outside.is_valid() and "不在" in outside.errors["lng"][0]
+
+
+def test_resource_get_for_reads_publicly_and_writes_only_in_region(users):
+    from xiangcun.core.errors import NotFoundError
+    from xiangcun.resources import selectors
+
+    resource = resource_create(users)
+    assert selectors.resource_get_for(users["public"], resource.pk) == resource
+    assert selectors.resource_get_for(users["county"], resource.pk, write=True) == resource
+    for name in ("county2", "partner"):
+        with pytest.raises(AccessDenied):
+            selectors.resource_get_for(users[name], resource.pk, write=True)
+    with pytest.raises(NotFoundError):
+        selectors.resource_get_for(users["county"], 999999)

@@ -174,3 +174,12 @@ def test_vocabulary_labels_follow_the_page_language_but_workbooks_stay_chinese(c
     book = load_workbook(io.BytesIO(client.get("/notices/export.xlsx").content))
     cells = {str(c.value) for row in book.active.iter_rows() for c in row}
     assert "农家乐" in cells and "Farm stays (nongjiale)" not in cells
+
+
+def test_the_desk_asks_capabilities_not_role_names(client_as, users):
+    cadre_html = client_as("cadre").get("/manage/").content.decode()
+    assert "/notices/new/" in cadre_html and "/notices/mine/" in cadre_html
+    town_html = client_as("town").get("/manage/").content.decode()
+    assert "/notices/new/" not in town_html and "/notices/mine/" in town_html
+    public_html = client_as("public").get("/manage/").content.decode()
+    assert "/matching/recommendations/" not in public_html and "/resources/" not in public_html
