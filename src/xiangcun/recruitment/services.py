@@ -10,17 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from pydantic import Field, create_model
 
 from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.core.errors import ApplicationError, Msg
-from xiangcun.core.inputs import InputError, OptionalMoney, VocabCodes, parse
 from xiangcun.core.validation import full_clean
 from xiangcun.recruitment.models import (
     Notice,
@@ -83,29 +80,6 @@ def _save_resources(notice: Notice, resources: list[NoticeResourceIn]) -> None:
     for row in rows:
         full_clean(row, exclude=["notice"])
     NoticeResource.objects.bulk_create(rows)
-
-
-# --------------------------------------------------------------------------------------------------
-# Shared with partners until its branch reads its own typed input: thin wrappers over core.inputs
-# --------------------------------------------------------------------------------------------------
-def _one(kind: Any, value: Any, *, field: str, label_zh: str) -> Any:
-    model = create_model("Value", value=(kind, Field(title=label_zh)))
-    try:
-        parsed: Any = parse(model, {"value": value})
-    except InputError as exc:
-        raise exc.with_field(field) from None
-    return parsed.value
-
-
-def vocab_codes(values: Any, vocabulary: str, *, field: str, label_zh: str) -> list[str]:
-    """Codes of ``vocabulary`` (``core.inputs.VocabCodes``), naming ``field`` on an unknown one."""
-    return list(_one(VocabCodes(vocabulary), values, field=field, label_zh=label_zh))
-
-
-def amount_or_none(value: Any, *, field: str, label_zh: str) -> Decimal | None:
-    """A non-negative amount (``core.inputs.OptionalMoney``) or ``None`` for blank."""
-    amount: Decimal | None = _one(OptionalMoney, value, field=field, label_zh=label_zh)
-    return amount
 
 
 # --------------------------------------------------------------------------------------------------
@@ -276,7 +250,6 @@ __all__ = [
     "UNIT_ALIASES",
     "Action",
     "action_capability",
-    "amount_or_none",
     "batch_create",
     "notice_actions_for",
     "notice_create",
@@ -284,5 +257,4 @@ __all__ = [
     "notice_update",
     "range_check",
     "unit_code",
-    "vocab_codes",
 ]
