@@ -30,7 +30,9 @@ class Check:
     user outside ``writers`` (default: the object's region readers) and must be refused, row unchanged;
     ``form_error_ok`` also accepts a 400 form error for a create whose region is a form field (the one
     sanctioned way, ``core.inputs.submit``, puts the refusal on the field). ``users`` narrows who asks (for
-    public pages with nothing regional on them).
+    public pages with nothing regional on them). Each write is also sent once by an entitled writer, whose
+    request must change the row (so the refusals are refusals, not a payload the endpoint never accepts),
+    unless ``effective`` gives the reason no demo user can make it (e.g. only a partner expresses interest).
     """
 
     objs: tuple[str, ...]
@@ -46,6 +48,7 @@ class Check:
     writers: tuple[str, ...] | None = None
     users: tuple[str, ...] = USERS
     form_error_ok: bool = False
+    effective: str = ""
 
 
 def detail(*objs: str, url: str, **kw: Any) -> Check:
@@ -245,6 +248,15 @@ def _run_write(
             failures.append(f"{where}: expected 401/403/404, got {describe(response)}")
         if after != before:
             failures.append(f"{where}: WRITE LEAK, the row changed: {_diff(before, after)}")
+    by = next((u for u in ("county", "county2", "city") if u in writers), None)
+    if not check.effective and by is not None:
+        before = snapshot(obj)
+        response = _request(clients[by], check, url, check.body(obj, shared) if check.body else {})
+        if snapshot(obj) == before:
+            failures.append(
+                f"{by} {check.method.upper()} {url} [{obj}]: the entitled writer's request changed nothing "
+                f"({describe(response)}), so the refusals prove nothing: fix the body or give the reason"
+            )
     return failures
 
 

@@ -414,6 +414,19 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
             )
         )
 
+    funding.application_verify(user=users["city"], application=objs["application.A"].row)
+    # A selected round (to be published): the in-force agreement of 东昌府区, verified and selected.
+    selected = funding.round_create(user=users["city"], data=round_data("矩阵已遴选批次"))
+    application = funding.application_submit(
+        user=users["county"],
+        funding_round=selected,
+        agreement=objs["agreement.forceA"].row,
+        figures=figures,
+    )
+    funding.application_verify(user=users["city"], application=application)
+    selected = funding.round_select(user=users["city"], funding_round=selected)
+    add(Obj("round", "selected", selected.pk, frozenset(OFFICIALS), selected.name, row=selected))
+
     # Policies: a published version (public); the city office publishes.
     version = policies.policy_version_publish(
         user=users["city"], files=library_files_active(), note="矩阵专用版本"

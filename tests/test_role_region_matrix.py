@@ -129,6 +129,34 @@ def _photo(o: Obj, _: dict[str, Any]) -> dict[str, Any]:
     return {"photo": SimpleUploadedFile("p.png", data.getvalue(), "image/png"), "caption": "越权"}
 
 
+def _partner_form(o: Obj, _: dict[str, Any]) -> dict[str, Any]:
+    p = o.row
+    return {
+        "name": "越权修改",
+        "kind": p.kind,
+        "phone": p.phone,
+        "id_number": p.id_number,
+        "home_county": p.home_county_id or "",
+        "capital_min": "10",
+        "capital_max": "60",
+        "skills": "、".join(p.skills),
+        "preferred_counties": p.preferred_counties,
+        "preferred_categories": p.preferred_categories,
+        "cooperation_forms": p.cooperation_forms,
+        "profile": p.profile,
+    }
+
+
+VILLAGE_PROFILE = {
+    "households": "321",
+    "population": "999",
+    "cultivated_land_mu": "1234",
+    "featured_industry": "越权修改",
+    "contact_name": "越权",
+    "contact_phone": "13800000009",
+}
+
+
 def _application(o: Obj, _: dict[str, Any]) -> dict[str, Any]:
     return {"agreement": o.pk, **FIGURES}
 
@@ -157,6 +185,7 @@ RUNS = ("run.A", "run.B")
 IMPORTS = ("import.A", "import.B")
 APPLICATIONS = ("application.A", "application.B")
 CITY = ("city",)
+PARTNERS_ONLY = "interest is a partner's act: no demo user may express it, in or out of the region"
 
 # --------------------------------------------------------------------------------------------------
 # The matrix: URL name or "METHOD /api/path" → checks, or the reason the pattern needs none.
@@ -173,7 +202,7 @@ TABLE: dict[str, list[Check] | str] = {
     "regions:village": [detail(*VILLAGES, url="/villages/{code}/", ok=ALL)],
     "regions:village_edit": [
         detail(*VILLAGES, url="/villages/{code}/edit/", public_ok=False, ok=OFFICIALS),
-        write(*VILLAGES, url="/villages/{code}/edit/", body=body({"population": "99999", "households": "1"})),
+        write(*VILLAGES, url="/villages/{code}/edit/", body=body(VILLAGE_PROFILE)),
     ],
     "regions:search": [listing(*VILLAGES, url="/villages/?county={county}", ok=ALL)],
     "GET /api/v1/regions/{code}": [detail("region.A", "region.B", url="/api/v1/regions/{code}", ok=ALL)],
@@ -241,7 +270,7 @@ TABLE: dict[str, list[Check] | str] = {
     ],
     "partners:edit": [
         detail(*PARTNERS, url="/partners/{pk}/edit/", public_ok=False, ok=()),
-        write(*PARTNERS, url="/partners/{pk}/edit/", body=body({"name": "越权修改", "kind": "rural_leader"})),
+        write(*PARTNERS, url="/partners/{pk}/edit/", body=_partner_form),
     ],
     "partners:verify": [write(*PENDING, url="/partners/{pk}/verify/", body=body({"decision": "verify"}))],
     "GET /api/v1/partners": [
@@ -312,9 +341,19 @@ TABLE: dict[str, list[Check] | str] = {
             body=body({"note": "越权记录", "meeting_date": "2024-06-01"}),
         )
     ],
-    "matching:interest": [write(*DRAFTS, url="/matching/interest/{pk}/", body=body({"note": "越权意向"}))],
+    "matching:interest": [
+        write(
+            *DRAFTS, url="/matching/interest/{pk}/", body=body({"note": "越权意向"}), effective=PARTNERS_ONLY
+        )
+    ],
     "POST /api/v1/pairings": [
-        write(*DRAFTS, url="/api/v1/pairings", api=True, body=lambda o, s: {"notice": o.pk, "note": "越权"})
+        write(
+            *DRAFTS,
+            url="/api/v1/pairings",
+            api=True,
+            body=lambda o, s: {"notice": o.pk, "note": "越权"},
+            effective=PARTNERS_ONLY,
+        )
     ],
     "matching:weights": "city-wide fit weights, no region (the city office edits them)",
     # Resources: a public ledger; a household owner's name stays with the village's officials.
@@ -422,6 +461,7 @@ TABLE: dict[str, list[Check] | str] = {
     "agreements:simulate": [detail(*SOME_AGREEMENTS, url="/agreements/{pk}/simulate/")],
     "GET /api/v1/agreements": [listing(*AGREEMENTS, url="/api/v1/agreements", public_ok=False)],
     "POST /api/v1/agreements": [write(*VILLAGES, url="/api/v1/agreements", api=True, body=_agreement_json)],
+    "GET /api/v1/funding/rounds": [listing("round.open", "round.pub", url="/api/v1/funding/rounds", ok=ALL)],
     "GET /api/v1/agreements/publicity": [
         listing(*AGREEMENTS, url="/api/v1/agreements/publicity", ok=(), listed=False)
     ],
@@ -499,7 +539,7 @@ TABLE: dict[str, list[Check] | str] = {
     "funding:apply": [write(*IN_FORCE, url="/funding/{empty_round}/apply/", body=_application)],
     "funding:verify": [write(*APPLICATIONS, url="/funding/applications/{pk}/verify/", writers=CITY)],
     "funding:select": [write("round.open", url="/funding/{pk}/select/", writers=CITY)],
-    "funding:publish": [write("round.open", url="/funding/{pk}/publish/", writers=CITY)],
+    "funding:publish": [write("round.selected", url="/funding/{pk}/publish/", writers=CITY)],
     "funding:xlsx": [
         detail("round.open", url="/funding/{pk}/xlsx/", ok=OFFICIALS),
         listing(*APPLICATIONS, url="/funding/{round}/xlsx/", ok=COUNTY_LEVEL),
@@ -520,14 +560,17 @@ TABLE: dict[str, list[Check] | str] = {
         write("round.open", url="/api/v1/funding/rounds/{pk}/select", api=True, writers=CITY)
     ],
     "POST /api/v1/funding/rounds/{pk}/publish": [
-        write("round.open", url="/api/v1/funding/rounds/{pk}/publish", api=True, writers=CITY)
+        write("round.selected", url="/api/v1/funding/rounds/{pk}/publish", api=True, writers=CITY)
     ],
     "GET /api/v1/funding/rounds/{pk}/xlsx": [
         detail("round.open", url="/api/v1/funding/rounds/{pk}/xlsx", ok=OFFICIALS),
         listing(*APPLICATIONS, url="/api/v1/funding/rounds/{round}/xlsx", ok=COUNTY_LEVEL),
     ],
     # Policies: the city's public library and its versions.
-    "policies:calculator": "a calculator; ?county= is a fact of the evaluation, not a record",
+    "policies:calculator": [
+        # ?county= is a fact of the evaluation; ?pairing= prefills from a pairing the user may see.
+        detail(*PAIRINGS, url="/policies/?pairing={pk}", users=USERS[:-1]),
+    ],
     "policies:save": "saves the caller's own evaluation",
     "policies:library": "the public policy library",
     "policies:manage": "the city office's editor (city-wide, no region)",
