@@ -216,7 +216,7 @@ def _run_read(check: Check, obj: Obj, url: str, clients: dict[str, Client]) -> l
         text = text_of(response) if response.status_code == 200 else ""
         if not visible:
             if check.mode == DETAIL and not denied(response):
-                failures.append(f"{where}: LEAK, expected 403/404, got {describe(response)}")
+                failures.append(f"{where}: NOT REFUSED, expected 403/404, got {describe(response)}")
             elif check.mode == LIST and marker in text:
                 failures.append(f"{where}: LEAK, out-of-region row {marker!r} in the response")
             continue
