@@ -17,148 +17,25 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.matrix_bodies import (
+    APPROVE,
+    VILLAGE_PROFILE,
+    agreement_form_body,
+    agreement_json_body,
+    application_body,
+    body,
+    notice_form_body,
+    notice_json_body,
+    partner_form_body,
+    photo_body,
+    resource_body,
+)
 from tests.matrix_checks import COUNTY_LEVEL, Check, detail, listing, run, write
-from tests.matrix_world import OFFICIALS, USERS, Obj, build
+from tests.matrix_world import OFFICIALS, USERS, build
 
 ALL = USERS
 REGION_PARAMS = {"county", "village", "town", "region"}
 SKIP_ROUTES = ("admin/", "i18n/", "api/", "^api/", "static/", "^static/", "media/", "^media/")
-
-
-# --------------------------------------------------------------------------------------------------
-# Request bodies
-# --------------------------------------------------------------------------------------------------
-def _notice_form(o: Obj, _: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "title": "越权招募令",
-        "villages": o.params.get("village") or o.pk,
-        "level": "county",
-        "category": "farm_stay",
-        "kinds_wanted": ["entrepreneur"],
-        "cooperation_forms": ["capital"],
-        "description": "越权写入",
-    }
-
-
-def _notice_json(o: Obj, _: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "title": "越权招募令",
-        "villages": [o.pk],
-        "category": "farm_stay",
-        "cooperation_forms": ["capital"],
-        "kinds_wanted": ["entrepreneur"],
-    }
-
-
-def _resource(o: Obj, _: dict[str, Any]) -> dict[str, Any]:
-    village = o.row if o.kind == "village" else o.row.village
-    return {
-        "village": village.code,
-        "name": "越权资源",
-        "kind": "idle_building",
-        "right": "ownership",
-        "owner_type": "collective",
-        "owner_name": "越权村委会",
-        "area": "100",
-        "unit": "m2",
-        "lng": village.lng,
-        "lat": village.lat,
-        "status": "available",
-    }
-
-
-def _agreement_form(o: Obj, _: dict[str, Any]) -> dict[str, Any]:
-    village = o.pk if o.kind == "village" else o.row.village_id
-    return {
-        "title": "越权协议",
-        "village": village,
-        "mode": "additive",
-        "guarantee": "0",
-        "reserve_rate": "0.1",
-        "expected_profit": "1000",
-        "term_start": "2024-01-01",
-        "term_end": "2030-12-31",
-        "row0_party": "村集体",
-        "row0_role": "collective",
-        "row0_kind": "cash",
-        "row0_amount": "1000",
-        "row1_party": "合伙人",
-        "row1_role": "partner",
-        "row1_kind": "cash",
-        "row1_amount": "1000",
-        "members": "H001 越权户主 1",
-    }
-
-
-def _agreement_json(o: Obj, _: dict[str, Any]) -> dict[str, Any]:
-    from xiangcun.agreements.tests.factories import agreement_data
-
-    village = o.pk if o.kind == "village" else o.row.village_id
-    return agreement_data(village, title="越权协议")
-
-
-APPROVE = {
-    "to_status": "approved",
-    "assembly_date": "2024-01-05",
-    "assembly_attendees": 30,
-    "assembly_present": 25,
-    "assembly_votes_for": 22,
-}
-FIGURES = {
-    "requested": "100000",
-    "investment": "1000000",
-    "profit_tax": "100000",
-    "social_benefit": "60",
-    "farmer_income_increase": "50000",
-    "collective_income_increase": "25000",
-}
-
-
-def body(data: dict[str, Any]) -> Any:
-    return lambda o, shared: dict(data)
-
-
-def _photo(o: Obj, _: dict[str, Any]) -> dict[str, Any]:
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    data = io.BytesIO()
-    Image.new("RGB", (8, 8), "green").save(data, "PNG")
-    return {"photo": SimpleUploadedFile("p.png", data.getvalue(), "image/png"), "caption": "越权"}
-
-
-def _partner_form(o: Obj, _: dict[str, Any]) -> dict[str, Any]:
-    p = o.row
-    return {
-        "name": "越权修改",
-        "kind": p.kind,
-        "phone": p.phone,
-        "id_number": p.id_number,
-        "home_county": p.home_county_id or "",
-        "capital_min": "10",
-        "capital_max": "60",
-        "skills": "、".join(p.skills),
-        "preferred_counties": p.preferred_counties,
-        "preferred_categories": p.preferred_categories,
-        "cooperation_forms": p.cooperation_forms,
-        "profile": p.profile,
-    }
-
-
-VILLAGE_PROFILE = {
-    "households": "321",
-    "population": "999",
-    "cultivated_land_mu": "1234",
-    "featured_industry": "越权修改",
-    "contact_name": "越权",
-    "contact_phone": "13800000009",
-}
-
-
-def _application(o: Obj, _: dict[str, Any]) -> dict[str, Any]:
-    return {"agreement": o.pk, **FIGURES}
 
 
 NOTICES = ("notice.A", "notice.B", "notice.pubA", "notice.pubB")
@@ -220,7 +97,7 @@ TABLE: dict[str, list[Check] | str] = {
     "recruitment:mine": [
         listing(*NOTICES, url="/notices/mine/?county={county}", public_ok=False, ok=OFFICIALS)
     ],
-    "recruitment:create": [write(*VILLAGES, url="/notices/new/", body=_notice_form, form_error_ok=True)],
+    "recruitment:create": [write(*VILLAGES, url="/notices/new/", body=notice_form_body, form_error_ok=True)],
     "recruitment:export": [
         listing(*DRAFTS, url="/notices/export.xlsx?county={county}", listed=False),
         listing(*PUBLISHED, url="/notices/export.xlsx?county={county}", ok=ALL),
@@ -228,7 +105,7 @@ TABLE: dict[str, list[Check] | str] = {
     "recruitment:detail": [detail(*NOTICES, url="/notices/{pk}/", ok=ALL)],
     "recruitment:edit": [
         detail(*DRAFTS, url="/notices/{pk}/edit/", public_ok=False, ok=OFFICIALS),
-        write(*DRAFTS, url="/notices/{pk}/edit/", body=_notice_form),
+        write(*DRAFTS, url="/notices/{pk}/edit/", body=notice_form_body),
     ],
     "recruitment:transition": [
         write(*DRAFTS, url="/notices/{pk}/transition/", body=body({"action": "submit"})),
@@ -245,7 +122,7 @@ TABLE: dict[str, list[Check] | str] = {
         listing(*DRAFTS, url="/api/v1/notices?county={county}&status=draft", listed=False),
         listing(*DRAFTS, url="/api/v1/notices?county={county}&mine=true", ok=OFFICIALS),
     ],
-    "POST /api/v1/notices": [write(*VILLAGES, url="/api/v1/notices", api=True, body=_notice_json)],
+    "POST /api/v1/notices": [write(*VILLAGES, url="/api/v1/notices", api=True, body=notice_json_body)],
     "GET /api/v1/notices/{notice_id}": [detail(*NOTICES, url="/api/v1/notices/{pk}", ok=ALL)],
     "POST /api/v1/notices/{notice_id}/transition": [
         write(*DRAFTS, url="/api/v1/notices/{pk}/transition", api=True, body=body({"action": "submit"})),
@@ -271,7 +148,7 @@ TABLE: dict[str, list[Check] | str] = {
     ],
     "partners:edit": [
         detail(*PARTNERS, url="/partners/{pk}/edit/", public_ok=False, ok=()),
-        write(*PARTNERS, url="/partners/{pk}/edit/", body=_partner_form),
+        write(*PARTNERS, url="/partners/{pk}/edit/", body=partner_form_body),
     ],
     "partners:verify": [write(*PENDING, url="/partners/{pk}/verify/", body=body({"decision": "verify"}))],
     "GET /api/v1/partners": [
@@ -360,7 +237,7 @@ TABLE: dict[str, list[Check] | str] = {
     # Resources: a public ledger; a household owner's name stays with the village's officials.
     "resources:map": "public map page; its data comes from GET /api/v1/resources/geojson",
     "resources:list": [listing(*RESOURCES, url="/resources/?county={county}&village={village}", ok=ALL)],
-    "resources:create": [write(*VILLAGES, url="/resources/new/", body=_resource, form_error_ok=True)],
+    "resources:create": [write(*VILLAGES, url="/resources/new/", body=resource_body, form_error_ok=True)],
     "resources:export": [
         listing(*RESOURCES, url="/resources/export.xlsx?county={county}", ok=ALL, marker=lambda o: o.marker),
         listing(
@@ -383,9 +260,9 @@ TABLE: dict[str, list[Check] | str] = {
     "resources:detail": [detail(*RESOURCES, url="/resources/{pk}/", ok=ALL)],
     "resources:edit": [
         detail(*RESOURCES, url="/resources/{pk}/edit/", public_ok=False, ok=OFFICIALS),
-        write(*RESOURCES, url="/resources/{pk}/edit/", body=_resource),
+        write(*RESOURCES, url="/resources/{pk}/edit/", body=resource_body),
     ],
-    "resources:photo_add": [write(*RESOURCES, url="/resources/{pk}/photos/", body=_photo)],
+    "resources:photo_add": [write(*RESOURCES, url="/resources/{pk}/photos/", body=photo_body)],
     "GET /api/v1/resources/geojson": [
         listing(
             *RESOURCES, url="/api/v1/resources/geojson?county={county}&village={village}", ok=(), listed=False
@@ -397,7 +274,7 @@ TABLE: dict[str, list[Check] | str] = {
     "GET /api/v1/resources": [
         listing(*RESOURCES, url="/api/v1/resources?county={county}&village={village}", ok=ALL)
     ],
-    "POST /api/v1/resources": [write(*VILLAGES, url="/api/v1/resources", api=True, body=_resource)],
+    "POST /api/v1/resources": [write(*VILLAGES, url="/api/v1/resources", api=True, body=resource_body)],
     "GET /api/v1/resources/{resource_id}": [detail(*RESOURCES, url="/api/v1/resources/{pk}", ok=ALL)],
     "PATCH /api/v1/resources/{resource_id}": [
         write(
@@ -414,7 +291,7 @@ TABLE: dict[str, list[Check] | str] = {
         listing("agreement.pubA", "agreement.pubB", url="/agreements/", ok=ALL),  # with the 公示栏
     ],
     "agreements:new": [
-        write(*VILLAGES, url="/agreements/new/", body=_agreement_form, form_error_ok=True),
+        write(*VILLAGES, url="/agreements/new/", body=agreement_form_body, form_error_ok=True),
         detail(*PAIRINGS, url="/agreements/new/?pairing={pk}", ok=COUNTY_LEVEL),
     ],
     "agreements:publicity": [listing(*AGREEMENTS, url="/agreements/publicity/", ok=(), listed=False)],
@@ -424,7 +301,7 @@ TABLE: dict[str, list[Check] | str] = {
     "agreements:detail": [detail(*AGREEMENTS, url="/agreements/{pk}/", ok=OFFICIALS)],
     "agreements:edit": [
         detail("agreement.A", "agreement.B", url="/agreements/{pk}/edit/", public_ok=False),
-        write("agreement.A", "agreement.B", url="/agreements/{pk}/edit/", body=_agreement_form),
+        write("agreement.A", "agreement.B", url="/agreements/{pk}/edit/", body=agreement_form_body),
     ],
     "agreements:step": [
         write("agreement.A", "agreement.B", url="/agreements/{pk}/step/", body=body(APPROVE))
@@ -461,7 +338,9 @@ TABLE: dict[str, list[Check] | str] = {
     "agreements:settlement_xlsx": [detail(*IN_FORCE, url="/agreements/{pk}/settlements/{year}/xlsx/")],
     "agreements:simulate": [detail(*DRAFT_AGREEMENTS, url="/agreements/{pk}/simulate/")],
     "GET /api/v1/agreements": [listing(*AGREEMENTS, url="/api/v1/agreements", public_ok=False)],
-    "POST /api/v1/agreements": [write(*VILLAGES, url="/api/v1/agreements", api=True, body=_agreement_json)],
+    "POST /api/v1/agreements": [
+        write(*VILLAGES, url="/api/v1/agreements", api=True, body=agreement_json_body)
+    ],
     "GET /api/v1/funding/rounds": [listing("round.open", "round.pub", url="/api/v1/funding/rounds", ok=ALL)],
     "GET /api/v1/agreements/publicity": [
         listing(*AGREEMENTS, url="/api/v1/agreements/publicity", ok=(), listed=False)
@@ -477,7 +356,7 @@ TABLE: dict[str, list[Check] | str] = {
             url="/api/v1/agreements/{pk}",
             method="put",
             api=True,
-            body=_agreement_json,
+            body=agreement_json_body,
         )
     ],
     "POST /api/v1/agreements/{pk}/transitions": [
@@ -537,7 +416,7 @@ TABLE: dict[str, list[Check] | str] = {
         detail("round.open", "round.pub", url="/funding/{pk}/", ok=OFFICIALS),
         listing(*APPLICATIONS, url="/funding/{round}/", ok=COUNTY_LEVEL),
     ],
-    "funding:apply": [write(*IN_FORCE, url="/funding/{empty_round}/apply/", body=_application)],
+    "funding:apply": [write(*IN_FORCE, url="/funding/{empty_round}/apply/", body=application_body)],
     "funding:verify": [write(*APPLICATIONS, url="/funding/applications/{pk}/verify/", writers=CITY)],
     "funding:select": [write("round.open", url="/funding/{pk}/select/", writers=CITY)],
     "funding:publish": [write("round.selected", url="/funding/{pk}/publish/", writers=CITY)],
@@ -552,7 +431,12 @@ TABLE: dict[str, list[Check] | str] = {
         listing(*APPLICATIONS, url="/api/v1/funding/rounds/{round}/applications", ok=COUNTY_LEVEL)
     ],
     "POST /api/v1/funding/rounds/{pk}/applications": [
-        write(*IN_FORCE, url="/api/v1/funding/rounds/{empty_round}/applications", api=True, body=_application)
+        write(
+            *IN_FORCE,
+            url="/api/v1/funding/rounds/{empty_round}/applications",
+            api=True,
+            body=application_body,
+        )
     ],
     "POST /api/v1/funding/applications/{pk}/verify": [
         write(*APPLICATIONS, url="/api/v1/funding/applications/{pk}/verify", api=True, writers=CITY)
