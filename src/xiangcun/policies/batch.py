@@ -389,17 +389,20 @@ class _Run:
 
 
 def _compare(values: IntArray, op: str, threshold: Any) -> BoolArray:
+    result: BoolArray  # the threshold is a scalar or a per-row array of int64
     if op == ">=":
-        return values >= threshold
-    if op == ">":
-        return values > threshold
-    if op == "<=":
-        return values <= threshold
-    if op == "<":
-        return values < threshold
-    if op == "==":
-        return values == threshold
-    return values != threshold
+        result = values >= threshold
+    elif op == ">":
+        result = values > threshold
+    elif op == "<=":
+        result = values <= threshold
+    elif op == "<":
+        result = values < threshold
+    elif op == "==":
+        result = values == threshold
+    else:
+        result = values != threshold
+    return result
 
 
 def _half_up(base: IntArray, r: Any, denominator: int) -> Any:

@@ -270,7 +270,7 @@ def _mapping_no_duplicates(
 ) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r} (重复的键)", key_node.start_mark
@@ -280,7 +280,7 @@ def _mapping_no_duplicates(
 
 
 def _timestamp_as_text(loader: _StrictLoader, node: yaml.ScalarNode) -> str:
-    return str(loader.construct_scalar(node))  # type: ignore[no-untyped-call]
+    return str(loader.construct_scalar(node))
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_no_duplicates)
