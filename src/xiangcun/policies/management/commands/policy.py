@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from xiangcun.core.errors import ApplicationError
 from xiangcun.policies import batch, batch_table, engine, selectors
+from xiangcun.policies.facts import parse_facts
 
 
 class _Exit(Exception):
@@ -104,7 +105,7 @@ class Command(BaseCommand):
             raise _Exit(2, {"error": "日期格式不正确（YYYY-MM-DD）", "field": "date"}) from None
         library = self._library(options.get("dir"), published=True)
         try:
-            facts = engine.parse_facts(doc["facts"], library.counties)
+            facts = parse_facts(doc["facts"], library.counties)
         except ApplicationError as exc:
             raise _Exit(
                 2, {"error": exc.message, "error_en": exc.message_en, "field": f"facts.{exc.field}"}
