@@ -11,11 +11,11 @@ operations: the numbers become per-county tables looked up with ``take`` on the 
 Exceptions that change the shape of a rule are computed separately and chosen per row.
 
 Gaps and Chinese sentences are the one-by-one path's job; the batch gives amounts and statuses.
+Reading projects from CSV and the result table for csv/xlsx live in ``batch_table``.
 """
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,11 +27,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.money import split_units
 from xiangcun.policies import engine
 from xiangcun.policies.engine import Formula, Group, Layer, Leaf, Library, NoValue, Policy
-from xiangcun.policies.facts import BOOL, COUNT, COUNTY, FACTS, MAX_MONEY, MONEY, Facts, parse_facts
+from xiangcun.policies.facts import BOOL, COUNT, COUNTY, FACTS, MAX_MONEY, MONEY, Facts
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -118,30 +117,6 @@ def columns_from_arrays(
             values[name] = np.full(n, -1, dtype=np.int64)
             masks[name] = np.zeros(n, dtype=bool)
     return Columns(n, tuple(sorted(counties)), values, masks)
-
-
-def read_csv(path: str, counties: Mapping[str, str]) -> tuple[list[str], list[Facts]]:
-    """Projects from a CSV file: an optional ``id`` column and one column per fact (blank: missing).
-
-    Unknown columns and bad values raise ``ApplicationError`` naming the row and the column."""
-    ids: list[str] = []
-    rows: list[Facts] = []
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        for name in reader.fieldnames or []:
-            if name != "id" and name not in FACTS:
-                raise ApplicationError(Msg("未知的列：{name}", name=name), field=name)
-        for number, record in enumerate(reader, start=2):
-            facts = {k: v for k, v in record.items() if k != "id"}
-            try:
-                rows.append(parse_facts(facts, counties))
-            except ApplicationError as exc:
-                raise ApplicationError(
-                    Msg("第 {number} 行：{message}", number=number, message=exc.msg),
-                    field=f"row {number}.{exc.field}",
-                ) from None
-            ids.append(record.get("id") or str(number - 1))
-    return ids, rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,7 +235,7 @@ def _compile_policy(policy: Policy, on: date, counties: tuple[str, ...]) -> Comp
         if policy.scope is not None and code not in policy.scope:
             status[slot] = OUT_OF_SCOPE
             continue
-        layer = engine._layer_for(policy, code, on)
+        layer = engine.layer_for(policy, code, on)
         if layer.excluded:
             status[slot] = OUT_OF_SCOPE
             continue
@@ -286,7 +261,7 @@ def _compile_policy(policy: Policy, on: date, counties: tuple[str, ...]) -> Comp
     uses = {
         leaf.field
         for layer in (policy.city, *policy.counties.values())
-        for leaf in engine._leaves(layer.conditions)
+        for leaf in engine.leaves(layer.conditions)
     }
     for layer in (policy.city, *policy.counties.values()):
         if layer.formula.base:
@@ -414,17 +389,20 @@ class _Run:
 
 
 def _compare(values: IntArray, op: str, threshold: Any) -> BoolArray:
+    result: BoolArray  # the threshold is a scalar or a per-row array of int64
     if op == ">=":
-        return values >= threshold
-    if op == ">":
-        return values > threshold
-    if op == "<=":
-        return values <= threshold
-    if op == "<":
-        return values < threshold
-    if op == "==":
-        return values == threshold
-    return values != threshold
+        result = values >= threshold
+    elif op == ">":
+        result = values > threshold
+    elif op == "<=":
+        result = values <= threshold
+    elif op == "<":
+        result = values < threshold
+    elif op == "==":
+        result = values == threshold
+    else:
+        result = values != threshold
+    return result
 
 
 def _half_up(base: IntArray, r: Any, denominator: int) -> Any:
@@ -563,7 +541,7 @@ def _evaluate_rows(compiled: Compiled, cols: Columns, ids: Sequence[str] | None)
     for cap in compiled.library.caps:
         if not (cap.start <= compiled.on and (cap.end is None or compiled.on <= cap.end)):
             continue
-        members = [cp.policy.id for cp in compiled.policies if engine._cap_applies(cap, cp.policy)]
+        members = [cp.policy.id for cp in compiled.policies if engine.cap_applies(cap, cp.policy)]
         if not members:
             continue
         applying = np.stack([status[m] == APPLIES for m in members])
@@ -601,21 +579,3 @@ def _evaluate_rows(compiled: Compiled, cols: Columns, ids: Sequence[str] | None)
     for pid in ids_[1:]:
         total += amounts[pid]
     return BatchResult(tuple(ids) if ids is not None else None, amounts, status, total)
-
-
-def batch_rows(result: BatchResult, library: Library) -> tuple[list[str], list[list[Any]]]:
-    """A table for csv/xlsx: id, total, then per policy its amount and status (Chinese)."""
-    header = ["id", "合计（元）"]
-    for p in library.policies:
-        header += [f"{p.title}（元）", f"{p.title}·状态"]
-    rows: list[list[Any]] = []
-    ids = result.ids if result.ids is not None else [str(i + 1) for i in range(len(result.total))]
-    for i, rid in enumerate(ids):
-        row: list[Any] = [rid, f"{result.yuan(result.total[i]):.2f}"]
-        for p in library.policies:
-            row += [
-                f"{result.yuan(result.amounts[p.id][i]):.2f}",
-                engine.STATUS_ZH[STATUSES[result.status[p.id][i]]],
-            ]
-        rows.append(row)
-    return header, rows

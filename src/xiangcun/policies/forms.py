@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.policies.facts import BOOL, CODE, COUNT, COUNTY, FACTS, MONEY, parse_fact
 
 WAN = Decimal(10000)
@@ -59,12 +59,12 @@ class CalculatorForm(forms.Form):
             try:
                 number = Decimal(value.replace(",", ""))
             except InvalidOperation:
-                raise ApplicationError(f"{fact.zh}应为数字", field=name) from None
+                raise ApplicationError(Msg("{zh}应为数字", zh=fact.zh, name=name), field=name) from None
             if not number.is_finite():
-                raise ApplicationError(f"{fact.zh}应为数字", field=name)
+                raise ApplicationError(Msg("{zh}应为数字", zh=fact.zh, name=name), field=name)
             value = str(number * WAN)
         elif fact.type == COUNT and not value.lstrip("-").isdigit():
-            raise ApplicationError(f"{fact.zh}应为整数", field=name)
+            raise ApplicationError(Msg("{zh}应为整数", zh=fact.zh, name=name), field=name)
         return parse_fact(name, value, self.counties)
 
     def clean(self) -> dict[str, Any]:
@@ -93,6 +93,13 @@ class CalculatorForm(forms.Form):
 
     def partner_fields(self) -> list[forms.BoundField]:
         return [self[name] for name, f in FACTS.items() if f.owner == "partner"]
+
+
+class PublishForm(forms.Form):
+    """The editor's publish button: carries the note so that a refusal lands on the form
+    (``core.inputs.submit``); the files and the note are validated by ``schemas.PublishIn``."""
+
+    note = forms.CharField(label=_("修改说明"), required=False)
 
 
 def query_of(facts: dict[str, Any]) -> dict[str, str]:

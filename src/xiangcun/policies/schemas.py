@@ -1,10 +1,16 @@
+"""Input and output of the policy calculator API; ``PublishIn`` is also the model the editor page
+builds (``core.inputs.parse``) before publishing."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field, StringConstraints
+
+from xiangcun.policies.engine import KINDS, Policy
+from xiangcun.policies.models import PolicyVersion
 
 
 class EvaluateIn(Schema):
@@ -64,6 +70,10 @@ class EvaluationOut(Schema):
 
 
 class PolicyOut(Schema):
+    """A policy of the library (``engine.Policy``): its city layer's reference and dates."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     title: str
     kind: str
@@ -79,6 +89,38 @@ class PolicyOut(Schema):
     county_exceptions: list[str]
     description: str
 
+    @staticmethod
+    def resolve_kind_zh(policy: Policy) -> str:
+        return KINDS[policy.kind]
+
+    @staticmethod
+    def resolve_issuer(policy: Policy) -> str:
+        return policy.city.issuer
+
+    @staticmethod
+    def resolve_document(policy: Policy) -> str:
+        return policy.city.document
+
+    @staticmethod
+    def resolve_clause(policy: Policy) -> str:
+        return policy.city.clause
+
+    @staticmethod
+    def resolve_effective_from(policy: Policy) -> dt.date:
+        return policy.start
+
+    @staticmethod
+    def resolve_effective_to(policy: Policy) -> dt.date | None:
+        return policy.end
+
+    @staticmethod
+    def resolve_scope(policy: Policy) -> list[str] | None:
+        return sorted(policy.scope) if policy.scope is not None else None
+
+    @staticmethod
+    def resolve_county_exceptions(policy: Policy) -> list[str]:
+        return sorted(policy.counties)
+
 
 class PolicyListOut(Schema):
     ruleset: str
@@ -86,6 +128,8 @@ class PolicyListOut(Schema):
 
 
 class VersionOut(Schema):
+    model_config = ConfigDict(from_attributes=True)
+
     number: int
     ruleset_hash: str
     note: str
@@ -94,7 +138,16 @@ class VersionOut(Schema):
     published_by: str | None
     created_at: dt.datetime
 
+    @staticmethod
+    def resolve_published_by(version: PolicyVersion) -> str | None:
+        return version.published_by.username if version.published_by else None
+
+
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
 
 class PublishIn(Schema):
-    files: dict[str, str]
-    note: str = Field(..., min_length=1, max_length=300)
+    """Publishing the library as a new version: every file's text (name → YAML) and why."""
+
+    files: dict[str, str] = Field(..., title="政策文件", description="文件名 → YAML 文本")
+    note: Note = Field(..., title="修改说明")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,8 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
-from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import Msg, NotFoundError
+from xiangcun.accounts.permissions import Capability, require
+from xiangcun.core.errors import AccessDenied, Msg, NotFoundError
 from xiangcun.policies import engine
 from xiangcun.policies.facts import parse_facts
 from xiangcun.policies.models import PolicyVersion, SavedEvaluation
@@ -53,22 +54,22 @@ def version_list() -> QuerySet[PolicyVersion]:
     return PolicyVersion.objects.select_related("published_by").order_by("-number")
 
 
-def version_get(number: int) -> PolicyVersion:
+def version_get_for(user: Any, number: int, *, write: bool = False) -> PolicyVersion:
+    """Published version ``number``: anyone may read it (the history is public); ``write`` asks
+    for the city office (``Capability.POLICY_EDIT``)."""
+    if write:
+        require(user, Capability.POLICY_EDIT)
     version = PolicyVersion.objects.select_related("published_by").filter(number=number).first()
     if version is None:
         raise NotFoundError(Msg("政策库版本 {number} 不存在", number=number), field="number")
     return version
 
 
-def can_edit_policies(user: Any) -> bool:
-    """Officials of the whole city (the city office) edit and publish the policy library."""
-    return user_scope(user).contains(settings.XIANGCUN_CITY_CODE)
-
-
-def policy_evaluate(raw: dict[str, Any], on: date) -> engine.Evaluation:
-    """Parse facts strictly (Chinese errors naming the field) and evaluate the active library."""
+def policy_evaluate(facts: Mapping[str, object], on: date) -> engine.Evaluation:
+    """Evaluate the active library. ``facts`` (JSON, form or CLI values) are parsed here, once, by
+    the engine's one facts parser (``facts.parse_facts``: Chinese errors naming the field)."""
     library = library_active()
-    return engine.evaluate(library, parse_facts(raw, library.counties), on)
+    return engine.evaluate(library, parse_facts(facts, library.counties), on)
 
 
 def policy_list(on: date | None = None) -> list[engine.Policy]:
@@ -79,7 +80,8 @@ def policy_list(on: date | None = None) -> list[engine.Policy]:
 
 
 def facts_prefill(user: Any, pairing_id: int | None = None) -> dict[str, Any]:
-    """What the platform already knows: the partner's profile and, if given, a pairing's notice."""
+    """What the platform already knows: the partner's profile and, if given, a pairing's notice
+    (only a pairing ``user`` may read: for another id nothing is prefilled)."""
     from xiangcun.matching.selectors import pairing_get_for, pairing_list_for
     from xiangcun.partners.models import PartnerStatus
     from xiangcun.partners.selectors import partner_of_user
@@ -95,7 +97,10 @@ def facts_prefill(user: Any, pairing_id: int | None = None) -> dict[str, Any]:
             facts["title_level"] = partner.title_level
     pairing = None
     if pairing_id is not None:
-        pairing = pairing_get_for(user, pairing_id)
+        try:
+            pairing = pairing_get_for(user, pairing_id)
+        except (NotFoundError, AccessDenied):
+            return {}  # a pairing the user may not read prefills nothing; the calculator still opens
     elif partner is not None:
         pairing = pairing_list_for(user).first()
     if pairing is not None:

@@ -10,10 +10,12 @@ from typing import Any
 
 from django.db import transaction
 
-from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
+from xiangcun.accounts.permissions import Capability, require
+from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.policies import engine, selectors
 from xiangcun.policies.models import PolicyVersion, SavedEvaluation
+from xiangcun.policies.schemas import PublishIn
 
 MAX_FILES = 50
 MAX_FILE_CHARS = 200_000
@@ -62,14 +64,11 @@ def policy_files_check(*, files: Mapping[str, str]) -> CheckReport:
 
 
 @transaction.atomic
-def policy_version_publish(*, user: Any, files: Mapping[str, str], note: str) -> PolicyVersion:
+def policy_version_publish(*, user: Any, publish: PublishIn) -> PolicyVersion:
     """Publish the library as a new version: city office only, must load and pass all its tests."""
-    if not selectors.can_edit_policies(user):
-        raise AccessDenied("只有市级管理员可以发布政策")
-    note = (note or "").strip()
-    if not note:
-        raise ApplicationError("请填写修改说明", field="note")
-    cleaned = _clean_files(files)
+    require(user, Capability.POLICY_EDIT, message="只有市级管理员可以发布政策")
+    note = publish.note
+    cleaned = _clean_files(publish.files)
     report = policy_files_check(files=cleaned)
     if report.error is not None:
         raise ApplicationError(report.error.msg, field="files")
@@ -96,7 +95,7 @@ def policy_version_publish(*, user: Any, files: Mapping[str, str], note: str) ->
         number=(previous.number + 1) if previous else 1,
         files=cleaned,
         ruleset_hash=report.library.hash,
-        note=note[:300],
+        note=note,
         changed_files=changed,
         tests_passed=len(report.outcomes),
         published_by=user if getattr(user, "is_authenticated", False) else None,
@@ -107,14 +106,17 @@ def policy_version_publish(*, user: Any, files: Mapping[str, str], note: str) ->
 
 
 @transaction.atomic
-def evaluation_save(*, user: Any, raw: dict[str, Any], on: date) -> SavedEvaluation:
-    """Evaluate and keep the result with the ruleset hash and the date it was computed for."""
-    evaluation = selectors.policy_evaluate(raw, on)
+def evaluation_save(*, user: Any, facts: Mapping[str, object], on: date) -> SavedEvaluation:
+    """Evaluate and keep the result with the ruleset hash and the date it was computed for.
+
+    ``facts`` are the values as given (API JSON or the calculator form); the selector parses them
+    with the engine's facts parser, and they are kept as given (as text)."""
+    evaluation = selectors.policy_evaluate(facts, on)
     saved = SavedEvaluation(
         user=user if getattr(user, "is_authenticated", False) else None,
         on=on,
         ruleset_hash=evaluation.ruleset,
-        facts={k: (str(v) if v is not None else None) for k, v in raw.items()},
+        facts={k: (str(v) if v is not None else None) for k, v in facts.items()},
         total=evaluation.total,
         result=engine.evaluation_json(evaluation),
     )

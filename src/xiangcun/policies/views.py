@@ -7,15 +7,24 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from xiangcun.core.errors import ApplicationError, NotFoundError
+from xiangcun.accounts.permissions import Capability, can
+from xiangcun.core.errors import AccessDenied
+from xiangcun.core.inputs import parse, submit
+from xiangcun.core.money import to_decimal
 from xiangcun.policies import engine, selectors, services
-from xiangcun.policies.forms import CalculatorForm, query_of
+from xiangcun.policies.forms import CalculatorForm, PublishForm, query_of
+from xiangcun.policies.schemas import PublishIn
+
+
+def _errors(form: forms.Form) -> list[str]:
+    return [str(e) for errors in form.errors.values() for e in errors]
 
 
 def _results_view(ev: engine.Evaluation) -> dict[str, Any]:
@@ -31,7 +40,7 @@ def _results_view(ev: engine.Evaluation) -> dict[str, Any]:
     data["results"].sort(key=lambda r: (order[r["status"]], r["kind"] == "privilege", r["id"]))
     data["total_zh"] = engine.money_zh(ev.total)
     for r in data["results"]:
-        r["amount_zh"] = engine.money_zh(engine.to_decimal(r["amount"]))
+        r["amount_zh"] = engine.money_zh(to_decimal(r["amount"]))
     data["applying"] = [r for r in data["results"] if r["applies"]]
     data["others"] = [r for r in data["results"] if not r["applies"]]
     return data
@@ -43,12 +52,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
     prefilled = False
     if request.user.is_authenticated and not any(k in request.GET for k in ("county", "investment")):
         pairing = request.GET.get("pairing")
-        try:
-            facts = selectors.facts_prefill(
-                request.user, int(pairing) if pairing and pairing.isdigit() else None
-            )
-        except ApplicationError:
-            facts = {}
+        facts = selectors.facts_prefill(request.user, int(pairing) if pairing and pairing.isdigit() else None)
         if facts:
             data = query_of(facts)
             prefilled = True
@@ -56,18 +60,15 @@ def calculator(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "prefilled": prefilled, "evaluation": None}
     if form.is_bound and form.has_facts() and form.is_valid():
         on = form.cleaned_data.get("date") or timezone.localdate()
-        try:
-            ev = selectors.policy_evaluate(form.facts(), on)
-        except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+        ev = submit(form, lambda data: selectors.policy_evaluate(form.facts(), on))
+        if ev is not None:
             context["evaluation"] = _results_view(ev)
             context["on"] = on
             context["share_query"] = (
                 form.data.urlencode() if isinstance(form.data, QueryDict) else urlencode(form.data)
             )
     context["library"] = selectors.library_active()
-    context["can_edit"] = selectors.can_edit_policies(request.user)
+    context["can_edit"] = can(request.user, Capability.POLICY_EDIT)
     return render(request, "policies/calculator.html", context)
 
 
@@ -81,10 +82,10 @@ def evaluation_save(request: HttpRequest) -> HttpResponse:
         messages.error(request, "信息有误，未保存")
         return redirect(f"/policies/?{query.urlencode()}")
     on: date = form.cleaned_data.get("date") or timezone.localdate()
-    try:
-        saved = services.evaluation_save(user=request.user, raw=form.facts(), on=on)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    saved = submit(form, lambda data: services.evaluation_save(user=request.user, facts=form.facts(), on=on))
+    if saved is None:
+        for error in _errors(form):
+            messages.error(request, error)
     else:
         messages.success(request, f"测算结果已保存（规则集 {saved.ruleset_hash[:12]}，测算日期 {saved.on}）")
     return redirect(f"/policies/?{query.urlencode()}")
@@ -105,8 +106,8 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 def manage(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_edit_policies(request.user):
-        return render(request, "403.html", {"message": "只有市级管理员可以修改政策。"}, status=403)
+    if not can(request.user, Capability.POLICY_EDIT):
+        raise AccessDenied("只有市级管理员可以修改政策。")
     files = selectors.library_files_active()
     report = None
     note = ""
@@ -121,19 +122,21 @@ def manage(request: HttpRequest) -> HttpResponse:
             files[new_name] = request.POST["new_text"]
         note = request.POST.get("note", "")
         if request.POST.get("action") == "publish":
-            try:
-                version = services.policy_version_publish(user=request.user, files=files, note=note)
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-            else:
+            form = PublishForm(request.POST)
+            version = submit(
+                form,
+                lambda data: services.policy_version_publish(
+                    user=request.user, publish=parse(PublishIn, {"files": files, "note": data["note"]})
+                ),
+            )
+            if version is not None:
                 messages.success(
                     request, f"已发布第 {version.number} 版（规则集 {version.ruleset_hash[:12]}）"
                 )
                 return redirect("policies:versions")
-        try:
-            report = services.policy_files_check(files=files)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+            for error in _errors(form):
+                messages.error(request, error)
+        report = services.policy_files_check(files=files)
     return render(
         request,
         "policies/manage.html",
@@ -155,10 +158,7 @@ def version_list(request: HttpRequest) -> HttpResponse:
 
 
 def version_detail(request: HttpRequest, number: int) -> HttpResponse:
-    try:
-        version = selectors.version_get(number)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    version = selectors.version_get_for(request.user, number)
     return render(
         request, "policies/version_detail.html", {"v": version, "files": sorted(version.files.items())}
     )

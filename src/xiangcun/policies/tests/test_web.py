@@ -159,3 +159,64 @@ def test_title_level_and_talent_are_filled_once_on_the_profile_and_prefill_the_c
             user=users["city"], partner=partner, data=parse(PartnerEditIn, {"title_level": "professor"})
         )
     assert err.value.field == "title_level"
+
+
+def test_version_get_for_reads_publicly_and_writes_only_for_the_city_office(users) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import AnonymousUser
+
+    from xiangcun.core.errors import AccessDenied, NotAuthenticated, NotFoundError
+    from xiangcun.policies import selectors
+
+    # given a published version
+    version = PolicyVersion.objects.create(number=1, files={}, ruleset_hash="x" * 64, note="n")
+    # then anyone reads it, the city office may write it, a county official or a visitor may not
+    assert selectors.version_get_for(AnonymousUser(), 1) == version
+    assert selectors.version_get_for(users["city"], 1, write=True) == version
+    with pytest.raises(AccessDenied):
+        selectors.version_get_for(users["county"], 1, write=True)
+    with pytest.raises(NotAuthenticated):
+        selectors.version_get_for(AnonymousUser(), 1, write=True)
+    with pytest.raises(NotFoundError):
+        selectors.version_get_for(users["city"], 2)
+
+
+def test_unknown_version_page_is_404_and_editor_refuses_visitors(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/policies/versions/99/").status_code == 404
+    refused = client.get("/policies/manage/")
+    assert refused.status_code == 403
+    assert "只有市级管理员可以修改政策" in refused.content.decode()
+
+
+def test_publish_api_needs_a_login(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/api/v1/policies/versions",
+        json.dumps({"files": dict(engine.shipped_library().files), "note": "x"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert not PolicyVersion.objects.exists()
+
+
+def test_editor_publish_without_note_names_the_chinese_label(client_as) -> None:  # type: ignore[no-untyped-def]
+    # given the city office publishing from the editor page with a blank note
+    files = engine.shipped_library().files
+    post = {
+        "names": list(files),
+        "action": "publish",
+        "note": "  ",
+        **{f"file:{k}": v for k, v in files.items()},
+    }
+    response = client_as("city").post("/policies/manage/", post, follow=True)
+    # then nothing is published and the message names 修改说明, not the JSON path
+    text = [str(m) for m in response.context["messages"]]
+    assert any("修改说明" in m for m in text), text
+    assert not any(m.startswith("note") for m in text)
+    assert not PolicyVersion.objects.exists()
+
+
+def test_calculator_ignores_a_pairing_the_user_may_not_read(client_as) -> None:  # type: ignore[no-untyped-def]
+    # when a partner opens the calculator with the id of a pairing that does not exist
+    response = client_as("partner").get("/policies/?pairing=999999")
+    # then the calculator opens, nothing prefilled
+    assert response.status_code == 200
+    assert response.context["prefilled"] is False

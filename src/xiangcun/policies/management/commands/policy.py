@@ -23,7 +23,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from xiangcun.core.errors import ApplicationError
-from xiangcun.policies import batch, engine, selectors
+from xiangcun.policies import batch, batch_table, engine, selectors
+from xiangcun.policies.facts import parse_facts
 
 
 class _Exit(Exception):
@@ -104,7 +105,7 @@ class Command(BaseCommand):
             raise _Exit(2, {"error": "日期格式不正确（YYYY-MM-DD）", "field": "date"}) from None
         library = self._library(options.get("dir"), published=True)
         try:
-            facts = engine.parse_facts(doc["facts"], library.counties)
+            facts = parse_facts(doc["facts"], library.counties)
         except ApplicationError as exc:
             raise _Exit(
                 2, {"error": exc.message, "error_en": exc.message_en, "field": f"facts.{exc.field}"}
@@ -148,12 +149,12 @@ class Command(BaseCommand):
         except ValueError:
             raise _Exit(2, {"error": "日期格式不正确（YYYY-MM-DD）", "field": "date"}) from None
         try:
-            ids, rows = batch.read_csv(options["path"], library.counties)
+            ids, rows = batch_table.read_csv(options["path"], library.counties)
         except OSError as exc:
             raise _Exit(2, {"error": f"无法读取文件：{exc}", "field": ""}) from None
         compiled = batch.compile_library(library, on)
         result = batch.evaluate_batch(compiled, batch.columns_from_facts(rows, library.counties), ids)
-        header, table = batch.batch_rows(result, library)
+        header, table = batch_table.batch_rows(result, library)
         out = options.get("out")
         if out and out.endswith(".xlsx"):
             from openpyxl import Workbook
