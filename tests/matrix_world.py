@@ -51,23 +51,23 @@ def governing(users: dict[str, Any], code: str) -> frozenset[str]:
 
 def _publicized(users: dict[str, Any], county: str, **overrides: Any) -> Any:
     from xiangcun.agreements import services
-    from xiangcun.agreements.tests.factories import draft
+    from xiangcun.agreements.tests.factories import draft, step
 
     agreement = draft(users, county, **overrides)
     user = users["county"] if county == COUNTY_A else users["city"]
     services.agreement_transition(
         user=user,
         agreement=agreement,
-        to_status="approved",
-        data={
-            "assembly_date": "2024-01-05",
-            "assembly_attendees": 30,
-            "assembly_present": 25,
-            "assembly_votes_for": 22,
-        },
+        step=step(
+            "approved",
+            assembly_date="2024-01-05",
+            assembly_attendees=30,
+            assembly_present=25,
+            assembly_votes_for=22,
+        ),
     )
     return services.agreement_transition(
-        user=user, agreement=agreement, to_status="publicized", data={"date": dt.date.today().isoformat()}
+        user=user, agreement=agreement, step=step("publicized", date=dt.date.today().isoformat())
     )
 
 
@@ -80,19 +80,24 @@ def _members(tag: str) -> list[dict[str, str]]:
 
 def build(users: dict[str, Any]) -> dict[str, Obj]:
     from xiangcun.agreements import services as agreements
+    from xiangcun.agreements.schemas import GuaranteePaidIn, ObjectionIn, SettlementIn
     from xiangcun.agreements.tests.factories import draft, first_village, in_force
+    from xiangcun.core.inputs import parse
     from xiangcun.funding import services as funding
+    from xiangcun.funding.schemas import FiguresIn, RoundIn
     from xiangcun.matching import services as matching
     from xiangcun.partners.tests.factories import partner_registered, partner_verified
     from xiangcun.policies import services as policies
+    from xiangcun.policies.schemas import PublishIn
     from xiangcun.policies.selectors import library_files_active
     from xiangcun.recruitment import services as recruitment
     from xiangcun.recruitment.models import Notice
-    from xiangcun.recruitment.tests.factories import notice_draft, notice_published
+    from xiangcun.recruitment.schemas import BatchIn
+    from xiangcun.recruitment.tests.factories import notice_draft, notice_input, notice_published
     from xiangcun.regions.models import Village
     from xiangcun.resources import services as resources
     from xiangcun.resources.models import ImportJob
-    from xiangcun.resources.tests.factories import resource_data
+    from xiangcun.resources.tests.factories import resource_input
 
     objs: dict[str, Obj] = {}
 
@@ -127,22 +132,26 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
     notice_a = notice_draft(users, title="东昌专用草稿招募令")
     notice_b = recruitment.notice_create(
         user=users["county2"],
-        title="临清专用草稿招募令",
-        village_codes=[vb],
-        category="farm_stay",
-        cooperation_forms=["capital"],
-        kinds_wanted=["entrepreneur"],
-        description="临清专用草稿招募令的项目介绍",
+        notice_in=notice_input(
+            title="临清专用草稿招募令",
+            village_codes=[vb],
+            category="farm_stay",
+            cooperation_forms=["capital"],
+            kinds_wanted=["entrepreneur"],
+            description="临清专用草稿招募令的项目介绍",
+        ),
     )
     pub_a = notice_published(users, title="东昌公开招募令")
     pub_b = recruitment.notice_create(
         user=users["county2"],
-        title="临清公开招募令",
-        village_codes=[vb],
-        category="farm_stay",
-        cooperation_forms=["capital"],
-        kinds_wanted=["entrepreneur", "rural_leader"],
-        description="依托果园和坑塘发展采摘垂钓，配套农家餐饮和住宿",
+        notice_in=notice_input(
+            title="临清公开招募令",
+            village_codes=[vb],
+            category="farm_stay",
+            cooperation_forms=["capital"],
+            kinds_wanted=["entrepreneur", "rural_leader"],
+            description="依托果园和坑塘发展采摘垂钓，配套农家餐饮和住宿",
+        ),
     )
     Notice.objects.filter(pk=pub_b.pk).update(status="published", published_at=timezone.now())
     pub_b.refresh_from_db()
@@ -174,7 +183,9 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
         )
 
     # A 招募令 batch (city-wide, public) holding the two drafts: its page lists published notices only.
-    batch = recruitment.batch_create(user=users["city"], title="矩阵专用批次", date=dt.date.today())
+    batch = recruitment.batch_create(
+        user=users["city"], batch_in=parse(BatchIn, {"title": "矩阵专用批次", "date": dt.date.today()})
+    )
     Notice.objects.filter(pk__in=[notice_a.pk, notice_b.pk]).update(batch=batch)
     add(Obj("batch", "pub", batch.pk, everyone, batch.title, public=True, row=batch))
 
@@ -233,11 +244,11 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
     # Pairings: a verified partner's interest in each county's published notice, with a meeting note.
     pairing_a = matching.pairing_express_interest(user=verified_a.user, notice=pub_a)
     matching.pairing_note_add(
-        user=users["county"], pairing=pairing_a, note="东昌专用洽谈记录", meeting_date="2024-05-01"
+        user=users["county"], pairing=pairing_a, note="东昌专用洽谈记录", meeting_date=dt.date(2024, 5, 1)
     )
     pairing_b = matching.pairing_express_interest(user=verified_b.user, notice=pub_b)
     matching.pairing_note_add(
-        user=users["county2"], pairing=pairing_b, note="临清专用洽谈记录", meeting_date="2024-05-01"
+        user=users["county2"], pairing=pairing_b, note="临清专用洽谈记录", meeting_date=dt.date(2024, 5, 1)
     )
     for key, p, readers in (("A", pairing_a, ra), ("B", pairing_b, rb)):
         add(
@@ -272,15 +283,13 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
     # Resources: the ledger is public, a household owner's name only to the village's officials.
     res_a = resources.resource_create(
         user=users["cadre"],
-        village_code=va,
-        data=resource_data(
+        resource_in=resource_input(
             village_a, name="东昌专用闲置厂房", owner_type="household", owner_name="王东昌专用户"
         ),
     )
     res_b = resources.resource_create(
         user=users["county2"],
-        village_code=vb,
-        data=resource_data(
+        resource_in=resource_input(
             village_b, name="临清专用闲置厂房", owner_type="household", owner_name="李临清专用户"
         ),
     )
@@ -317,7 +326,9 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
         add(Obj("agreement", key, d.pk, readers, d.title, secret=d.title, row=d))
         p = _publicized(users, county, title=f"{tag}公示协议", members=_members(f"{tag}公示"))
         objection = agreements.objection_record(
-            user=official, agreement=p, raised_by="村民代表", content=f"{tag}专用异议内容"
+            user=official,
+            agreement=p,
+            objection=parse(ObjectionIn, {"raised_by": "村民代表", "content": f"{tag}专用异议内容"}),
         )
         add(
             Obj(
@@ -344,9 +355,13 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
             )
         )
         f = in_force(users, county, title=f"{tag}在施协议", members=_members(f"{tag}在施"))
-        agreements.settlement_run(user=official, agreement=f, year=2024, profit="180000")
+        agreements.settlement_run(
+            user=official, agreement=f, settlement=parse(SettlementIn, {"year": 2024, "profit": "180000"})
+        )
         agreements.guarantee_payment_record(
-            user=official, agreement=f, year=2024, amount="1000", paid_on="2025-03-01"
+            user=official,
+            agreement=f,
+            payment=parse(GuaranteePaidIn, {"year": 2024, "amount": "1000", "paid_on": "2025-03-01"}),
         )
         add(
             Obj(
@@ -371,32 +386,38 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
         "collective_income_increase": "0.2",
     }
 
-    def round_data(name: str) -> dict[str, Any]:
-        return {
-            "name": name,
-            "year": 2025,
-            "budget": "1000000",
-            "weights": weights,
-            "min_score": "10",
-            "opens_on": "2025-03-01",
-            "closes_on": "2025-04-30",
-        }
+    def round_data(name: str) -> Any:
+        return parse(
+            RoundIn,
+            {
+                "name": name,
+                "year": 2025,
+                "budget": "1000000",
+                "weights": weights,
+                "min_score": "10",
+                "opens_on": "2025-03-01",
+                "closes_on": "2025-04-30",
+            },
+        )
 
-    open_round = funding.round_create(user=users["city"], data=round_data("矩阵专用受理批次"))
+    open_round = funding.round_create(user=users["city"], new_round=round_data("矩阵专用受理批次"))
     add(Obj("round", "open", open_round.pk, frozenset(OFFICIALS), open_round.name, row=open_round))
-    published = funding.round_create(user=users["city"], data=round_data("矩阵公示批次"))
+    published = funding.round_create(user=users["city"], new_round=round_data("矩阵公示批次"))
     type(published).objects.filter(pk=published.pk).update(status="published")
     add(Obj("round", "pub", published.pk, frozenset(OFFICIALS), published.name, public=True, row=published))
-    empty = funding.round_create(user=users["city"], data=round_data("矩阵空白批次"))
+    empty = funding.round_create(user=users["city"], new_round=round_data("矩阵空白批次"))
     add(Obj("round", "empty", empty.pk, frozenset(OFFICIALS), empty.name, row=empty))
-    figures = {
-        "requested": "100000",
-        "investment": "1000000",
-        "profit_tax": "100000",
-        "social_benefit": "60",
-        "farmer_income_increase": "50000",
-        "collective_income_increase": "25000",
-    }
+    figures = parse(
+        FiguresIn,
+        {
+            "requested": "100000",
+            "investment": "1000000",
+            "profit_tax": "100000",
+            "social_benefit": "60",
+            "farmer_income_increase": "50000",
+            "collective_income_increase": "25000",
+        },
+    )
     for key, who in (("A", "county"), ("B", "county2")):
         agreement = objs[f"agreement.force{key}"].row
         application = funding.application_submit(
@@ -416,7 +437,7 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
 
     funding.application_verify(user=users["city"], application=objs["application.A"].row)
     # A selected round (to be published): the in-force agreement of 东昌府区, verified and selected.
-    selected = funding.round_create(user=users["city"], data=round_data("矩阵已遴选批次"))
+    selected = funding.round_create(user=users["city"], new_round=round_data("矩阵已遴选批次"))
     application = funding.application_submit(
         user=users["county"],
         funding_round=selected,
@@ -429,7 +450,8 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
 
     # Policies: a published version (public); the city office publishes.
     version = policies.policy_version_publish(
-        user=users["city"], files=library_files_active(), note="矩阵专用版本"
+        user=users["city"],
+        publish=parse(PublishIn, {"files": library_files_active(), "note": "矩阵专用版本"}),
     )
     add(
         Obj(

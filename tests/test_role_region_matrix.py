@@ -166,6 +166,11 @@ TABLE: dict[str, list[Check] | str] = {
     "matching:recommendations": [
         listing(*PENDING, url="/matching/recommendations/?partner={pk}", ok=(), listed=False)
     ],
+    # The notice page's htmx fragment: recommended partners for the notice's own officials, an empty
+    # fragment for anyone else (nothing of the notice is ever in it for them).
+    "matching:notice_recommendations": [
+        listing(*NOTICES, url="/matching/notices/{pk}/recommendations/", ok=(), listed=False)
+    ],
     "GET /api/v1/notices/{notice_id}/recommendations": [
         detail(*DRAFTS, url="/api/v1/notices/{pk}/recommendations", ok=COUNTY_LEVEL),
         detail(*PUBLISHED, url="/api/v1/notices/{pk}/recommendations", public_ok=False),

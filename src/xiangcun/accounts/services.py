@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from xiangcun.accounts.models import ROLE_REGION_LEVEL, LoginFailure, Role, User
 from xiangcun.core import regioncodes
 from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.core.validation import django_message
 
 DEMO_PASSWORD = "xiangcun-demo-2026"
 
@@ -64,3 +67,15 @@ def user_create(
     user.full_clean()
     user.save()
     return user
+
+
+def partner_account_create(*, username: str, password: str, display_name: str = "") -> User:
+    """The account of a self-registering partner, its password checked by Django's validators
+    (``AUTH_PASSWORD_VALIDATORS``: length, common passwords, all digits, similarity to the name)."""
+    candidate = User(username=username, display_name=display_name, role=Role.PARTNER)
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as exc:
+        first = exc.error_list[0]
+        raise ApplicationError(django_message(first.message, first.params), field="password") from None
+    return user_create(username=username, password=password, role=Role.PARTNER, display_name=display_name)

@@ -18,11 +18,11 @@ def full_clean(obj: Model, *, exclude: list[str] | None = None) -> None:
     except ValidationError as exc:
         field, errors = next(iter(exc.error_dict.items()))
         first = errors[0]
-        message = _django_message(first.message, first.params)
+        message = django_message(first.message, first.params)
         raise ApplicationError(message, field=None if field == NON_FIELD_ERRORS else field) from exc
 
 
-def _django_message(message: Any, params: Any) -> Any:
+def django_message(message: Any, params: Any) -> Any:
     """A Django validation message as a lazy string, so that it renders in either language."""
 
     def text() -> str:

@@ -110,8 +110,8 @@ def pairing_note(request: HttpRequest, pairing_id: int, payload: NoteIn) -> Stat
 
 
 @router.get("/matching/weights", response={200: WeightsOut, **ERRORS}, auth=None, summary="匹配权重")
-def weights_get(request: HttpRequest) -> dict[str, Any]:
-    weights, threshold = selectors.weights_get()
+def weights_current(request: HttpRequest) -> dict[str, Any]:
+    weights, threshold = selectors.weights_current()
     return {"weights": weights.to_dict(), "threshold": threshold}
 
 

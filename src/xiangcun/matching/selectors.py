@@ -38,7 +38,7 @@ from xiangcun.regions.models import Level, Region
 # --------------------------------------------------------------------------------------------------
 # Weights
 # --------------------------------------------------------------------------------------------------
-def weights_get() -> tuple[Weights, float]:
+def weights_current() -> tuple[Weights, float]:
     """The city's weights and pairing threshold (defaults until the city edits them)."""
     row = MatchingWeights.objects.order_by("id").first()
     if row is None or not row.values:
@@ -194,7 +194,7 @@ class Recommendation:
 
 def notices_for_partner(partner: Partner, k: int = 10) -> list[Recommendation]:
     """The ``k`` published notices that fit ``partner`` best (exact), explained."""
-    weights, _ = weights_get()
+    weights, _ = weights_current()
     index = scoring_index()
     facts = partner_facts(partner)
     declined = [str(n) for n, _ in _declined(partner=partner)]
@@ -204,7 +204,7 @@ def notices_for_partner(partner: Partner, k: int = 10) -> list[Recommendation]:
 
 def partners_for_notice(notice: Notice, k: int = 10) -> list[Recommendation]:
     """The ``k`` verified partners that fit ``notice`` best (exact), explained."""
-    weights, _ = weights_get()
+    weights, _ = weights_current()
     index = scoring_index()
     facts = notice_facts(notice)
     declined = [str(p) for _, p in _declined(notice=notice)]
@@ -240,7 +240,7 @@ def notice_recommendations_for(user: Any, partner: Partner, k: int = 10) -> list
 
 def pair_explanation(notice: Notice, partner: Partner) -> Fit:
     """Why a notice and a partner fit: the same factors the pairing maximised, in Chinese."""
-    weights, _ = weights_get()
+    weights, _ = weights_current()
     return scoring_index().explain(notice_facts(notice), partner_facts(partner), weights)
 
 

@@ -75,7 +75,7 @@ def _city(code: str) -> Region:
 def county_matrix(county_code: str) -> tuple[ScoringIndex, Any]:
     """The county's open notices × free partners, and their dense fit matrix."""
     _county(county_code)
-    weights, _ = selectors.weights_get()
+    weights, _ = selectors.weights_current()
     notices, partners = selectors.county_pool(county_code)
     index = ScoringIndex.build(notices, partners, text_model=selectors.scoring_index().text_model)
     return index, index.fit_matrix(weights=weights)
@@ -83,7 +83,7 @@ def county_matrix(county_code: str) -> tuple[ScoringIndex, Any]:
 
 def county_candidates(county_code: str, threshold: float | None = None) -> list[dict[str, Any]]:
     """Every allowed pair of the county (fit ≥ threshold, fit > 0) as ``{"notice", "partner", "fit"}``."""
-    _, default_threshold = selectors.weights_get()
+    _, default_threshold = selectors.weights_current()
     limit = default_threshold if threshold is None else threshold
     index, matrix = county_matrix(county_code)
     import numpy as np
@@ -97,7 +97,7 @@ def county_candidates(county_code: str, threshold: float | None = None) -> list[
 
 def county_assignment(county_code: str, threshold: float | None = None) -> Assignment:
     """The exact one-to-one pairing of a county: dense assignment over all free partners."""
-    _, default_threshold = selectors.weights_get()
+    _, default_threshold = selectors.weights_current()
     index, matrix = county_matrix(county_code)
     return assign_dense(
         matrix, index.notice_ids, index.partner_ids, default_threshold if threshold is None else threshold
@@ -108,7 +108,7 @@ def city_candidates(
     city_code: str, threshold: float | None = None, k: int = CITY_CANDIDATES_K
 ) -> CandidatePairs:
     _city(city_code)
-    weights, default_threshold = selectors.weights_get()
+    weights, default_threshold = selectors.weights_current()
     notices, partners = selectors.city_pool(city_code)
     index = ScoringIndex.build(notices, partners, text_model=selectors.scoring_index().text_model)
     limit = default_threshold if threshold is None else threshold
@@ -117,7 +117,7 @@ def city_candidates(
 
 def city_assignment(city_code: str, threshold: float | None = None, k: int = CITY_CANDIDATES_K) -> Assignment:
     """The city's pairing: exact on each notice's k-best candidate graph (sparse min-cost flow)."""
-    _, default_threshold = selectors.weights_get()
+    _, default_threshold = selectors.weights_current()
     limit = default_threshold if threshold is None else threshold
     graph = city_candidates(city_code, limit, k)
     return assign_sparse(graph.notice_ids, graph.partner_ids, graph.notice, graph.partner, graph.fit, limit)
@@ -135,7 +135,7 @@ def pairing_run_create(*, user: Any, county_code: str) -> PairingRun:
     """Run the exact pairing for a county and keep the proposal for review."""
     county = _county(county_code)
     _require_county_official(user, county.code)
-    _, threshold = selectors.weights_get()
+    _, threshold = selectors.weights_current()
     result = county_assignment(county.code, threshold)
     run = PairingRun(
         county=county, run_by=user, threshold=threshold, total_fit=result.total_fit, proposal=result.to_json()
@@ -205,7 +205,7 @@ def pairing_express_interest(*, user: Any, notice: Notice, note: str = "") -> Pa
     index = selectors.scoring_index()
     if str(notice.pk) in index.notice_pos:
         fit_value = index.explain(
-            str(notice.pk), selectors.partner_facts(partner), selectors.weights_get()[0]
+            str(notice.pk), selectors.partner_facts(partner), selectors.weights_current()[0]
         ).score
     pairing = _pairing_open(user, notice, partner, PairingOrigin.PARTNER, fit_value, None)
     if note.strip():

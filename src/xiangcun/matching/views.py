@@ -222,7 +222,7 @@ class WeightsForm(forms.Form):
 @login_required
 def weights_edit(request: HttpRequest) -> HttpResponse:
     require(request.user, Capability.MATCH_WEIGHTS_EDIT, message="只有市级管理员可以修改匹配权重")
-    weights, threshold = selectors.weights_get()
+    weights, threshold = selectors.weights_current()
     values: dict[str, Any] = weights.to_dict()
     status = 200
     if request.method == "POST":

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from xiangcun.accounts.models import Role, User
+from xiangcun.accounts.models import User
 from xiangcun.accounts.permissions import Capability, can, require
-from xiangcun.accounts.services import user_create
+from xiangcun.accounts.services import partner_account_create
 from xiangcun.core import regioncodes
 from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.validation import full_clean
@@ -80,11 +80,8 @@ def partner_register(*, data: PartnerRegisterIn) -> Partner:
     partner = Partner(**_model_values(profile), status=PartnerStatus.PENDING)
     _check(partner)
     try:
-        user = user_create(
-            username=username,
-            password=data.password,
-            role=Role.PARTNER,
-            display_name=partner.name[:60],
+        user = partner_account_create(
+            username=username, password=data.password, display_name=partner.name[:60]
         )
     except Exception as exc:  # Django's ValidationError from user.full_clean (bad username characters)
         if isinstance(exc, ApplicationError):

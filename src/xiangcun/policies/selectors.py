@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from xiangcun.accounts.permissions import Capability, require
-from xiangcun.core.errors import AccessDenied, Msg, NotFoundError
+from xiangcun.core.errors import Msg, NotFoundError
 from xiangcun.policies import engine
 from xiangcun.policies.facts import parse_facts
 from xiangcun.policies.models import PolicyVersion, SavedEvaluation
@@ -81,7 +81,7 @@ def policy_list(on: date | None = None) -> list[engine.Policy]:
 
 def facts_prefill(user: Any, pairing_id: int | None = None) -> dict[str, Any]:
     """What the platform already knows: the partner's profile and, if given, a pairing's notice
-    (only a pairing ``user`` may read: for another id nothing is prefilled)."""
+    (only a pairing ``user`` may read: another id raises ``NotFoundError``/``AccessDenied``)."""
     from xiangcun.matching.selectors import pairing_get_for, pairing_list_for
     from xiangcun.partners.models import PartnerStatus
     from xiangcun.partners.selectors import partner_of_user
@@ -97,10 +97,7 @@ def facts_prefill(user: Any, pairing_id: int | None = None) -> dict[str, Any]:
             facts["title_level"] = partner.title_level
     pairing = None
     if pairing_id is not None:
-        try:
-            pairing = pairing_get_for(user, pairing_id)
-        except (NotFoundError, AccessDenied):
-            return {}  # a pairing the user may not read prefills nothing; the calculator still opens
+        pairing = pairing_get_for(user, pairing_id)  # someone else's pairing: 403, an unknown one: 404
     elif partner is not None:
         pairing = pairing_list_for(user).first()
     if pairing is not None:

@@ -94,7 +94,7 @@ def test_weights_are_edited_by_the_city_only_and_validated(users):
         services.weights_update(user=users["city"], values={**values, "text": 0.9})
     assert exc.value.field == "weights"
     services.weights_update(user=users["city"], values=values, threshold=0.4)
-    weights, threshold = selectors.weights_get()
+    weights, threshold = selectors.weights_current()
     assert weights.category == 0.3 and threshold == 0.4
 
 

@@ -214,9 +214,10 @@ def test_editor_publish_without_note_names_the_chinese_label(client_as) -> None:
     assert not PolicyVersion.objects.exists()
 
 
-def test_calculator_ignores_a_pairing_the_user_may_not_read(client_as) -> None:  # type: ignore[no-untyped-def]
+def test_calculator_refuses_a_pairing_the_user_may_not_read(client_as) -> None:  # type: ignore[no-untyped-def]
     # when a partner opens the calculator with the id of a pairing that does not exist
     response = client_as("partner").get("/policies/?pairing=999999")
-    # then the calculator opens, nothing prefilled
-    assert response.status_code == 200
-    assert response.context["prefilled"] is False
+    # then the page says so (404) instead of silently showing an empty calculator
+    assert response.status_code == 404
+    # and without a pairing the calculator opens as usual
+    assert client_as("partner").get("/policies/").status_code == 200
