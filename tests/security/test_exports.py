@@ -13,7 +13,14 @@ from openpyxl import Workbook, load_workbook
 
 from xiangcun.core.exports import csv_row, xlsx_append
 
-PAYLOADS = ["=HYPERLINK(\"http://evil.example/\",\"点我\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1,1)", "\t=1"]
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example/","点我")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(1,1)",
+    "\t=1",
+]
 SRC = Path(__file__).resolve().parents[2] / "src" / "xiangcun"
 
 
@@ -87,10 +94,12 @@ def test_every_spreadsheet_writer_goes_through_the_helper() -> None:
     without ``csv_row`` fails here."""
     offenders = []
     for path in SRC.rglob("*.py"):
-        if "tests" in path.parts or path.name == "exports.py" and path.parent.name == "core":
+        if "tests" in path.parts or (path.name == "exports.py" and path.parent.name == "core"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        if "openpyxl" not in path.read_text(encoding="utf-8") and "csv.writer" not in path.read_text(encoding="utf-8"):
+        if "openpyxl" not in path.read_text(encoding="utf-8") and "csv.writer" not in path.read_text(
+            encoding="utf-8"
+        ):
             continue
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
