@@ -137,9 +137,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: failures per (username, client address) within the window.
-LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
-LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+# Log-in throttling (accounts/throttle.py): free attempts per (username, address) and per address,
+# then each failure doubles the wait up to the maximum. No account is ever locked for its owner.
+LOGIN_FREE_ATTEMPTS = env.int("LOGIN_FREE_ATTEMPTS", default=5)
+LOGIN_FREE_ATTEMPTS_PER_ADDRESS = env.int("LOGIN_FREE_ATTEMPTS_PER_ADDRESS", default=30)
+LOGIN_MAX_DELAY_SECONDS = env.int("LOGIN_MAX_DELAY_SECONDS", default=900)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks). Loopback by default: only
+# a process on this machine (the documented nginx) can then name the client.
+# Password reset links go out by e-mail; on an intranet without SMTP they are written to the log.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="xiangcun@localhost")
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
 # Sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True
