@@ -77,3 +77,15 @@ def test_the_simulation_refuses_absurd_floats(client_as, users, low: str) -> Non
     response = client_as("county").get(f"/api/v1/agreements/{agreement.pk}/simulation?low={low}")
     assert response.status_code == 422, response.content[:200]
     assert response.json()["field"]
+
+
+def test_anonymous_exports_are_rate_limited_per_address(client) -> None:  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    cache.clear()
+    statuses = [client.get("/notices/export.xlsx", REMOTE_ADDR="10.8.8.8").status_code for _ in range(8)]
+    assert statuses[:6] == [200] * 6 and statuses[6:] == [429, 429]
+    refused = client.get("/notices/export.xlsx", REMOTE_ADDR="10.8.8.8")
+    assert int(refused["Retry-After"]) > 0 and "请求过于频繁" in refused.content.decode()
+    assert client.get("/notices/export.xlsx", REMOTE_ADDR="10.8.8.9").status_code == 200  # others unaffected
+    cache.clear()

@@ -18,7 +18,6 @@ trusted proxy is used.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,6 +30,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from xiangcun.accounts.models import LoginThrottle
+from xiangcun.core.clientaddr import client_ip
 
 HOLD_SECONDS = 10  # an attempt in progress; released when the password check ends
 
@@ -40,40 +40,6 @@ class Throttled(Exception):
     """Too many recent failures: try again after ``wait_seconds``."""
 
     wait_seconds: int
-
-
-def _networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    out = []
-    for item in getattr(settings, "TRUSTED_PROXIES", []):
-        try:
-            out.append(ipaddress.ip_network(item.strip(), strict=False))
-        except ValueError:
-            continue
-    return out
-
-
-def _trusted(address: str, networks: list[Any]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in net for net in networks)
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: ``REMOTE_ADDR``, or behind a trusted proxy the forwarded client."""
-    remote = str(request.META.get("REMOTE_ADDR") or "")
-    networks = _networks()
-    if not _trusted(remote, networks):
-        return remote
-    forwarded = [a.strip() for a in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if a.strip()]
-    for address in reversed(forwarded):
-        if not _trusted(address, networks):
-            try:
-                return str(ipaddress.ip_address(address))
-            except ValueError:
-                return remote
-    return remote
 
 
 @dataclass(frozen=True)

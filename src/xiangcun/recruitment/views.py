@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
 from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+from xiangcun.core.ratelimit import limited
 from xiangcun.recruitment import selectors, services
 from xiangcun.recruitment.exports import notices_xlsx
 from xiangcun.recruitment.forms import NoticeForm
@@ -309,6 +310,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Heavy: a whole table as xlsx. Limited so that a burst of downloads cannot starve the site.
+@limited("export", per_minute=20, anonymous_per_minute=6, concurrent=2)
 def notice_export(request: HttpRequest) -> HttpResponse:
     try:
         qs = selectors.notice_list_public(_filters(request))

@@ -18,6 +18,7 @@ from xiangcun.accounts.models import ROLE_REGION_LEVEL, Role
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
 from xiangcun.core.errors import ApplicationError, NotFoundError
+from xiangcun.core.ratelimit import limited
 from xiangcun.regions.selectors import counties_of, county_boundaries, region_get
 from xiangcun.resources import exports, imports, selectors, services, sheets
 from xiangcun.resources.forms import ImportForm, PhotoForm, ResourceForm
@@ -208,6 +209,8 @@ def resource_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("resources:detail", pk=pk)
 
 
+# Heavy: a whole table as xlsx. Limited so that a burst of downloads cannot starve the site.
+@limited("export", per_minute=20, anonymous_per_minute=6, concurrent=2)
 def resource_export(request: HttpRequest) -> HttpResponse:
     f, _error = _filters(request)
     mine = request.GET.get("mine") == "1" and _is_official(request.user)
