@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _production_env(tmp_path: Path) -> dict[str, str]:
     """The environment of a server: .env.example with its production block uncommented."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XIANGCUN_TESTING", "DEBUG"))}
+    # A server's environment: none of the test run's switches (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright).
+    skip = ("XIANGCUN_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     production = False
     for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines():
         production = production or line.startswith("# --- Production")
