@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from xiangcun.accounts.models import LoginFailure, User
+from xiangcun.accounts.models import LoginThrottle, User
 
 
 @admin.register(User)
@@ -15,7 +15,7 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
-@admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
-    list_display = ("username", "ip_address", "created_at")
-    search_fields = ("username",)
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    list_display = ("key", "failures", "blocked_until", "updated_at")
+    search_fields = ("key",)

@@ -4,8 +4,6 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xiangcun.core.models import BaseModel
-
 
 class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("市级管理员")
@@ -50,13 +48,19 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
-class LoginFailure(BaseModel):
-    """A failed login, kept for throttling (shared by every app server through the database)."""
+class LoginThrottle(models.Model):
+    """Failed log-ins counted per key — ``user:<name>|<address>`` and ``addr:<address>`` — shared by
+    every app server through the database (see ``accounts/throttle.py``)."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    key = models.CharField(max_length=220, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ("-created_at",)
-        verbose_name = _("登录失败记录")
-        verbose_name_plural = _("登录失败记录")
+        ordering = ("-updated_at",)
+        verbose_name = _("登录限速记录")
+        verbose_name_plural = _("登录限速记录")
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.failures})"

@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from xiangcun.accounts.models import ROLE_REGION_LEVEL, LoginFailure, Role, User
+from xiangcun.accounts.models import ROLE_REGION_LEVEL, Role, User
 from xiangcun.core import regioncodes
 from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.validation import django_message
 
 DEMO_PASSWORD = "xiangcun-demo-2026"
-
-
-def login_is_locked(*, username: str, ip_address: str | None) -> bool:
-    """True when this username (from any address) or this address has failed too often lately."""
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-    recent = LoginFailure.objects.filter(created_at__gte=since)
-    limit = settings.LOGIN_MAX_FAILURES
-    if recent.filter(username=username.lower()).count() >= limit:
-        return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 4
-
-
-def login_failure_record(*, username: str, ip_address: str | None) -> None:
-    LoginFailure.objects.create(username=username.lower()[:150], ip_address=ip_address)
-
-
-def login_failures_clear(*, username: str) -> None:
-    LoginFailure.objects.filter(username=username.lower()).delete()
 
 
 def user_create(

@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from xiangcun.agreements.models import Settlement
 from xiangcun.agreements.selectors import settlement_lines
 from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.core.exports import xlsx_append
 
 MAX_ROWS = 20_000
 
@@ -24,18 +25,20 @@ def statements_xlsx(row: Settlement, kind: str) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "农户收益清单"
-    ws.append([f"{row.agreement.title}（{row.agreement.code}）{row.year} 年度结算 第 {row.version} 版"])
-    ws.append(["户编号", "户主", "成员股", "分红（元）", "劳务收入（元）", "合计（元）"])
+    xlsx_append(ws, [f"{row.agreement.title}（{row.agreement.code}）{row.year} 年度结算 第 {row.version} 版"])
+    xlsx_append(ws, ["户编号", "户主", "成员股", "分红（元）", "劳务收入（元）", "合计（元）"])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for h in households:
-        ws.append(
-            [h.household, h.head_name, float(h.shares), float(h.dividend), float(h.labour), float(h.total)]
+        xlsx_append(
+            ws,
+            [h.household, h.head_name, float(h.shares), float(h.dividend), float(h.labour), float(h.total)],
         )
     sheet = wb.create_sheet("各方分配")
-    sheet.append(["合作方", "角色", "股份（%）", "保底收益", "分红", "调整", "合计"])
+    xlsx_append(sheet, ["合作方", "角色", "股份（%）", "保底收益", "分红", "调整", "合计"])
     for p in parties:
-        sheet.append(
+        xlsx_append(
+            sheet,
             [
                 p.name,
                 p.role,
@@ -44,11 +47,11 @@ def statements_xlsx(row: Settlement, kind: str) -> bytes:
                 float(p.dividend),
                 float(p.adjustment),
                 float(p.total),
-            ]
+            ],
         )
-    sheet.append(["村集体收益", "", "", "", "", "", float(row.collective_income)])
-    sheet.append(["公积公益金", "", "", "", "", "", float(row.reserve)])
-    sheet.append(["分配到户", "", "", "", "", "", float(row.distributed)])
+    xlsx_append(sheet, ["村集体收益", "", "", "", "", "", float(row.collective_income)])
+    xlsx_append(sheet, ["公积公益金", "", "", "", "", "", float(row.reserve)])
+    xlsx_append(sheet, ["分配到户", "", "", "", "", "", float(row.distributed)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

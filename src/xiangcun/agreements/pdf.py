@@ -19,6 +19,7 @@ from xiangcun.agreements.models import Agreement, Settlement
 from xiangcun.agreements.selectors import members_for, settlement_lines
 from xiangcun.core.errors import ApplicationError
 from xiangcun.core.money import format_yuan
+from xiangcun.core.pdf import paragraph
 
 FONT_NAME = "XiangcunCJK"
 FONT_CANDIDATES = (
@@ -88,10 +89,10 @@ def _styles() -> dict[str, Any]:
 
 def _table(rows: list[list[Any]], widths: list[float], st: dict[str, Any], numeric: set[int]) -> Any:
     from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Table, TableStyle
 
     body = [
-        [Paragraph(str(v), st["num"] if (r > 0 and c in numeric) else st["cell"]) for c, v in enumerate(row)]
+        [paragraph(str(v), st["num"] if (r > 0 and c in numeric) else st["cell"]) for c, v in enumerate(row)]
         for r, row in enumerate(rows)
     ]
     table = Table(body, colWidths=widths, repeatRows=1)
@@ -152,22 +153,22 @@ def distribution_clause(agreement: Agreement) -> list[str]:
 
 def agreement_pdf(agreement: Agreement, kind: str = "official") -> bytes:
     """The agreement as a printable A4 PDF with its share table and distribution clause."""
-    from reportlab.platypus import Paragraph, Spacer
+    from reportlab.platypus import Spacer
 
     st = _styles()
     buffer = io.BytesIO()
     doc = _doc(buffer, f"合伙人协议 {agreement.code}")
     village = agreement.village
     story: list[Any] = [
-        Paragraph("乡村振兴合伙人合作协议", st["title"]),
-        Paragraph(
+        paragraph("乡村振兴合伙人合作协议", st["title"]),
+        paragraph(
             f"合同编号：{agreement.code}　　状态：{agreement.get_status_display()}　　"
             f"{village.county.name}{village.town.name}{village.name}",
             st["sub"],
         ),
-        Paragraph("第一条　项目", st["h"]),
-        Paragraph(f"项目名称：{agreement.title}。{agreement.description}", st["p"]),
-        Paragraph("第二条　合作各方及出资折股", st["h"]),
+        paragraph("第一条　项目", st["h"]),
+        paragraph(f"项目名称：{agreement.title}。{agreement.description}", st["p"]),
+        paragraph("第二条　合作各方及出资折股", st["h"]),
     ]
     rows: list[list[Any]] = [["序号", "合作方", "角色", "出资内容", "折价（元）", "股份比例"]]
     parties = list(agreement.parties.prefetch_related("contributions").order_by("position"))
@@ -182,18 +183,18 @@ def agreement_pdf(agreement: Agreement, kind: str = "official") -> bytes:
     rows.append(["", "合计", "", "", _y(agreement.total_contribution), "100.00%"])
     story.append(_table(rows, [28, 95, 48, 155, 75, 55], st, {4, 5}))
     story.append(
-        Paragraph(
+        paragraph(
             "资源性出资按《资源折价入股办法》估值：土地按年租金折现（面积 × 每亩年租金 × 年金系数），"
             "房屋按重置成本扣除折旧（不低于残值），其他资产按评估价值；股份比例 = 出资折价 ÷ 出资总额，"
             "保留两位小数并按最大余数法使合计为 100.00%。",
             st["p"],
         )
     )
-    story.append(Paragraph("第三条　收益分配", st["h"]))
-    story += [Paragraph(f"{i}. {text}", st["p"]) for i, text in enumerate(distribution_clause(agreement), 1)]
+    story.append(paragraph("第三条　收益分配", st["h"]))
+    story += [paragraph(f"{i}. {text}", st["p"]) for i, text in enumerate(distribution_clause(agreement), 1)]
     members = members_for(agreement, kind)
     if members:
-        story.append(Paragraph("第四条　村集体成员股名册", st["h"]))
+        story.append(paragraph("第四条　村集体成员股名册", st["h"]))
         total = sum((m.shares for m in members), Decimal(0))
         mrows: list[list[Any]] = [["户编号", "户主", "成员股数", "占比"]]
         for m in members:
@@ -202,32 +203,32 @@ def agreement_pdf(agreement: Agreement, kind: str = "official") -> bytes:
             )
         story.append(_table(mrows, [90, 110, 90, 90], st, {2, 3}))
     labour = list(agreement.labour_commitments.all())
-    story.append(Paragraph("第五条　用工承诺", st["h"]))
+    story.append(paragraph("第五条　用工承诺", st["h"]))
     if labour:
         lrows: list[list[Any]] = [["岗位", "岗位数", "月工资（元）"]]
         lrows += [[x.position, x.jobs, _y(x.monthly_wage)] for x in labour]
         story.append(_table(lrows, [200, 80, 100], st, {1, 2}))
-        story.append(Paragraph("上述岗位优先安排本村村民，同等条件下优先安排脱贫户和监测户。", st["p"]))
+        story.append(paragraph("上述岗位优先安排本村村民，同等条件下优先安排脱贫户和监测户。", st["p"]))
     else:
-        story.append(Paragraph("本项目无固定用工承诺。", st["p"]))
+        story.append(paragraph("本项目无固定用工承诺。", st["p"]))
     story += [
-        Paragraph("第六条　合作期限", st["h"]),
-        Paragraph(
+        paragraph("第六条　合作期限", st["h"]),
+        paragraph(
             f"自 {agreement.term_start:%Y年%m月%d日} 起至 {agreement.term_end:%Y年%m月%d日} 止。", st["p"]
         ),
-        Paragraph("第七条　退出与回购", st["h"]),
-        Paragraph(
+        paragraph("第七条　退出与回购", st["h"]),
+        paragraph(
             agreement.exit_clause or "任何一方退出须提前六个月书面通知，并经村民代表大会同意。", st["p"]
         ),
-        Paragraph(
+        paragraph(
             agreement.buyback_clause or "合作期满或提前终止时，村集体有权按出资折价优先回购其他各方股份。",
             st["p"],
         ),
     ]
     if agreement.assembly_date:
         story += [
-            Paragraph("第八条　民主程序", st["h"]),
-            Paragraph(
+            paragraph("第八条　民主程序", st["h"]),
+            paragraph(
                 f"本协议经 {agreement.assembly_date:%Y年%m月%d日} 村民代表大会审议通过"
                 f"（应到 {agreement.assembly_attendees} 人，实到 {agreement.assembly_present} 人，"
                 f"赞成 {agreement.assembly_votes_for} 票）"
@@ -251,7 +252,6 @@ def agreement_pdf(agreement: Agreement, kind: str = "official") -> bytes:
 
 def statements_pdf(row: Settlement, kind: str = "public") -> bytes:
     """A year's settlement: party lines and each household's statement, for the 公示 board."""
-    from reportlab.platypus import Paragraph
 
     st = _styles()
     agreement = row.agreement
@@ -259,18 +259,18 @@ def statements_pdf(row: Settlement, kind: str = "public") -> bytes:
     doc = _doc(buffer, f"{agreement.code} {row.year} 年度收益分配公示")
     parties, households = settlement_lines(row, kind)
     story: list[Any] = [
-        Paragraph(f"{agreement.village.name} {row.year} 年度合作项目收益分配公示", st["title"]),
-        Paragraph(
+        paragraph(f"{agreement.village.name} {row.year} 年度合作项目收益分配公示", st["title"]),
+        paragraph(
             f"{agreement.title}（合同编号 {agreement.code}）　结算第 {row.version} 版"
             + (f"（更正原因：{row.reason}）" if row.reason else ""),
             st["sub"],
         ),
-        Paragraph(
+        paragraph(
             f"本年度可分配利润 {_y(row.profit)} 元；村集体收益 {_y(row.collective_income)} 元，"
             f"提取公积公益金 {_y(row.reserve)} 元，分配到户 {_y(row.distributed)} 元。",
             st["p"],
         ),
-        Paragraph("一、各方分配", st["h"]),
+        paragraph("一、各方分配", st["h"]),
     ]
     prow: list[list[Any]] = [["合作方", "股份", "保底收益", "分红", "调整", "合计"]]
     prow += [
@@ -278,13 +278,13 @@ def statements_pdf(row: Settlement, kind: str = "public") -> bytes:
         for p in parties
     ]
     story.append(_table(prow, [130, 50, 72, 72, 72, 72], st, {1, 2, 3, 4, 5}))
-    story.append(Paragraph("二、农户收益清单", st["h"]))
+    story.append(paragraph("二、农户收益清单", st["h"]))
     hrow: list[list[Any]] = [["户编号", "户主", "成员股", "分红（元）", "劳务收入（元）", "合计（元）"]]
     hrow += [
         [h.household, h.head_name, f"{h.shares.normalize():f}", _y(h.dividend), _y(h.labour), _y(h.total)]
         for h in households
     ]
     story.append(_table(hrow, [70, 70, 55, 85, 90, 85], st, {2, 3, 4, 5}))
-    story.append(Paragraph("如有异议，请于公示之日起 5 个工作日内向村务监督委员会反映。", st["p"]))
+    story.append(paragraph("如有异议，请于公示之日起 5 个工作日内向村务监督委员会反映。", st["p"]))
     doc.build(story)
     return buffer.getvalue()

@@ -3,12 +3,15 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from xiangcun.accounts.forms import AdminLoginForm
 from xiangcun.config.api import api
 from xiangcun.web import views as web_views
 
 admin.site.site_header = "乡村振兴合伙人数字平台 · 系统管理"
 admin.site.site_title = "乡村振兴合伙人数字平台"
 admin.site.index_title = "数据管理"
+# The admin log-in goes through the site's throttle (accounts/throttle.py).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),

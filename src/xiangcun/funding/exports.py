@@ -9,6 +9,7 @@ from django.utils.translation import override
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from xiangcun.core.exports import xlsx_append
 from xiangcun.funding.models import FundingApplication, FundingRound
 
 HEADERS = [
@@ -36,19 +37,21 @@ def round_xlsx(funding_round: FundingRound, applications: Iterable[FundingApplic
     ws = wb.active
     assert ws is not None
     ws.title = "遴选结果"
-    ws.append(
+    xlsx_append(
+        ws,
         [
             funding_round.name,
             f"资金总额 {funding_round.budget} 元",
             f"状态：{funding_round.get_status_display()}",
-        ]
+        ],
     )
-    ws.append(HEADERS)
+    xlsx_append(ws, HEADERS)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for a in applications:
         village = a.agreement.village
-        ws.append(
+        xlsx_append(
+            ws,
             [
                 a.rank,
                 a.agreement.code,
@@ -64,7 +67,7 @@ def round_xlsx(funding_round: FundingRound, applications: Iterable[FundingApplic
                 float(a.score) if a.score is not None else None,
                 "入选" if a.selected else ("未入选" if a.rank else "未评审"),
                 a.reason,
-            ]
+            ],
         )
     for col, width in zip(
         "ABCDEFGHIJKLMN", [6, 20, 28, 12, 12, 14, 14, 12, 10, 14, 14, 10, 8, 60], strict=True

@@ -10,6 +10,7 @@ from django.utils.translation import override
 from openpyxl import Workbook
 
 from xiangcun.core import vocab
+from xiangcun.core.exports import xlsx_append
 from xiangcun.partners.models import Partner
 from xiangcun.partners.selectors import partner_view
 
@@ -24,10 +25,11 @@ HEADER = (
 def partners_xlsx(partners: Iterable[Partner], user: Any) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("合伙人")
-    ws.append(list(HEADER))
+    xlsx_append(ws, list(HEADER))
     for p in partners:
         v = partner_view(p, user)
-        ws.append(
+        xlsx_append(
+            ws,
             [
                 p.pk,
                 v.name,
@@ -44,7 +46,7 @@ def partners_xlsx(partners: Iterable[Partner], user: Any) -> bytes:
                 "、".join(vocab.label("form", c) for c in p.cooperation_forms),
                 "、".join(p.skills),
                 p.get_status_display(),
-            ]
+            ],
         )
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from xiangcun.accounts.permissions import Capability, can
 from xiangcun.core import vocab
 from xiangcun.core.inputs import parse, perform, submit
+from xiangcun.core.ratelimit import limited
 from xiangcun.partners import selectors, services
 from xiangcun.partners.exports import partners_xlsx
 from xiangcun.partners.forms import PartnerProfileForm, PartnerRegisterForm
@@ -182,6 +183,8 @@ def partner_verify(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(target)
 
 
+# Heavy: a whole table as xlsx. Limited so that a burst of downloads cannot starve the site.
+@limited("export", per_minute=20, anonymous_per_minute=6, concurrent=2)
 def partner_export(request: HttpRequest) -> HttpResponse:
     qs = selectors.partner_list(request.user, _filters(request))
     response = HttpResponse(

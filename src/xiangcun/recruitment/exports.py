@@ -9,6 +9,7 @@ from django.utils.translation import override
 from openpyxl import Workbook
 
 from xiangcun.core import vocab
+from xiangcun.core.exports import xlsx_append
 from xiangcun.recruitment.models import Notice
 
 HEADER = (
@@ -22,7 +23,7 @@ HEADER = (
 def notices_xlsx(notices: Iterable[Notice]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("招募令")
-    ws.append(list(HEADER))
+    xlsx_append(ws, list(HEADER))
     for n in notices:
         resources = "；".join(
             f"{r.kind_label()} {r.area.normalize():f}{r.get_unit_display()}"
@@ -30,7 +31,8 @@ def notices_xlsx(notices: Iterable[Notice]) -> bytes:
             else r.kind_label()
             for r in n.resources.all()
         )
-        ws.append(
+        xlsx_append(
+            ws,
             [
                 n.pk,
                 n.title,
@@ -46,7 +48,7 @@ def notices_xlsx(notices: Iterable[Notice]) -> bytes:
                 n.deadline,
                 n.get_status_display(),
                 n.published_at.replace(tzinfo=None) if n.published_at else None,
-            ]
+            ],
         )
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -18,6 +18,7 @@ from xiangcun.accounts.permissions import Capability, can, is_official, require
 from xiangcun.core import vocab
 from xiangcun.core.errors import AccessDenied
 from xiangcun.core.inputs import parse, submit
+from xiangcun.core.ratelimit import limited
 from xiangcun.partners.selectors import partner_of_user
 from xiangcun.recruitment import selectors, services
 from xiangcun.recruitment.exports import notices_xlsx
@@ -221,6 +222,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Heavy: a whole table as xlsx. Limited so that a burst of downloads cannot starve the site.
+@limited("export", per_minute=20, anonymous_per_minute=6, concurrent=2)
 def notice_export(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     if selectors.notice_filters_problem(filters) is not None:

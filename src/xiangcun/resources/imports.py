@@ -21,6 +21,7 @@ from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core.errors import ApplicationError
 from xiangcun.core.pinyin import initials
+from xiangcun.core.uploads import check_spreadsheet
 from xiangcun.regions.models import Level, Region, Village
 from xiangcun.resources import parsing, services, sheets
 from xiangcun.resources.models import (
@@ -358,6 +359,10 @@ def import_file(*, user: Any, data: bytes, filename: str, progress: Progress | N
     """Read, validate whole, and write all or nothing. Never raises for bad content: it reports."""
     started = time.perf_counter()
     try:
+        check_spreadsheet(data, filename)
+    except ApplicationError as exc:
+        return Outcome(False, [sheets.Problem("", 0, "", "", exc.message)], {"rows": 0})
+    try:
         book = sheets.read(data, filename)
     except sheets.FileProblem as exc:
         return Outcome(False, [sheets.Problem("", 0, "", "", exc.message)], {"rows": 0})
@@ -388,6 +393,8 @@ def import_job_create(*, user: Any, upload: UploadedFile) -> ImportJob:
         raise ApplicationError("文件不能超过 20 MB，请分批导入", field="file")
     if not upload.size:
         raise ApplicationError("文件为空", field="file")
+    check_spreadsheet(upload.read(), name)
+    upload.seek(0)
     inline = (upload.size or 0) <= INLINE_MAX_BYTES
     with transaction.atomic():
         job = ImportJob(created_by=user, original_name=name)

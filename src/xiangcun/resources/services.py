@@ -7,7 +7,6 @@ Who may write: ``RESOURCE_EDIT`` in a region containing the resource's village
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -16,12 +15,12 @@ import shapely
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from PIL import Image, UnidentifiedImageError
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from xiangcun.accounts.permissions import Capability, require
 from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.core.uploads import clean_image
 from xiangcun.core.validation import full_clean
 from xiangcun.regions import boundaries
 from xiangcun.regions.models import Region, Village
@@ -179,20 +178,6 @@ def resource_notices_set(*, user: Any, resource: Resource, notice_ids: Sequence[
     return resource
 
 
-def make_thumbnail(data: bytes) -> bytes:
-    """A JPEG thumbnail of an image (raises ``ApplicationError`` for a file that is not an image)."""
-    try:
-        with Image.open(io.BytesIO(data)) as source:
-            source.load()
-            rgb = source.convert("RGB")
-            rgb.thumbnail(THUMBNAIL_SIZE)
-            out = io.BytesIO()
-            rgb.save(out, format="JPEG", quality=82)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ApplicationError("上传的文件不是可识别的图片（JPEG/PNG）", field="photo") from None
-    return out.getvalue()
-
-
 @transaction.atomic
 def resource_photo_add(
     *, user: Any, resource: Resource, upload: UploadedFile, caption: str = ""
@@ -200,12 +185,13 @@ def resource_photo_add(
     _require_edit(user, resource.region_code, field="photo")
     if upload.size and upload.size > MAX_PHOTO_BYTES:
         raise ApplicationError("照片不能超过 10 MB", field="photo")
-    data = upload.read()
-    thumb = make_thumbnail(data)
-    stem = (upload.name or "photo").rsplit("/", 1)[-1].rsplit(".", 1)[0][:40] or "photo"
+    # Decoded under a pixel limit, re-encoded, stored under a name the server chooses (core/uploads.py).
+    image = clean_image(upload.read(MAX_PHOTO_BYTES + 1), field="photo", thumbnail_size=THUMBNAIL_SIZE)
     photo = ResourcePhoto(resource=resource, caption=caption[:100])
-    photo.image.save(upload.name or "photo.jpg", ContentFile(data), save=False)
-    photo.thumbnail.save(f"{stem}_thumb.jpg", ContentFile(thumb), save=False)
+    photo.image.save(image.name, ContentFile(image.data), save=False)
+    photo.thumbnail.save(
+        image.name.rsplit(".", 1)[0] + "_thumb.jpg", ContentFile(image.thumbnail), save=False
+    )
     full_clean(photo)
     photo.save()
     return photo

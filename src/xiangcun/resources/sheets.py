@@ -20,6 +20,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from xiangcun.core.exports import xlsx_append
+
 VILLAGE_SHEET = "村庄"
 RESOURCE_SHEET = "资源"
 
@@ -252,18 +254,18 @@ def template() -> bytes:
         notes.append(line)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="E7F4EA")
-    examples = {
+    examples: dict[str, list[object]] = {
         VILLAGE_SHEET: ["371502101200", "张庄村", "371502101", 115.97, 36.45, 320, 1050, 1800, "蔬菜种植", "王建国", "13800000000"],
         RESOURCE_SHEET: [None, "371502101200", "村东闲置厂房", "闲置校舍/厂房", "所有权", "村集体", None, 1200, "平方米", 115.97, 36.45, "闲置", "农产品加工", "可招商", "砖混结构，通水通电", None, None, None],
     }  # fmt: skip
     for sheet, (columns, _extra) in LAYOUTS.items():
         ws = wb.create_sheet(sheet)
-        ws.append([f"{h}*" if required else h for h, _k, required in columns])
+        xlsx_append(ws, [f"{h}*" if required else h for h, _k, required in columns])
         for i, cell in enumerate(ws[1], start=1):
             cell.font = bold
             cell.fill = fill
             ws.column_dimensions[get_column_letter(i)].width = 16
-        ws.append(examples[sheet])
+        xlsx_append(ws, examples[sheet])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -273,9 +275,9 @@ def write_table(rows: Any, *, sheet: str, headers: list[str]) -> bytes:
     """A one-sheet xlsx, written streaming (write-only) for large exports."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet)
-    ws.append(headers)
+    xlsx_append(ws, headers)
     for row in rows:
-        ws.append(row)
+        xlsx_append(ws, row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

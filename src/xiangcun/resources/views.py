@@ -18,6 +18,7 @@ from xiangcun.accounts.permissions import Capability, is_official, require
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
 from xiangcun.core.inputs import parse, submit
+from xiangcun.core.ratelimit import limited
 from xiangcun.regions.selectors import counties_of, county_boundaries, region_get_for
 from xiangcun.resources import exports, imports, selectors, services, sheets
 from xiangcun.resources.forms import ImportForm, PhotoForm, PhotoUploadForm, ResourceForm
@@ -187,6 +188,8 @@ def resource_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("resources:detail", pk=pk)
 
 
+# Heavy: a whole table as xlsx. Limited so that a burst of downloads cannot starve the site.
+@limited("export", per_minute=20, anonymous_per_minute=6, concurrent=2)
 def resource_export(request: HttpRequest) -> HttpResponse:
     f, _error = _filters(request)
     mine = request.GET.get("mine") == "1" and is_official(request.user)

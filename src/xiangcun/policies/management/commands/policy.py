@@ -23,6 +23,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from xiangcun.core.errors import ApplicationError
+from xiangcun.core.exports import csv_row, xlsx_append
 from xiangcun.policies import batch, batch_table, engine, selectors
 from xiangcun.policies.facts import parse_facts
 
@@ -163,21 +164,23 @@ class Command(BaseCommand):
             sheet = book.active
             assert sheet is not None
             sheet.title = "政策测算"
-            sheet.append(header)
+            xlsx_append(sheet, header)
             for row in table:
-                sheet.append(row)
-            sheet.append([])
-            sheet.append([f"测算日期 {on.isoformat()}", f"规则集 {library.hash}", "示例政策，非真实政策"])
+                xlsx_append(sheet, row)
+            xlsx_append(sheet, [])
+            xlsx_append(
+                sheet, [f"测算日期 {on.isoformat()}", f"规则集 {library.hash}", "示例政策，非真实政策"]
+            )
             book.save(out)
         elif out:
             with open(out, "w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
-                writer.writerow(header)
-                writer.writerows(table)
+                writer.writerow(csv_row(header))
+                writer.writerows(csv_row(r) for r in table)
         else:
             writer = csv.writer(self.stdout)
-            writer.writerow(header)
-            writer.writerows(table)
+            writer.writerow(csv_row(header))
+            writer.writerows(csv_row(r) for r in table)
         if out:
             self.stdout.write(
                 json.dumps({"rows": len(table), "out": out, "ruleset": library.hash, "date": on.isoformat()})
