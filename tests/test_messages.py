@@ -28,33 +28,27 @@ MESSAGE_CALLS = re.compile(
 
 
 def _catalogue() -> dict[str, str]:
-    """msgid → msgstr of the English catalogue, read from the .po file (single-line entries)."""
-    text = PO.read_text(encoding="utf-8")
+    """msgid → msgstr of the English catalogue, read line by line from the .po file."""
     entries: dict[str, str] = {}
-    for block in text.split("\n\n"):
-        ids = re.findall(r'^msgid "(.*)"$', block, re.M)
-        strs = re.findall(r'^msgstr "(.*)"$', block, re.M)
-        if ids and strs:
-            # Multi-line entries continue with bare quoted lines; join them.
-            msgid = _joined(block, "msgid")
-            msgstr = _joined(block, "msgstr")
-            entries[msgid] = msgstr
+    current: dict[str, list[str]] = {}
+    key = ""
+
+    def flush() -> None:
+        if "msgid" in current and "msgstr" in current:
+            entries["".join(current["msgid"])] = "".join(current["msgstr"])
+
+    for line in PO.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgid "):
+            flush()
+            current, key = {"msgid": [ast.literal_eval(line[6:])]}, "msgid"
+        elif line.startswith("msgstr "):
+            current["msgstr"], key = [ast.literal_eval(line[7:])], "msgstr"
+        elif line.startswith('"') and key:
+            current[key].append(ast.literal_eval(line))
+        else:
+            key = ""
+    flush()
     return entries
-
-
-def _joined(block: str, keyword: str) -> str:
-    lines = block.splitlines()
-    out: list[str] = []
-    taking = False
-    for line in lines:
-        if line.startswith(keyword + " "):
-            taking = True
-            out.append(line[len(keyword) + 1 :])
-        elif taking and line.startswith('"'):
-            out.append(line)
-        elif taking:
-            break
-    return "".join(ast.literal_eval(part) for part in out)
 
 
 def _func_name(node: ast.expr) -> str:
