@@ -61,8 +61,9 @@ system-deps:
 	@$(MAKE) --no-print-directory pdf-font
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks conftest.py
+	$(BIN)/ruff format --check src tests benchmarks conftest.py
+	$(BIN)/lint-imports
 
 typecheck: setup
 	DEBUG=true $(BIN)/mypy

@@ -6,6 +6,7 @@ They need the regions (``regions.services.demo_regions_build``) and the accounts
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -28,11 +29,13 @@ class DemoLogin:
     username: str
     role: str
     region: str
+    password: str = DEMO_PASSWORD
 
 
 @transaction.atomic
 def demo_users_create(*, city_code: str = "371500") -> list[DemoLogin]:
-    """One demo account per role in the city's first county, town and village (password DEMO_PASSWORD)."""
+    """One demo account per role in the city's first county, town and village (password DEMO_PASSWORD),
+    and the operator ``admin`` with a random password (in the returned ``DemoLogin``)."""
     User.objects.filter(is_demo=True).delete()
     city = Region.objects.filter(code=city_code).first()
     village = (
@@ -53,10 +56,13 @@ def demo_users_create(*, city_code: str = "371500") -> list[DemoLogin]:
     ]
     if other_county is not None:
         specs.insert(2, ("county2", Role.COUNTY_ADMIN, other_county.code, f"{other_county.name}农业农村局"))
-    logins = [DemoLogin("admin", "系统管理员（Django admin）", city.name)]
+    # The operator can change every row through the Django admin: never a published password. A fresh
+    # random one is printed once by ``xiangcun demo`` (the role accounts keep the published demo password).
+    operator_password = secrets.token_urlsafe(12)
+    logins = [DemoLogin("admin", "系统管理员（Django admin）", city.name, operator_password)]
     operator = user_create(
         username="admin",
-        password=DEMO_PASSWORD,
+        password=operator_password,
         role=Role.CITY_ADMIN,
         region_code=city.code,
         display_name="平台运维",

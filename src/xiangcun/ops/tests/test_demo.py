@@ -37,3 +37,14 @@ def test_one_demo_login_per_role_in_the_first_county_town_and_village() -> None:
 @pytest.mark.django_db
 def test_no_demo_users_without_the_city() -> None:
     assert demo_users_create(city_code="110000") == []
+
+
+@pytest.mark.django_db
+def test_the_operator_gets_a_random_password_not_the_published_one() -> None:
+    # Finding 4 of the security issue: the superuser's password was printed in the README.
+    first = {login.username: login for login in demo_users_create()}
+    operator = User.objects.get(username="admin")
+    assert not operator.check_password(DEMO_PASSWORD)
+    assert operator.check_password(first["admin"].password) and len(first["admin"].password) >= 16
+    again = {login.username: login for login in demo_users_create()}
+    assert again["admin"].password != first["admin"].password  # fresh each time, never a constant

@@ -61,4 +61,13 @@ class Command(BaseCommand):
         if logins:
             self.stdout.write(f"示例账号（密码 {DEMO_PASSWORD}）:")
             for login in logins:
-                self.stdout.write(f"  {login.username:<8} {login.role} {login.region}")
+                if login.password == DEMO_PASSWORD:
+                    self.stdout.write(f"  {login.username:<8} {login.role} {login.region}")
+            for login in logins:
+                if login.password != DEMO_PASSWORD:
+                    self.stdout.write(
+                        self.style.WARNING(
+                            f"  {login.username:<8} {login.role}：密码 {login.password} "
+                            "（随机生成，只显示这一次 / random, shown once）"
+                        )
+                    )
