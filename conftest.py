@@ -47,3 +47,12 @@ def client_as(client, users):  # type: ignore[no-untyped-def]
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+    """Rate-limit counts (core/ratelimit.py) live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -239,6 +239,13 @@ TABLE: dict[str, list[Check] | str] = {
         )
     ],
     "matching:weights": "city-wide fit weights, no region (the city office edits them)",
+    # One's own password: no region, no object of anybody else (the reset link is a signed token).
+    "accounts:password_change": "one's own password, no region",
+    "accounts:password_change_done": "a confirmation page, no data",
+    "accounts:password_reset": "asks for an e-mail address; says the same whether or not it exists",
+    "accounts:password_reset_done": "a confirmation page, no data",
+    "accounts:password_reset_confirm": "a signed, expiring token for one account, no region",
+    "accounts:password_reset_complete": "a confirmation page, no data",
     # Resources: a public ledger; a household owner's name stays with the village's officials.
     "resources:map": "public map page; its data comes from GET /api/v1/resources/geojson",
     "resources:list": [listing(*RESOURCES, url="/resources/?county={county}&village={village}", ok=ALL)],
