@@ -89,3 +89,22 @@ def test_anonymous_exports_are_rate_limited_per_address(client) -> None:  # type
     assert int(refused["Retry-After"]) > 0 and "请求过于频繁" in refused.content.decode()
     assert client.get("/notices/export.xlsx", REMOTE_ADDR="10.8.8.9").status_code == 200  # others unaffected
     cache.clear()
+
+
+def test_saving_a_policy_evaluation_needs_the_csrf_token(users) -> None:  # type: ignore[no-untyped-def]
+    from xiangcun.policies.models import SavedEvaluation
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["partner"])
+    before = SavedEvaluation.objects.count()
+    body = '{"facts": {"partner_kind": "entrepreneur"}, "save": true}'
+    response = client.post("/api/v1/policies/evaluate", data=body, content_type="text/plain")
+    assert response.status_code in (403, 422)
+    assert SavedEvaluation.objects.count() == before
+    # reading (save=false) stays open to anyone, no token needed
+    read = client.post(
+        "/api/v1/policies/evaluate",
+        data='{"facts": {"partner_kind": "entrepreneur"}}',
+        content_type="application/json",
+    )
+    assert read.status_code == 200

@@ -131,3 +131,43 @@ def test_password_reset_sends_a_link(client, users, mailoutbox) -> None:  # type
     response = client.post("/accounts/password/reset/", {"email": "partner@example.cn"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1 and "/accounts/password/reset/" in mailoutbox[0].body
+
+
+def _registration(username: str, password: str) -> dict[str, object]:
+    return {
+        "username": username,
+        "password": password,
+        "name": "王五",
+        "kind": "rural_leader",
+        "contact_name": "王五",
+        "phone": "13812345678",
+        "home_county": "371502",
+    }
+
+
+@pytest.mark.parametrize("password", ["1234567890", "password123", "qwertyuiop"])
+def test_registration_refuses_weak_passwords(client, password: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/api/v1/partners/register", _registration("wangwu", password), content_type="application/json"
+    )
+    assert response.status_code == 400, response.content[:200]
+    assert response.json()["field"] == "password"
+    from xiangcun.accounts.models import User
+
+    assert not User.objects.filter(username="wangwu").exists()
+
+
+def test_registration_is_rate_limited_so_user_names_cannot_be_harvested(client) -> None:  # type: ignore[no-untyped-def]
+    statuses = [
+        client.post(
+            "/api/v1/partners/register",
+            _registration(f"probe{i}", "1234567890"),
+            content_type="application/json",
+            REMOTE_ADDR="10.6.6.6",
+        ).status_code
+        for i in range(7)
+    ]
+    assert statuses[:5] == [400] * 5 and statuses[5:] == [429, 429]
+    assert (
+        client.get("/partners/register/", REMOTE_ADDR="10.6.6.6").status_code == 200
+    )  # the form still opens

@@ -18,6 +18,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.security import SessionAuth
+from ninja.utils import check_csrf
+
+from xiangcun.core.errors import AccessDenied
 
 T = TypeVar("T")
 
@@ -88,3 +91,10 @@ def paginate(rows: QuerySet[Any] | Sequence[Any], page: Page) -> tuple[list[Any]
     """The rows of ``page`` and the total count (one ``COUNT`` and one ranged query for a queryset)."""
     count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     return list(rows[page.offset : page.offset + page.limit]), count
+
+
+def require_csrf(request: HttpRequest) -> None:
+    """Django's CSRF check, for a public operation that writes only in one of its modes (e.g. saving
+    a policy evaluation): a cross-site request with the victim's cookie is refused with 403."""
+    if check_csrf(request) is not None:
+        raise AccessDenied("请求缺少有效的 CSRF 令牌，请刷新页面后重试")

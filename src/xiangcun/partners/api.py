@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from pydantic import Field
 
-from xiangcun.core.api import ERRORS, Page, paginate, session_auth
+from xiangcun.core.api import ERRORS, ErrorOut, Page, paginate, session_auth
+from xiangcun.core.ratelimit import count_request
 from xiangcun.partners import selectors, services
 from xiangcun.partners.schemas import PartnerListOut, PartnerOut, PartnerRegisterIn, PartnerVerifyIn
 from xiangcun.partners.selectors import PartnerView
@@ -17,8 +18,12 @@ from xiangcun.partners.selectors import PartnerView
 router = Router()  # public: registration, the list and profiles; verification needs a login
 
 
-@router.post("/partners/register", response={201: PartnerOut, **ERRORS}, summary="合伙人自助注册")
+@router.post(
+    "/partners/register", response={201: PartnerOut, 429: ErrorOut, **ERRORS}, summary="合伙人自助注册"
+)
 def partner_register(request: HttpRequest, payload: PartnerRegisterIn) -> Status[PartnerView]:
+    # It says whether a user name is taken: limited, so that names cannot be harvested.
+    count_request(request, "register", per_minute=10, anonymous_per_minute=5)
     partner = services.partner_register(data=payload)
     return Status(201, selectors.partner_view(partner, partner.user))
 

@@ -86,6 +86,8 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Self-registration says whether a user name is taken: limited, so that names cannot be harvested.
+@limited("register", per_minute=10, anonymous_per_minute=5, concurrent=4, methods=("POST",))
 def partner_register(request: HttpRequest) -> HttpResponse:
     form = PartnerRegisterForm(request.POST or None, counties=_counties())
     partner = None

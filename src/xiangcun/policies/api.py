@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
-from xiangcun.core.api import ERRORS, session_auth
+from xiangcun.core.api import ERRORS, require_csrf, session_auth
 from xiangcun.core.errors import NotAuthenticated
 from xiangcun.policies import engine, selectors, services
 from xiangcun.policies.models import PolicyVersion
@@ -33,6 +33,7 @@ def policy_evaluate(request: HttpRequest, payload: EvaluateIn) -> dict[str, Any]
     if payload.save:
         if not request.user.is_authenticated:
             raise NotAuthenticated("请先登录再保存测算结果")
+        require_csrf(request)  # saving writes: the same CSRF rule as every session-authenticated write
         saved = services.evaluation_save(user=request.user, facts=payload.facts, on=on)
         return {**saved.result, "saved_id": saved.pk}
     return engine.evaluation_json(selectors.policy_evaluate(payload.facts, on))
