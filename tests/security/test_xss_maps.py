@@ -9,8 +9,6 @@ the CSP violation the browser reports when the first wall fails).
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from tests.browser.conftest import browser, city_demo, page  # noqa: F401  (the browser tests' fixtures)
@@ -50,24 +48,30 @@ Object.defineProperty(window, "L", {
 
 
 def _plant(name: str):  # type: ignore[no-untyped-def]
-    """A county, a village in it and a resource in that village, all called `name`."""
+    """The attack: the village cadre names a resource `name` (as POST /api/v1/resources does); the
+    village and its county carry the same name (an import sheet, a county admin's edit)."""
+    from xiangcun.accounts.models import User
     from xiangcun.regions.models import Level, Region, Village
-    from xiangcun.resources.models import Resource
+    from xiangcun.resources.services import resource_create
 
-    village = Village.objects.select_related("county", "town").order_by("code").first()
+    cadre = User.objects.get(username="cadre")
+    village = Village.objects.get(code=cadre.region_code)
+    resource = resource_create(
+        user=cadre,
+        village_code=village.code,
+        data={
+            "name": name,
+            "kind": "arable_land",
+            "area": "12.5",
+            "unit": "mu",
+            "lng": village.lng,
+            "lat": village.lat,
+            "current_use": name,
+            "permitted_use": name,
+        },
+    )
     Village.objects.filter(pk=village.pk).update(name=name)
     Region.objects.filter(pk=village.county_id, level=Level.COUNTY).update(name=name)
-    resource = Resource.objects.create(
-        name=name,
-        kind="arable_land",
-        area=Decimal("12.5"),
-        area_mu=Decimal("12.5"),
-        village=village,
-        lng=village.lng,
-        lat=village.lat,
-        current_use=name,
-        permitted_use=name,
-    )
     return village, resource
 
 
@@ -149,9 +153,10 @@ def test_planted_names_run_no_script_on_any_map_page(live_server, page, name):
     _assert_clean(page, seen, name)
     assert any(t.startswith(name + "：") for t in page.locator("#resource-map .leaflet-tooltip").all_text_contents())
     page.evaluate(f"window.resourceMap.map.setView([{resource.lat}, {resource.lng}], 17)")
-    page.wait_for_function("document.getElementById('resource-map').dataset.clustered === 'false'")
+    # (function predicates: a string expression would be eval'd in the page, which the CSP forbids)
+    page.wait_for_function("() => document.getElementById('resource-map').dataset.clustered === 'false'")
     page.wait_for_function(
-        f"(() => {{ let n = 0; window.resourceMap.points.eachLayer(l => {{ if (l.feature.properties.id === {resource.pk}) n++; }}); return n > 0; }})()"
+        f"() => {{ let n = 0; window.resourceMap.points.eachLayer(l => {{ if (l.feature.properties.id === {resource.pk}) n++; }}); return n > 0; }}"
     )
     page.evaluate(
         f"""window.resourceMap.points.eachLayer(l => {{
