@@ -142,8 +142,14 @@ def test_the_admin_and_error_pages_have_the_csp_and_no_inline_code(users):
     client = Client(raise_request_exception=False)
     problems = check_page("/admin/login/", client.get("/admin/login/"))
     client.force_login(admin)
-    for url in ("/admin/", "/admin/accounts/user/", "/admin/accounts/user/add/", f"/admin/accounts/user/{admin.pk}/change/",
-                "/no-such-page/", "/regions/999999/"):
+    for url in (
+        "/admin/",
+        "/admin/accounts/user/",
+        "/admin/accounts/user/add/",
+        f"/admin/accounts/user/{admin.pk}/change/",
+        "/no-such-page/",
+        "/regions/999999/",
+    ):
         response = client.get(url)
         assert response.status_code in (200, 404), (url, response.status_code)
         problems += check_page(url, response)
@@ -154,8 +160,12 @@ def test_the_map_tile_host_is_allowed_for_images_only():
     from xiangcun.config.csp import tile_sources
 
     assert tile_sources("") == []
-    assert tile_sources("https://t0.tianditu.gov.cn/vec_w/wmts?tk=KEY&x={x}") == ["https://t0.tianditu.gov.cn"]
-    assert tile_sources("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png") == ["https://*.tile.openstreetmap.org"]
+    assert tile_sources("https://t0.tianditu.gov.cn/vec_w/wmts?tk=KEY&x={x}") == [
+        "https://t0.tianditu.gov.cn"
+    ]
+    assert tile_sources("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png") == [
+        "https://*.tile.openstreetmap.org"
+    ]
     assert tile_sources("https://t{s}.tianditu.gov.cn/{z}/{x}/{y}") == ["https://*.tianditu.gov.cn"]
     assert tile_sources("http://10.1.2.3:8080/tiles/{z}/{x}/{y}.png") == ["http://10.1.2.3:8080"]
     assert tile_sources("/tiles/{z}/{x}/{y}.png") == []  # the site itself: 'self' covers it

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser, city_demo, page  # noqa: F401  (the browser tests' fixtures)
+from tests.browser.conftest import city_demo  # noqa: F401  (rebuilds the demo after a flush)
 from xiangcun.accounts.services import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -88,7 +88,9 @@ def _watch(page) -> list[str]:  # type: ignore[no-untyped-def]
     seen: list[str] = []
     page.on("dialog", lambda d: (seen.append("dialog " + d.message), d.dismiss()))
     page.on("pageerror", lambda e: seen.append("pageerror " + str(e)))
-    page.on("console", lambda m: seen.append("console " + m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console", lambda m: seen.append("console " + m.text) if "Content Security Policy" in m.text else None
+    )
     page.add_init_script(RECORD_MAPS)
     return seen
 
@@ -108,7 +110,12 @@ def _hover_everything(page, selector: str) -> None:  # type: ignore[no-untyped-d
 def _assert_clean(page, seen: list[str], name: str) -> None:  # type: ignore[no-untyped-def]
     assert page.evaluate("typeof window.__xss") == "undefined", seen
     assert not [s for s in seen if "__xss" in s or s.startswith("dialog")], seen
-    assert page.locator(".leaflet-tooltip img, .leaflet-popup img, .leaflet-tooltip script, .leaflet-popup script").count() == 0
+    assert (
+        page.locator(
+            ".leaflet-tooltip img, .leaflet-popup img, .leaflet-tooltip script, .leaflet-popup script"
+        ).count()
+        == 0
+    )
 
 
 @pytest.mark.parametrize("name", [IMG, SCRIPT], ids=["img-onerror", "script-tag"])
@@ -151,7 +158,9 @@ def test_planted_names_run_no_script_on_any_map_page(live_server, page, name):
     _hover_everything(page, "#resource-map")
     page.evaluate(OPEN_ALL)
     _assert_clean(page, seen, name)
-    assert any(t.startswith(name + "：") for t in page.locator("#resource-map .leaflet-tooltip").all_text_contents())
+    assert any(
+        t.startswith(name + "：") for t in page.locator("#resource-map .leaflet-tooltip").all_text_contents()
+    )
     page.evaluate(f"window.resourceMap.map.setView([{resource.lat}, {resource.lng}], 17)")
     # (function predicates: a string expression would be eval'd in the page, which the CSP forbids)
     page.wait_for_function("() => document.getElementById('resource-map').dataset.clustered === 'false'")
