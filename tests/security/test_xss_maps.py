@@ -180,3 +180,36 @@ def test_planted_names_run_no_script_on_any_map_page(live_server, page, name):
     popup = page.inner_text(".map-popup")
     assert popup.count(name) >= 4  # its name, its village, its county, its use
     assert page.locator(f".map-popup a[href='/resources/{resource.pk}/']").count() >= 1
+
+
+@pytest.mark.parametrize("name", [IMG, SCRIPT], ids=["img-onerror", "script-tag"])
+def test_planted_party_and_household_names_run_no_script_in_the_simulator_chart(live_server, page, name):
+    from xiangcun.agreements.demo import demo_build
+    from xiangcun.agreements.models import Agreement, AgreementParty, Member
+
+    # Given an agreement whose parties and households carry the planted name
+    demo_build(scale="city", seed=1)
+    agreement = Agreement.objects.filter(parties__isnull=False, members__isnull=False).order_by("pk").first()
+    assert agreement is not None
+    AgreementParty.objects.filter(agreement=agreement).update(name=name)
+    Member.objects.filter(agreement=agreement).update(head_name=name)
+    seen = _watch(page)
+    _login(page, live_server.url)
+
+    # When the city office opens the simulator and runs the mouse along the chart (axis tooltips)
+    page.goto(f"{live_server.url}/agreements/{agreement.pk}/simulate/")
+    page.wait_for_selector("#chart[data-ready=true] canvas")
+    page.locator("#chart").scroll_into_view_if_needed()
+    box = page.locator("#chart").bounding_box()
+    assert box is not None
+    for i in range(1, 20):
+        page.mouse.move(box["x"] + box["width"] * i / 20, box["y"] + box["height"] / 2)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(300)
+
+    # Then nothing ran, and the tooltip shows the name as text
+    assert page.evaluate("typeof window.__xss") == "undefined", seen
+    assert not [s for s in seen if "__xss" in s or s.startswith("dialog")], seen
+    assert page.locator("#chart img, #chart script").count() == 0
+    tooltip = page.inner_text("#chart")
+    assert name in tooltip, tooltip

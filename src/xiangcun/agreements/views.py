@@ -4,7 +4,6 @@ due, the 公示 board and the distribution simulator (ECharts from local static 
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -569,7 +568,9 @@ def simulator(request: HttpRequest, pk: int) -> HttpResponse:
             "scenarios": scenarios,
             "scenario_rows": [{"name": p["name"], "incomes": p["incomes"]} for p in scenarios["parties"]],
             "household_rows": scenarios["households"],
-            "series_json": json.dumps(series, ensure_ascii=False),
+            # The dict itself: json_script encodes it (a JSON string here was encoded twice and the
+            # chart got a string, not the series).
+            "series": series,
             "low": f"{low:.2f}",
             "high": f"{high:.2f}",
         },
