@@ -6,6 +6,7 @@ needs it relaxed: no inline script with code, no inline event handler, no javasc
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from html.parser import HTMLParser
 
@@ -14,7 +15,11 @@ from django.test import Client
 
 from tests.test_page_crawl import LINK, SKIP, full_demo  # noqa: F401  (the crawl's demo fixture)
 
-PAGES_PER_ROLE = 90
+PAGES_PER_ROLE = 150
+# One page per shape of URL (/notices/12/ and /notices/13/ are the same template): wider than the
+# plain crawl for the same time.
+SHAPE = re.compile(r"\d+")
+FILES = (".xlsx", ".csv", ".pdf", ".zip")  # downloads, not pages (and the slowest answers)
 SEEDS = ["/", "/manage/", "/notices/", "/partners/", "/map/", "/policies/", "/agreements/", "/funding/"]
 # Pages the crawl does not follow links to, checked directly.
 EXTRA = [
@@ -99,7 +104,6 @@ def check_page(url: str, response) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _crawl(client: Client) -> tuple[int, list[str]]:
-    seen: set[str] = set()
     from xiangcun.agreements.models import Agreement
     from xiangcun.recruitment.models import NoticeBatch
 
@@ -107,12 +111,21 @@ def _crawl(client: Client) -> tuple[int, list[str]]:
     more = [f"/notices/batches/{pk}/" for pk in NoticeBatch.objects.values_list("pk", flat=True)[:1]]
     more += [f"/agreements/{pk}/simulate/" for pk in Agreement.objects.values_list("pk", flat=True)[:1]]
     queue = deque(SEEDS + EXTRA + more)
+    seen: set[str] = set()
+    shapes: set[str] = set()
     problems: list[str] = []
     while queue and len(seen) < PAGES_PER_ROLE:
         url = queue.popleft()
-        if url in seen or (url.startswith(SKIP) and url not in EXTRA + more):
+        shape = SHAPE.sub("N", url)
+        if (
+            url in seen
+            or shape in shapes
+            or url.endswith(FILES)
+            or (url.startswith(SKIP) and url not in EXTRA + more)
+        ):
             continue
         seen.add(url)
+        shapes.add(shape)
         response = client.get(url)
         if response.status_code in (301, 302) or response.get("Content-Type", "").startswith("text/html"):
             problems += check_page(url, response)
@@ -129,7 +142,7 @@ def test_every_crawled_page_has_a_strict_csp_and_no_inline_code(full_demo):  # n
         if who != "anonymous":
             client.force_login(full_demo[who])
         count, found = _crawl(client)
-        assert count > 40
+        assert count > 25
         problems += [f"{who}: {p}" for p in found]
     assert not problems, "\n".join(sorted(set(problems)))
 
