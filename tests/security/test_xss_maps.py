@@ -161,7 +161,12 @@ def test_planted_names_run_no_script_on_any_map_page(live_server, page, name):
     assert any(
         t.startswith(name + "：") for t in page.locator("#resource-map .leaflet-tooltip").all_text_contents()
     )
-    page.evaluate(f"window.resourceMap.map.setView([{resource.lat}, {resource.lng}], 17)")
+    # Zoom onto the resource without animation, then wait for the points of that view (a reload still
+    # in flight would redraw the markers and drop the popup we are about to open)
+    page.evaluate(
+        f"window.resourceMap.map.setView([{resource.lat}, {resource.lng}], 17, {{ animate: false }})"
+    )
+    page.evaluate("() => window.resourceMap.reload()")
     # (function predicates: a string expression would be eval'd in the page, which the CSP forbids)
     page.wait_for_function("() => document.getElementById('resource-map').dataset.clustered === 'false'")
     page.wait_for_function(
@@ -170,7 +175,7 @@ def test_planted_names_run_no_script_on_any_map_page(live_server, page, name):
     page.evaluate(
         f"""window.resourceMap.points.eachLayer(l => {{
               if (l.feature.properties.id === {resource.pk}) {{
-                window.resourceMap.points.zoomToShowLayer(l, () => {{ l.openTooltip(); l.openPopup(); }});
+                l.openTooltip(); l.openPopup();
               }}
             }})"""
     )
