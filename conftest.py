@@ -21,6 +21,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 DEMO_SEED = 7
 
+# The Chromium fixtures (browser, page) for tests/browser/ and tests/security/.
+pytest_plugins = ["tests.browser.playwright_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]

@@ -45,7 +45,8 @@ def test_resource_map_first_render_with_100000_resources_and_a_popup(live_server
             target.notices.add(notice)
         page.fill("input[name=q]", "唯一的测试厂房")
         page.click("#resource-filters button[type=submit]")
-        page.wait_for_function("document.getElementById('resource-map').dataset.count === '1'")
+        # A function, not a string expression: Playwright would eval a string, which the CSP forbids.
+        page.wait_for_function("() => document.getElementById('resource-map').dataset.count === '1'")
         assert page.get_attribute("#resource-map", "data-clustered") == "false"
 
         # Then its popup links the resource (and its notice)

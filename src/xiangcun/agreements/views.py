@@ -9,7 +9,6 @@ detail page, as a message after the redirect)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -349,7 +348,9 @@ def simulator(request: HttpRequest, pk: int) -> HttpResponse:
             "scenarios": scenarios,
             "scenario_rows": [{"name": p["name"], "incomes": p["incomes"]} for p in scenarios["parties"]],
             "household_rows": scenarios["households"],
-            "series_json": json.dumps(series, ensure_ascii=False),
+            # The dict itself: json_script encodes it (a JSON string here was encoded twice and the
+            # chart got a string, not the series).
+            "series": series,
             "low": f"{low:.2f}",
             "high": f"{high:.2f}",
         },

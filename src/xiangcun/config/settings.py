@@ -13,6 +13,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.config.csp import policy as csp_policy
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/xiangcun
 BASE_DIR = Path(os.environ.get("XIANGCUN_HOME", Path.cwd())).resolve()
 
@@ -53,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    # ninja in the apps: /api/v1/docs serves Swagger UI from our static files with no inline script
+    # (otherwise it comes from a CDN with an inline <script> the CSP blocks).
+    "ninja",
     "xiangcun.core",
     "xiangcun.accounts",
     "xiangcun.regions",
@@ -70,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "xiangcun.core.middleware.RequestSizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xiangcun.web.middleware.ChosenLanguageMiddleware",
@@ -215,6 +221,10 @@ TASKS = {
 # Optional base tile layer for maps (e.g. 天地图 with its key). Off by default: intranets are offline.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+
+# Content-Security-Policy on every response (xiangcun/config/csp.py): scripts from our static files
+# only; the tile host above, when set, is allowed for images.
+CONTENT_SECURITY_POLICY = csp_policy(tile_url=MAP_TILE_URL)
 
 # Which city this deployment serves (official 6-digit code).
 XIANGCUN_CITY_CODE = env.str("XIANGCUN_CITY_CODE", default="371500")

@@ -9,7 +9,17 @@
   const config = read("map-config");
   const form = document.getElementById("resource-filters");
   const totalEl = document.getElementById("map-total");
-  const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  // Names, uses and titles are user data. Leaflet writes string content as HTML, so every tooltip,
+  // popup and legend here is built as DOM nodes with textContent, never as an HTML string.
+  const h = (tag, attrs, ...children) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    for (const c of children) node.append(c instanceof Node ? c : String(c == null ? "" : c));
+    return node;
+  };
+  const text = (s) => () => document.createTextNode(String(s == null ? "" : s));
+  // Only links to our own pages (a URL from the API is still data).
+  const local = (url) => (typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : "#");
 
   const map = L.map(el, { zoomSnap: 0.5, minZoom: 5, maxZoom: 18 });
   const tileUrl = read("tile-url");
@@ -20,7 +30,7 @@
   const baseStyle = { color: "#1d4e2f", weight: 1.5, fillColor: "#cfe3d4", fillOpacity: 0.35 };
   const counties = L.geoJSON(boundaries, {
     style: () => baseStyle,
-    onEachFeature: (f, lyr) => lyr.bindTooltip(f.properties.name, { sticky: true }),
+    onEachFeature: (f, lyr) => lyr.bindTooltip(text(f.properties.name), { sticky: true }),
   }).addTo(map);
   if (counties.getBounds().isValid()) map.fitBounds(counties.getBounds(), { padding: [8, 8] });
   else map.setView([36.45, 115.98], 9);
@@ -40,16 +50,21 @@
 
   function colourOf(kind) { return (config.kinds[kind] || { colour: "#555" }).colour; }
 
-  function popupHtml(d) {
+  function popupNode(d) {
     const notices = d.notices.length
-      ? d.notices.map((n) => `<li><a href="${esc(n.url)}">${esc(n.title)}</a></li>`).join("")
-      : "<li>暂无招募令</li>";
-    return `<div class="map-popup"><b><a href="${esc(d.url)}">${esc(d.name)}</a></b>
-      <dl><dt>类型</dt><dd>${esc(d.kind_label)}</dd><dt>状态</dt><dd>${esc(d.status_label)}</dd>
-      <dt>面积</dt><dd>${esc(d.area)} ${d.unit === "mu" ? "亩" : "平方米"}</dd>
-      <dt>位置</dt><dd>${esc(d.county_name)} · ${esc(d.village_name)}</dd>
-      <dt>用途</dt><dd>${esc(d.permitted_use || d.current_use || "—")}</dd></dl>
-      <div>招募令：<ul>${notices}</ul></div><a href="${esc(d.url)}">查看详情 ›</a></div>`;
+      ? d.notices.map((n) => h("li", {}, h("a", { href: local(n.url) }, n.title)))
+      : [h("li", {}, "暂无招募令")];
+    const row = (term, ...value) => [h("dt", {}, term), h("dd", {}, ...value)];
+    return h("div", { class: "map-popup" },
+      h("b", {}, h("a", { href: local(d.url) }, d.name)),
+      h("dl", {},
+        ...row("类型", d.kind_label),
+        ...row("状态", d.status_label),
+        ...row("面积", `${d.area} ${d.unit === "mu" ? "亩" : "平方米"}`),
+        ...row("位置", `${d.county_name} · ${d.village_name}`),
+        ...row("用途", d.permitted_use || d.current_use || "—")),
+      h("div", {}, "招募令：", h("ul", {}, ...notices)),
+      h("a", { href: local(d.url) }, "查看详情 ›"));
   }
 
   function pointMarker(f) {
@@ -58,13 +73,13 @@
     const m = L.circleMarker([lat, lng], {
       radius: 6, color: "#fff", weight: 1, fillColor: colourOf(p.kind), fillOpacity: 0.95,
     });
-    m.bindTooltip(`${p.name}（${(config.kinds[p.kind] || {}).zh || p.kind}，${p.area}${p.unit === "mu" ? "亩" : "㎡"}）`);
-    m.bindPopup("加载中…", { maxWidth: 320 });
+    m.bindTooltip(text(`${p.name}（${(config.kinds[p.kind] || {}).zh || p.kind}，${p.area}${p.unit === "mu" ? "亩" : "㎡"}）`));
+    m.bindPopup(text("加载中…"), { maxWidth: 320 });
     m.on("popupopen", () => {
       fetch(config.detail + p.id, { headers: { Accept: "application/json" } })
         .then((r) => r.json())
-        .then((d) => m.setPopupContent(popupHtml(d)))
-        .catch(() => m.setPopupContent("无法加载资源详情"));
+        .then((d) => m.setPopupContent(popupNode(d)))
+        .catch(() => m.setPopupContent(text("无法加载资源详情")));
     });
     m.feature = f;
     return m;
@@ -74,7 +89,7 @@
     const [lng, lat] = f.geometry.coordinates;
     const n = f.properties.count;
     const size = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 40 : 48;
-    const icon = L.divIcon({ html: `<span>${n}</span>`, className: "server-cluster", iconSize: [size, size] });
+    const icon = L.divIcon({ html: h("span", {}, n), className: "server-cluster", iconSize: [size, size] });
     return L.marker([lat, lng], { icon, title: `${n} 项资源，约 ${f.properties.area_mu} 亩` })
       .on("click", () => map.setView([lat, lng], Math.min(map.getZoom() + 2, 18)));
   }
@@ -126,7 +141,7 @@
     const measure = chosen ? chosen.value : "none";
     if (measure === "none") {
       counties.setStyle(() => baseStyle);
-      if (legend) legend.innerHTML = "";
+      if (legend) legend.replaceChildren();
       return Promise.resolve();
     }
     return fetch(config.figures + "?" + filterParams().toString())
@@ -144,12 +159,16 @@
         });
         counties.eachLayer((lyr) => {
           const c = by[lyr.feature.properties.code];
-          if (c) lyr.setTooltipContent(`${c.name}：${c.count.toLocaleString()} 项，${Math.round(c.area_mu).toLocaleString()} 亩`);
+          if (c) lyr.setTooltipContent(text(`${c.name}：${c.count.toLocaleString()} 项，${Math.round(c.area_mu).toLocaleString()} 亩`));
         });
         if (legend) {
           const unit = measure === "count" ? "项" : "亩";
-          legend.innerHTML = '<ul class="legend ramp">' + ramp.map((colour, i) =>
-            `<li><i style="background:${colour}"></i>${Math.round((max * i) / ramp.length).toLocaleString()}–${Math.round((max * (i + 1)) / ramp.length).toLocaleString()} ${unit}</li>`).join("") + "</ul>";
+          legend.replaceChildren(h("ul", { class: "legend ramp" }, ...ramp.map((colour, i) => {
+            const swatch = h("i");
+            swatch.style.background = colour; // the CSSOM, not a style attribute
+            return h("li", {}, swatch,
+              `${Math.round((max * i) / ramp.length).toLocaleString()}–${Math.round((max * (i + 1)) / ramp.length).toLocaleString()} ${unit}`);
+          })));
         }
       });
   }

@@ -8,6 +8,8 @@
     const node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
   };
+  // Names are user data: Leaflet writes a string tooltip as HTML, so it gets a text node instead.
+  const label = (text) => () => document.createTextNode(String(text == null ? "" : text));
   const map = L.map(el, { zoomSnap: 0.25, attributionControl: true });
   const tileUrl = read("tile-url");
   if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 18 }).addTo(map);
@@ -21,7 +23,7 @@
         fillColor: palette[boundaries.features.indexOf(f) % palette.length],
       }),
       onEachFeature: (f, lyr) => {
-        lyr.bindTooltip(f.properties.name, { sticky: true });
+        lyr.bindTooltip(label(f.properties.name), { sticky: true });
         lyr.on("click", () => { window.location.href = "/regions/" + f.properties.code + "/"; });
       },
     }).addTo(map);
@@ -31,7 +33,7 @@
   if (points && points.length) {
     const group = L.featureGroup(points.map((p) =>
       L.circleMarker([p.lat, p.lng], { radius: 4, color: "#a23b2a", weight: 1, fillOpacity: 0.8 })
-        .bindTooltip(p.name)
+        .bindTooltip(label(p.name))
         .on("click", () => { window.location.href = "/villages/" + p.code + "/"; })
     )).addTo(map);
     bounds = bounds || group.getBounds();
