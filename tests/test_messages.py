@@ -23,7 +23,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Callables whose Chinese string arguments are messages: Msg, the error classes and the helpers that
 # build them (names ending like these).
 MESSAGE_CALLS = re.compile(
-    r"(^Msg$|Error$|Denied$|NotAuthenticated$|Problem$|(^|\.|_)fail$|^_require$|^_error$)"
+    r"(^Msg$|^N_$|Error$|Denied$|NotAuthenticated$|Problem$|(^|\.|_)fail$|^_require$|^_error$)"
 )
 
 

@@ -24,7 +24,7 @@ from django.conf import settings
 
 from xiangcun.accounts.models import Role
 from xiangcun.accounts.scoping import Scope, user_scope
-from xiangcun.core.errors import AccessDenied, Message, Msg, NotAuthenticated
+from xiangcun.core.errors import N_, AccessDenied, Message, Msg, NotAuthenticated
 
 
 class Capability(StrEnum):
@@ -125,31 +125,31 @@ CITY_WIDE = frozenset(
 
 # What ``require`` says when a capability is missing.
 REFUSALS: dict[Capability, str] = {
-    C.OFFICIAL_READ: "只有各级管理员和村干部可以查看",
-    C.VILLAGE_EDIT: "您不能编辑该村的档案",
-    C.NOTICE_DRAFT: "只有各级管理员和村干部可以编辑招募令",
-    C.NOTICE_APPROVE: "招募令由乡镇管理员审核",
-    C.NOTICE_REJECT: "您的角色不能退回招募令",
-    C.NOTICE_PUBLISH_COUNTY: "县级招募令由县级管理员发布",
-    C.NOTICE_PUBLISH_CITY: "市级招募令由市级管理员发布",
-    C.NOTICE_MARK_MATCHED: "由县级或市级管理员标记为已对接",
-    C.BATCH_MANAGE: "招募令批次由市合伙人办公室创建",
-    C.PARTNER_PROFILE: "请先登录",
-    C.PARTNER_WORK: "推荐招募令需要合伙人资料，请先注册为合伙人。",
-    C.PARTNER_VERIFY: "合伙人认证由市合伙人办公室办理",
-    C.PARTNER_READ_PRIVATE: "只有市合伙人办公室可以查看合伙人的个人信息",
-    C.PAIRING_ADVANCE: "只有所在地区的管理员和村干部可以推进对接",
-    C.PAIRING_RUN: "县域配对由县级或市级管理员组织",
-    C.PAIRING_SIGN: "签约和履约由县级或市级管理员登记",
-    C.MATCH_WEIGHTS_EDIT: "匹配权重由市合伙人办公室设置",
-    C.MATCH_BROWSE_PARTNERS: "只有市合伙人办公室可以查看任一合伙人的推荐",
-    C.RESOURCE_EDIT: "该村不在您的管辖范围内，不能编辑其资源",
-    C.RESOURCE_IMPORT: "只有各级管理员和村干部可以导入资源",
-    C.AGREEMENT_DRAFT: "只有各级管理员和村干部可以起草协议",
-    C.AGREEMENT_SIGN: "签约和履约由县级或市级管理员登记",
-    C.POLICY_EDIT: "政策由市合伙人办公室维护",
-    C.FUNDING_MANAGE: "项目遴选由市合伙人办公室组织",
-    C.FUNDING_APPLY: "项目申报由县级或市级管理员提交",
+    C.OFFICIAL_READ: N_("只有各级管理员和村干部可以查看"),
+    C.VILLAGE_EDIT: N_("您不能编辑该村的档案"),
+    C.NOTICE_DRAFT: N_("只有各级管理员和村干部可以编辑招募令"),
+    C.NOTICE_APPROVE: N_("招募令由乡镇管理员审核"),
+    C.NOTICE_REJECT: N_("您的角色不能退回招募令"),
+    C.NOTICE_PUBLISH_COUNTY: N_("县级招募令由县级管理员发布"),
+    C.NOTICE_PUBLISH_CITY: N_("市级招募令由市级管理员发布"),
+    C.NOTICE_MARK_MATCHED: N_("由县级或市级管理员标记为已对接"),
+    C.BATCH_MANAGE: N_("招募令批次由市合伙人办公室创建"),
+    C.PARTNER_PROFILE: N_("请先登录"),
+    C.PARTNER_WORK: N_("推荐招募令需要合伙人资料，请先注册为合伙人。"),
+    C.PARTNER_VERIFY: N_("合伙人认证由市合伙人办公室办理"),
+    C.PARTNER_READ_PRIVATE: N_("只有市合伙人办公室可以查看合伙人的个人信息"),
+    C.PAIRING_ADVANCE: N_("只有所在地区的管理员和村干部可以推进对接"),
+    C.PAIRING_RUN: N_("县域配对由县级或市级管理员组织"),
+    C.PAIRING_SIGN: N_("签约和履约由县级或市级管理员登记"),
+    C.MATCH_WEIGHTS_EDIT: N_("匹配权重由市合伙人办公室设置"),
+    C.MATCH_BROWSE_PARTNERS: N_("只有市合伙人办公室可以查看任一合伙人的推荐"),
+    C.RESOURCE_EDIT: N_("该村不在您的管辖范围内，不能编辑其资源"),
+    C.RESOURCE_IMPORT: N_("只有各级管理员和村干部可以导入资源"),
+    C.AGREEMENT_DRAFT: N_("只有各级管理员和村干部可以起草协议"),
+    C.AGREEMENT_SIGN: N_("签约和履约由县级或市级管理员登记"),
+    C.POLICY_EDIT: N_("政策由市合伙人办公室维护"),
+    C.FUNDING_MANAGE: N_("项目遴选由市合伙人办公室组织"),
+    C.FUNDING_APPLY: N_("项目申报由县级或市级管理员提交"),
 }
 
 

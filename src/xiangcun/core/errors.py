@@ -118,6 +118,16 @@ class _Hooks:
 hooks = _Hooks()
 
 
+def N_(msgid: str) -> str:
+    """Mark a Chinese msgid for extraction without translating it yet (``gettext_noop``): for tables
+    of messages that are rendered later (refusals, validation reasons)."""
+    return msgid
+
+
+NOT_LOGGED_IN = N_("请先登录")
+OUTSIDE_REGION = N_("无权访问该地区的数据")
+
+
 class ApplicationError(Exception):
     """A failure the user can act on.
 
@@ -166,12 +176,12 @@ class NotFoundError(ApplicationError):
 class AccessDenied(ApplicationError):
     status = 403
 
-    def __init__(self, message: Message = "无权访问该地区的数据", *, field: str | None = None) -> None:
+    def __init__(self, message: Message = OUTSIDE_REGION, *, field: str | None = None) -> None:
         super().__init__(message, field=field)
 
 
 class NotAuthenticated(ApplicationError):
     status = 401
 
-    def __init__(self, message: Message = "请先登录", *, field: str | None = None) -> None:
+    def __init__(self, message: Message = NOT_LOGGED_IN, *, field: str | None = None) -> None:
         super().__init__(message, field=field)
