@@ -51,24 +51,29 @@ def _plant(name: str):  # type: ignore[no-untyped-def]
     """The attack: the village cadre names a resource `name` (as POST /api/v1/resources does); the
     village and its county carry the same name (an import sheet, a county admin's edit)."""
     from xiangcun.accounts.models import User
+    from xiangcun.core.inputs import parse
     from xiangcun.regions.models import Level, Region, Village
+    from xiangcun.resources.schemas import ResourceIn
     from xiangcun.resources.services import resource_create
 
     cadre = User.objects.get(username="cadre")
     village = Village.objects.get(code=cadre.region_code)
     resource = resource_create(
         user=cadre,
-        village_code=village.code,
-        data={
-            "name": name,
-            "kind": "arable_land",
-            "area": "12.5",
-            "unit": "mu",
-            "lng": village.lng,
-            "lat": village.lat,
-            "current_use": name,
-            "permitted_use": name,
-        },
+        resource_in=parse(
+            ResourceIn,
+            {
+                "village": village.code,
+                "name": name,
+                "kind": "arable_land",
+                "area": "12.5",
+                "unit": "mu",
+                "lng": village.lng,
+                "lat": village.lat,
+                "current_use": name,
+                "permitted_use": name,
+            },
+        ),
     )
     Village.objects.filter(pk=village.pk).update(name=name)
     Region.objects.filter(pk=village.county_id, level=Level.COUNTY).update(name=name)
