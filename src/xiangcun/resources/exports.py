@@ -7,6 +7,7 @@ with the same rows, for the same filter and the same user (owner names masked al
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -106,7 +107,8 @@ def export_job_run(*, job_id: int) -> ExportJob:
         qs = resources_to_export(job.created_by, filters, mine=bool(job.filters.get("mine")))
         count = qs.count()
         data = resources_xlsx(qs, job.created_by)
-        job.file.save(f"resources-{job.pk}.xlsx", ContentFile(data), save=False)
+        # An unguessable name: the file holds what its creator may read, and media may be served as is.
+        job.file.save(f"resources-{secrets.token_urlsafe(16)}.xlsx", ContentFile(data), save=False)
     except Exception as exc:  # an unexpected failure: record it on the job (the task's error is logged too)
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
