@@ -218,6 +218,9 @@ TASKS = {
     }
 }
 
+# Resource exports with more rows than this are built by the task queue (login required), not in the request.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+
 # Optional base tile layer for maps (e.g. 天地图 with its key). Off by default: intranets are offline.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from xiangcun.core.errors import ApplicationError
 from xiangcun.resources import parsing, services, spatial
-from xiangcun.resources.models import ImportJob, Resource, ResourcePhoto
+from xiangcun.resources.models import ExportJob, ImportJob, Resource, ResourcePhoto
 
 
 class PhotoInline(admin.TabularInline):
@@ -66,3 +66,10 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_display = ("id", "original_name", "created_by", "status", "total_rows", "created_at")
     list_filter = ("status",)
     readonly_fields = ("errors", "summary")
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ("id", "created_by", "status", "row_count", "created_at", "finished_at")
+    list_filter = ("status",)
+    readonly_fields = ("filters", "error")

@@ -1,18 +1,35 @@
-"""Export resources to xlsx in the import layout (so an export, edited, imports back as updates)."""
+"""Export resources to xlsx in the import layout (so an export, edited, imports back as updates).
+
+Small exports are built in the request (``resources_xlsx``); above ``EXPORT_INLINE_MAX_ROWS`` rows the
+page creates an ``ExportJob`` (``export_job_create``) that the task queue builds (``export_job_run``)
+with the same rows, for the same filter and the same user (owner names masked alike)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import override
 
+from xiangcun.accounts.permissions import is_official, require_login
 from xiangcun.core import vocab
 from xiangcun.resources import sheets
-from xiangcun.resources.models import OwnerType, Resource, ResourceStatus, RightType
-from xiangcun.resources.selectors import owner_name_for
+from xiangcun.resources.models import ExportJob, ExportStatus, OwnerType, Resource, ResourceStatus, RightType
+from xiangcun.resources.selectors import (
+    ResourceFilters,
+    owner_name_for,
+    resource_list,
+    resource_list_for,
+)
+
+# A queued or running job older than this has crashed (its worker died): it is marked failed.
+EXPORT_JOB_STALE_AFTER = dt.timedelta(hours=1)
 
 
 def resource_export_rows(resources: QuerySet[Resource], user: Any) -> Any:
@@ -55,3 +72,65 @@ def resources_xlsx(resources: QuerySet[Resource], user: Any) -> bytes:
     return sheets.write_table(
         resource_export_rows(resources, user), sheet=sheets.RESOURCE_SHEET, headers=export_headers()
     )
+
+
+def resources_to_export(user: Any, filters: ResourceFilters, *, mine: bool) -> QuerySet[Resource]:
+    """The resources an export of ``filters`` holds: all of them, or (``mine``, officials only) those
+    in the user's region."""
+    if mine and is_official(user):
+        return resource_list_for(user, filters)
+    return resource_list(filters)
+
+
+def export_job_create(*, user: Any, filters: ResourceFilters, mine: bool) -> ExportJob:
+    """Queue an export for the task queue (login required: the file is kept for its creator)."""
+    require_login(user)
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            created_by=user, filters={**filters.as_json(), "mine": bool(mine and is_official(user))}
+        )
+        from xiangcun.resources.tasks import export_job_task
+
+        job_id = job.pk
+        transaction.on_commit(lambda: export_job_task.enqueue(job_id=job_id))
+    return job
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Build one job's file (the task calls this); a failure is recorded on the job and re-raised."""
+    job = ExportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.finished:
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, updated_at=timezone.now())
+    try:
+        filters = ResourceFilters.from_params(job.filters)
+        qs = resources_to_export(job.created_by, filters, mine=bool(job.filters.get("mine")))
+        count = qs.count()
+        data = resources_xlsx(qs, job.created_by)
+        # An unguessable name: the file holds what its creator may read, and media may be served as is.
+        job.file.save(f"resources-{secrets.token_urlsafe(16)}.xlsx", ContentFile(data), save=False)
+    except Exception as exc:  # an unexpected failure: record it on the job (the task's error is logged too)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.DONE,
+        row_count=count,
+        file=job.file.name,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def export_jobs_expire(*, now: dt.datetime | None = None) -> int:
+    """Mark as failed the jobs still queued or running after ``EXPORT_JOB_STALE_AFTER`` (their worker
+    crashed or never ran), so that none stays "running" forever. The progress page calls this each time
+    it is viewed; returns how many jobs it marked."""
+    now = now or timezone.now()
+    return ExportJob.objects.filter(
+        status__in=(ExportStatus.QUEUED, ExportStatus.RUNNING),
+        created_at__lt=now - EXPORT_JOB_STALE_AFTER,
+    ).update(status=ExportStatus.FAILED, error="导出超时，请重新导出", finished_at=now, updated_at=now)

@@ -210,3 +210,35 @@ class ImportJob(BaseModel):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ExportJob(BaseModel):
+    """One large resource export, built by the task queue and downloadable by its creator only."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.PROTECT, related_name="+"
+    )
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("错误"), blank=True, default="")
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

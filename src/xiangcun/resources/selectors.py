@@ -19,7 +19,7 @@ from xiangcun.core import vocab
 from xiangcun.core.errors import ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_name
 from xiangcun.resources import spatial
-from xiangcun.resources.models import OwnerType, Resource, ResourceStatus
+from xiangcun.resources.models import ExportJob, OwnerType, Resource, ResourceStatus
 
 # Below this zoom the map API answers with grid clusters (unless the filter leaves few resources).
 CLUSTER_BELOW_ZOOM = 13
@@ -102,6 +102,18 @@ class ResourceFilters:
                 pairs.append((name, str(value)))
         return pairs
 
+    def as_json(self) -> dict[str, Any]:
+        """The filters as JSON (an export job keeps them); ``from_params`` reads them back."""
+        return {
+            "kind": list(self.kind),
+            "status": list(self.status),
+            "county": self.county,
+            "village": self.village,
+            "area_min": None if self.area_min is None else str(self.area_min),
+            "area_max": None if self.area_max is None else str(self.area_max),
+            "q": self.q,
+        }
+
 
 def resource_filter(qs: QuerySet[Resource], f: ResourceFilters) -> QuerySet[Resource]:
     if f.kind:
@@ -159,6 +171,14 @@ def resource_get_for(user: Any, pk: int, *, write: bool = False) -> Resource:
 def resource_editable(user: Any, resource: Resource) -> bool:
     """Whether ``user`` may edit ``resource`` (for the edit button and the API's ``can_edit``)."""
     return can(user, Capability.RESOURCE_EDIT, resource.region_code)
+
+
+def export_job_get_for(user: Any, pk: int) -> ExportJob:
+    """The export job, for its creator only: anyone else (even an official) gets ``NotFoundError``."""
+    job = ExportJob.objects.filter(pk=pk).first()
+    if job is None or not getattr(user, "is_authenticated", False) or job.created_by_id != user.pk:
+        raise NotFoundError("导出任务不存在")
+    return job
 
 
 def filters_or_none(params: Any) -> tuple[ResourceFilters, str | None]:

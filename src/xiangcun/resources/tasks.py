@@ -12,3 +12,12 @@ def import_job_task(job_id: int) -> str:
 
     job = import_job_run(job_id=job_id)
     return str(job.status)
+
+
+@task()
+def export_job_task(job_id: int) -> str:
+    """Build one large resource export; the job row carries the status and the file."""
+    from xiangcun.resources.exports import export_job_run
+
+    job = export_job_run(job_id=job_id)
+    return str(job.status)

@@ -22,7 +22,7 @@ from xiangcun.core.ratelimit import limited
 from xiangcun.regions.selectors import counties_of, county_boundaries, region_get_for
 from xiangcun.resources import exports, imports, selectors, services, sheets
 from xiangcun.resources.forms import ImportForm, PhotoForm, PhotoUploadForm, ResourceForm
-from xiangcun.resources.models import ResourceStatus
+from xiangcun.resources.models import ExportStatus, ResourceStatus
 from xiangcun.resources.schemas import ResourceIn, ResourcePatch
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -188,13 +188,50 @@ def resource_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("resources:detail", pk=pk)
 
 
-# Heavy: a whole table as xlsx. Limited so that a burst of downloads cannot starve the site.
+# Heavy: a whole table as xlsx. Limited so that a burst of downloads cannot starve the site; above
+# EXPORT_INLINE_MAX_ROWS rows the task queue builds it (a job for the logged-in user).
 @limited("export", per_minute=20, anonymous_per_minute=6, concurrent=2)
 def resource_export(request: HttpRequest) -> HttpResponse:
     f, _error = _filters(request)
-    mine = request.GET.get("mine") == "1" and is_official(request.user)
-    qs = selectors.resource_list_for(request.user, f) if mine else selectors.resource_list(f)
+    mine = request.GET.get("mine") == "1"
+    qs = exports.resources_to_export(request.user, f, mine=mine)
+    limit = settings.EXPORT_INLINE_MAX_ROWS
+    if qs.count() > limit:
+        if not request.user.is_authenticated:
+            context = {**_filter_context(request, f), "limit": limit, "next": request.get_full_path()}
+            return render(request, "resources/export_too_large.html", context)
+        job = exports.export_job_create(user=request.user, filters=f, mine=mine)
+        return redirect("resources:export_progress", pk=job.pk)
     response = HttpResponse(exports.resources_xlsx(qs, request.user), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="resources.xlsx"'
+    return response
+
+
+@login_required
+def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The export job's page: progress while queued or running, the download once done. Viewing it
+    first marks crashed jobs (queued or running for over an hour) as failed."""
+    exports.export_jobs_expire()
+    job = selectors.export_job_get_for(request.user, pk)
+    return render(request, "resources/export_progress.html", {"job": job})
+
+
+@login_required
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status block, polled by htmx until the job is finished (it then stops polling)."""
+    exports.export_jobs_expire()
+    job = selectors.export_job_get_for(request.user, pk)
+    return render(request, "resources/_export_status.html", {"job": job})
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.export_job_get_for(request.user, pk)
+    if job.status != ExportStatus.DONE or not job.file:
+        return redirect("resources:export_progress", pk=pk)
+    with job.file.open("rb") as fh:
+        data = fh.read()
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="resources.xlsx"'
     return response
 
