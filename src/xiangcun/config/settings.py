@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "xiangcun.core.middleware.RequestSizeLimitMiddleware",
+    "xiangcun.core.middleware.MalformedBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xiangcun.web.middleware.ChosenLanguageMiddleware",
