@@ -113,4 +113,5 @@ def test_a_json_body_that_is_not_an_object_is_refused() -> None:
 def test_a_date_is_not_a_unix_time() -> None:
     """Found by schemathesis (ST201): pydantic read ``on=0`` as 1970-01-01."""
     assert Client().get("/api/v1/policies?on=0").status_code == 422
+    assert Client().get("/api/v1/policies?on=1.5").status_code == 422
     assert Client().get("/api/v1/policies?on=2026-01-01").status_code == 200

@@ -245,9 +245,17 @@ Year = Annotated[int, Field(ge=1949, le=2200)]
 
 def _no_timestamp(value: Any) -> Any:
     """pydantic reads a bare number as a Unix time (``0`` is 1970-01-01); a date is written as a date."""
-    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().lstrip("-").isdigit()):
+    if isinstance(value, int | float) or (isinstance(value, str) and _is_number(value)):
         raise InputProblem("日期格式应为 YYYY-MM-DD")
     return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 Date = Annotated[dt.date, BeforeValidator(_no_timestamp)]
