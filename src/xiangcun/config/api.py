@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from xiangcun.agreements.api import router as agreements_router
@@ -31,8 +32,21 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object. ninja would read ``[null, null]`` or ``"x"``
+    as ``{}`` for a model whose fields all have defaults (``POST /policies/evaluate`` answered 200);
+    anything but an object is a 400 instead."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("a JSON object is expected")
+        return data
+
+
 api = NinjaAPI(
     renderer=UnicodeJSONRenderer(),
+    parser=ObjectBodyParser(),
     title="乡村振兴合伙人数字平台 API",
     version="1",
     description="Xiangcun — Rural Revitalization Partner Platform. Region and village data are public; "

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "xiangcun.core.middleware.RequestSizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
+    "xiangcun.core.middleware.MalformedBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xiangcun.web.middleware.ChosenLanguageMiddleware",

@@ -241,7 +241,25 @@ Quantity = Annotated[
 
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 Year = Annotated[int, Field(ge=1949, le=2200)]
-Date = dt.date
+
+
+def _no_timestamp(value: Any) -> Any:
+    """pydantic reads a bare number as a Unix time (``0`` is 1970-01-01); a date is written as a date."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _is_number(value)):
+        raise InputProblem("日期格式应为 YYYY-MM-DD")
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+Date = Annotated[dt.date, BeforeValidator(_no_timestamp)]
+"""A calendar date: ``YYYY-MM-DD`` (or a ``date``), never a number read as a Unix time."""
 
 
 def Text(max_length: int, *, required: bool = True) -> Any:

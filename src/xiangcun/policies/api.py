@@ -16,6 +16,7 @@ from ninja import Router, Status
 
 from xiangcun.core.api import ERRORS, require_csrf, session_auth
 from xiangcun.core.errors import NotAuthenticated
+from xiangcun.core.inputs import Date
 from xiangcun.policies import engine, selectors, services
 from xiangcun.policies.models import PolicyVersion
 from xiangcun.policies.schemas import EvaluateIn, EvaluationOut, PolicyListOut, PublishIn, VersionOut
@@ -40,7 +41,7 @@ def policy_evaluate(request: HttpRequest, payload: EvaluateIn) -> dict[str, Any]
 
 
 @router.get("/policies", response={200: PolicyListOut, **ERRORS}, summary="政策列表")
-def policy_list(request: HttpRequest, on: date | None = None) -> dict[str, Any]:
+def policy_list(request: HttpRequest, on: Date | None = None) -> dict[str, Any]:
     return {"ruleset": selectors.library_active().hash, "items": selectors.policy_list(on)}
 
 

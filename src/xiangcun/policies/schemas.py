@@ -7,16 +7,18 @@ import datetime as dt
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 
+from xiangcun.core.inputs import Date
 from xiangcun.policies.engine import KINDS, Policy
 from xiangcun.policies.models import PolicyVersion
 
 
 class EvaluateIn(Schema):
-    date: dt.date | None = Field(None, description="测算日期，默认今天")
+    date: Date | None = Field(None, description="测算日期，默认今天")
     facts: dict[str, Any] = Field(default_factory=dict, description="项目与合伙人信息，金额单位为元")
-    save: bool = Field(False, description="保存测算结果（记录规则集哈希与日期）")
+    # strict: `"save": 0` or `"save": "no"` is a mistake to refuse, not a boolean to guess
+    save: StrictBool = Field(False, description="保存测算结果（记录规则集哈希与日期）")
 
 
 class ConditionOut(Schema):

@@ -151,7 +151,10 @@ class NoticeQuery(Page):
 # Output
 
 
-class ResourceOut(Schema):
+class NoticeResourceOut(Schema):
+    """A resource a notice offers (named apart from ``resources.ResourceOut``: the OpenAPI components
+    are keyed by class name, and the two collided, so ``GET /notices/{id}`` documented the wrong one)."""
+
     model_config = ConfigDict(from_attributes=True)
 
     kind: str
@@ -219,7 +222,7 @@ class NoticeDetail(NoticeItem):
     """A notice as the request's user sees it: contact masked for anonymous readers, the workflow
     history and the reason of a return only for the officials of its region."""
 
-    resources: list[ResourceOut]
+    resources: list[NoticeResourceOut]
     incentives: str
     description: str
     contact: str
@@ -259,7 +262,7 @@ __all__ = [
     "NoticeListOut",
     "NoticeQuery",
     "NoticeResourceIn",
-    "ResourceOut",
+    "NoticeResourceOut",
     "TransitionIn",
     "TransitionOut",
     "range_check",

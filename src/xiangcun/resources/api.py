@@ -47,6 +47,10 @@ class ListQuery(FilterQuery, Page):
     "/resources/geojson",
     response={200: dict, 400: ErrorOut, 422: ErrorOut},
     summary="资源地图 GeoJSON：高缩放级别为点，低缩放级别为网格聚合",
+    # the body is GeoJSON (RFC 7946) and says so in its Content-Type
+    openapi_extra={
+        "responses": {"200": {"content": {"application/geo+json": {"schema": {"type": "object"}}}}}
+    },
 )
 def resource_geojson(request: HttpRequest, query: Query[GeoQuery]) -> HttpResponse:
     filters = selectors.ResourceFilters.from_params(request.GET)
