@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import CHECKS, is_check_class, load_all_checks
 from schemathesis.config import SchemathesisConfig
@@ -73,6 +75,22 @@ def _checks_for(case: Any, *, anonymous: bool) -> list[Any]:
     return [c for c in ALL_CHECKS if c.__name__ not in skip]
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():  # type: ignore[no-untyped-def]
+    """Requests go through the real WSGI handler, whose ``request_finished`` closes the database
+    connection: that would close the test's own connection (inside its transaction) on PostgreSQL.
+    Django's test client unhooks the same signal around its own requests; so does this."""
+    _unhook()
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def _unhook() -> None:
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+
+
 @pytest.fixture
 def county_session(users) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """The county official's session id and a CSRF token."""
@@ -81,6 +99,7 @@ def county_session(users) -> dict[str, str]:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(users["county"])
     client.get("/")  # sets the csrftoken cookie
+    _unhook()  # the test client hooked the signal back up after its request
     return {"sessionid": client.cookies["sessionid"].value, "csrftoken": client.cookies["csrftoken"].value}
 
 
