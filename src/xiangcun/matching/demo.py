@@ -26,7 +26,7 @@ from xiangcun.recruitment.models import (
     NoticeStatus,
     NoticeTransition,
 )
-from xiangcun.recruitment.services import unit_code
+from xiangcun.recruitment.schemas import unit_code
 from xiangcun.regions.models import Level, Region, Village
 
 # scale → (villages per notice as a step, partners)

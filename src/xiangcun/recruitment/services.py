@@ -27,14 +27,7 @@ from xiangcun.recruitment.models import (
     NoticeStatus,
     NoticeTransition,
 )
-from xiangcun.recruitment.schemas import (
-    UNIT_ALIASES,
-    BatchIn,
-    NoticeIn,
-    NoticeResourceIn,
-    range_check,
-    unit_code,
-)
+from xiangcun.recruitment.schemas import BatchIn, NoticeIn, NoticeResourceIn
 from xiangcun.regions.models import Village
 
 C = Capability
@@ -247,7 +240,6 @@ def batch_create(*, user: Any, batch_in: BatchIn) -> NoticeBatch:
 __all__ = [
     "ACTIONS",
     "EDITABLE",
-    "UNIT_ALIASES",
     "Action",
     "action_capability",
     "batch_create",
@@ -255,6 +247,4 @@ __all__ = [
     "notice_create",
     "notice_transition",
     "notice_update",
-    "range_check",
-    "unit_code",
 ]

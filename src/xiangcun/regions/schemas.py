@@ -12,7 +12,6 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from xiangcun.core.api import ErrorOut  # re-exported for apps not yet importing it from core.api
 from xiangcun.core.inputs import Count, OptionalMoney, Quantity, Text, Year
 
 
@@ -110,7 +109,6 @@ class ChildrenOut(Schema):
 
 __all__ = [
     "ChildrenOut",
-    "ErrorOut",
     "IncomeOut",
     "RegionChildOut",
     "RegionOut",
