@@ -36,7 +36,15 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+    503: ErrorOut,
+}
 
 
 class LoggedIn(SessionAuth):

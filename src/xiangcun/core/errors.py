@@ -180,6 +180,20 @@ class AccessDenied(ApplicationError):
         super().__init__(message, field=field)
 
 
+class ConflictError(ApplicationError):
+    """The record changed since the caller read it (another official acted first): 409. The caller
+    reloads and decides again; nothing was written."""
+
+    status = 409
+
+
+class ServiceBusy(ApplicationError):
+    """The database is busy with a long write (a large import on SQLite): 503 with ``Retry-After``."""
+
+    status = 503
+    retry_after = 5
+
+
 class NotAuthenticated(ApplicationError):
     status = 401
 
