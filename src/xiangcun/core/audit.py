@@ -23,7 +23,7 @@ import enum
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -96,6 +96,18 @@ def _target(target: Any) -> tuple[str, str]:
     raise TypeError(f"audit target must be a model instance or (type, id), not {target!r}")
 
 
+Listener = Callable[[AuditEntry, Any], None]
+_listeners: list[Listener] = []
+
+
+def on_entry(listener: Listener) -> Listener:
+    """Register ``listener(entry, target)``, called inside the transaction after every entry is
+    written (an app's ``AppConfig.ready`` registers; e.g. notifications derived from what happened).
+    A listener that raises rolls the change back with it: listeners must not fail on bad data."""
+    _listeners.append(listener)
+    return listener
+
+
 def _head() -> tuple[int, str]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -136,6 +148,8 @@ def audit(
     )
     entry.hash = digest(entry)
     entry.save(force_insert=True)
+    for listener in _listeners:
+        listener(entry, target)
     return entry
 
 
