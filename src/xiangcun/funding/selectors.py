@@ -12,11 +12,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import AccessDenied, Msg, NotFoundError
+from xiangcun.core.errors import N_, AccessDenied, Msg, NotFoundError
 from xiangcun.funding.models import MODE_SHORT, FundingApplication, FundingRound, RoundStatus, SelectionMode
 from xiangcun.funding.selection import Mode
 
-ANALYSIS_REFUSAL = "方案对照仅供工作人员查看，公众请查看公示结果"
+ANALYSIS_REFUSAL = N_("方案对照仅供工作人员查看，公众请查看公示结果")
 
 
 def round_list(user: Any) -> QuerySet[FundingRound]:
@@ -76,6 +76,7 @@ class ModeOutcome:
     total_requested: Decimal
     total_score: Decimal
     funded: list[FundingApplication]
+    budget_left: Decimal
 
 
 @dataclass(frozen=True)
@@ -122,14 +123,17 @@ def round_analysis(user: Any, funding_round: FundingRound) -> RoundAnalysis | No
         funding_round.total_requested or zero,
         funding_round.total_score or zero,
         [a for a in visible if a.selected],
+        funding_round.budget - (funding_round.total_requested or zero),
     )
+    other_requested = funding_round.other_total_requested or totals["other_requested"] or zero
     other = ModeOutcome(
         mode.other,
         str(SelectionMode(mode.other.value).label),
         str(MODE_SHORT[SelectionMode(mode.other.value)]),
         totals["other_count"],
-        funding_round.other_total_requested or totals["other_requested"] or zero,
+        other_requested,
         funding_round.other_total_score,
         [a for a in visible if a.other_selected],
+        funding_round.budget - other_requested,
     )
     return RoundAnalysis(shown, other, other.count - shown.count, other.total_score - shown.total_score)
