@@ -151,7 +151,11 @@ def _reason_zh(
     if out is None:
         return f"第 {rank} 名，得分 {score_text(score)}，获支持 {wan_text(requested)} 万元"
     if out.kind == "min_score":
-        return f"未获支持：得分 {score_text(score)}，低于最低分 {score_text(min_score or Decimal(0))}"
+        floor = min_score or Decimal(0)
+        shown = score_text(score)
+        if Decimal(shown) >= floor:  # 19.96 would read "20.0, below 20": give the exact score
+            shown = str(score)
+        return f"未获支持：得分 {shown}，低于最低分 {floor.normalize():f}"
     asked, left = _amounts(requested, out.budget_left or Decimal(0))
     if mode == Mode.RANK_ORDER:
         return f"未获支持：申请 {asked}，超出剩余资金 {left}"

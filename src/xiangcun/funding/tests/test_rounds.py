@@ -408,3 +408,21 @@ def test_rounds_stored_before_modes_get_the_rank_order_beside_their_optimum(user
     assert flags == [(False, True), (True, False), (True, False), (True, True)]
     assert funding_round.mode == SelectionMode.MAX_TOTAL_SCORE
     assert funding_round.other_total_requested == Decimal("1700000.00")
+
+
+def test_a_score_under_the_minimum_is_never_shown_equal_to_it():
+    from xiangcun.funding.selection import LeftOut, Mode
+
+    out = LeftOut("1", "min_score", "")
+    reason = services._reason_zh(Mode.RANK_ORDER, 5, Decimal("19.9600"), Decimal(1), out, Decimal("20.0000"))
+    assert reason == "未获支持：得分 19.9600，低于最低分 20"
+    reason = services._reason_zh(Mode.RANK_ORDER, 5, Decimal("18.2400"), Decimal(1), out, Decimal("20.0000"))
+    assert reason == "未获支持：得分 18.2，低于最低分 20"
+
+
+def test_amounts_that_read_the_same_in_wan_are_given_in_yuan():
+    from xiangcun.funding.selection import LeftOut, Mode
+
+    out = LeftOut("1", "budget", "", budget_left=Decimal("123450.00"))
+    reason = services._reason_zh(Mode.RANK_ORDER, 2, Decimal("50"), Decimal("123456.00"), out, None)
+    assert reason == "未获支持：申请 123,456.00 元，超出剩余资金 123,450.00 元"
