@@ -443,6 +443,17 @@ TABLE: dict[str, list[Check] | str] = {
     "funding:verify": [write(*APPLICATIONS, url="/funding/applications/{pk}/verify/", writers=CITY)],
     "funding:select": [write("round.open", url="/funding/{pk}/select/", writers=CITY)],
     "funding:publish": [write("round.selected", url="/funding/{pk}/publish/", writers=CITY)],
+    # The analysis of the other selection mode: officials only, even for a published (public) round.
+    "funding:analysis": [
+        detail(
+            "round.open",
+            "round.pub",
+            "round.selected",
+            url="/funding/{pk}/analysis/",
+            ok=OFFICIALS,
+            public_ok=False,
+        )
+    ],
     "funding:xlsx": [
         detail("round.open", url="/funding/{pk}/xlsx/", ok=OFFICIALS),
         listing(*APPLICATIONS, url="/funding/{round}/xlsx/", ok=COUNTY_LEVEL),
@@ -469,6 +480,11 @@ TABLE: dict[str, list[Check] | str] = {
     ],
     "POST /api/v1/funding/rounds/{pk}/publish": [
         write("round.selected", url="/api/v1/funding/rounds/{pk}/publish", api=True, writers=CITY)
+    ],
+    "GET /api/v1/funding/rounds/{pk}/analysis": [
+        detail("round.selected", url="/api/v1/funding/rounds/{pk}/analysis", ok=OFFICIALS),
+        # a published round without a stored analysis: a 400 for officials, refused to everyone else
+        detail("round.pub", url="/api/v1/funding/rounds/{pk}/analysis", ok=(), public_ok=False),
     ],
     "GET /api/v1/funding/rounds/{pk}/xlsx": [
         detail("round.open", url="/api/v1/funding/rounds/{pk}/xlsx", ok=OFFICIALS),

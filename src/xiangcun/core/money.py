@@ -149,3 +149,19 @@ def money_text(amount: Decimal) -> str:
     if value == 0:
         return "0.00"
     return f"{value:f}"
+
+
+WAN = Decimal(10_000)
+
+
+def wan_text(amount: Decimal) -> str:
+    """Yuan as 万元 with at most two decimals, half-up, grouped, no trailing zeros (add 万元 in the text):
+    ``500000`` → ``50``; ``1234567.8`` → ``123.46``; ``125000`` → ``12.5``; ``123456789012`` → ``12,345,678.9``.
+    """
+    value = (to_decimal(amount) / WAN).quantize(FEN, rounding=ROUND_HALF_UP)
+    if value == 0:
+        return "0"
+    text = f"{value:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

@@ -1,4 +1,5 @@
-"""Funding rounds API (择优遴选): rounds, applications, verification, exact selection, 公示, xlsx.
+"""Funding rounds API (择优遴选): rounds (with their selection mode), applications, verification,
+selection, 公示, the officials' analysis of the other mode, xlsx.
 
 Request bodies are parsed into the use case's model with ``core.inputs.parse`` (400 naming the
 JSON path); published rounds are public, everything else needs a login (``session_auth``)."""
@@ -12,11 +13,19 @@ from ninja import Body, Router, Status
 
 from xiangcun.agreements.selectors import agreement_get_for
 from xiangcun.core.api import ERRORS, json_body, session_auth
+from xiangcun.core.errors import ApplicationError
 from xiangcun.core.inputs import parse
 from xiangcun.funding import selectors, services
 from xiangcun.funding.exports import round_xlsx
 from xiangcun.funding.models import FundingApplication, FundingRound
-from xiangcun.funding.schemas import ApplicationIn, ApplicationOut, PublishIn, RoundIn, RoundOut
+from xiangcun.funding.schemas import (
+    AnalysisOut,
+    ApplicationIn,
+    ApplicationOut,
+    PublishIn,
+    RoundIn,
+    RoundOut,
+)
 
 router = Router()
 JSONBody = Body[dict[str, Any]]
@@ -86,7 +95,7 @@ def application_verify(request: HttpRequest, pk: int) -> FundingApplication:
     "/funding/rounds/{int:pk}/select",
     response={200: RoundOut, **ERRORS},
     auth=session_auth,
-    summary="评分与精确遴选",
+    summary="评分与遴选（按批次的遴选方式，另一方式存作对照）",
 )
 def round_select(request: HttpRequest, pk: int) -> FundingRound:
     funding_round = selectors.round_get_for(request.user, pk, write=True)
@@ -105,6 +114,19 @@ def round_publish(request: HttpRequest, pk: int, payload: JSONBody) -> FundingRo
     return services.round_publish(
         user=request.user, funding_round=funding_round, start=parse(PublishIn, payload).start
     )
+
+
+@router.get(
+    "/funding/rounds/{int:pk}/analysis",
+    response={200: AnalysisOut, **ERRORS},
+    auth=session_auth,
+    summary="方案对照：本批次遴选方式与另一方式（仅工作人员）",
+)
+def round_analysis(request: HttpRequest, pk: int) -> Any:
+    analysis = selectors.round_analysis(request.user, selectors.round_get_for(request.user, pk))
+    if analysis is None:
+        raise ApplicationError("尚未遴选，暂无方案对照", field="status")
+    return analysis
 
 
 @router.get("/funding/rounds/{int:pk}/xlsx", response={200: None, **ERRORS}, summary="导出遴选结果 xlsx")

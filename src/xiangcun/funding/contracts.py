@@ -1,8 +1,9 @@
 """The ``funding select`` command (``docs/contracts/funding.example.json``): scores, ranking and the
-exact optimal selection of :mod:`xiangcun.funding.selection` (DESIGN.md §3.3).
+selection of :mod:`xiangcun.funding.selection` (DESIGN.md §3.3) in the input's ``mode``.
 
-The document is read strictly with :mod:`xiangcun.core.commands`; ``min_score`` (default none) and
-an application's ``name`` and ``title`` are optional. Money is rendered as strings with two
+The document is read strictly with :mod:`xiangcun.core.commands`; ``mode`` (``max_total_score``, the
+exact optimum, when absent; or ``rank_order``), ``min_score`` (default none) and an application's
+``name`` and ``title`` are optional. Money is rendered as strings with two
 decimals, scores as numbers, the ranking by score.
 """
 
@@ -18,6 +19,7 @@ from xiangcun.core.commands import (
     item,
     join,
     read_array,
+    read_choice,
     read_money,
     read_number,
     read_object,
@@ -26,14 +28,14 @@ from xiangcun.core.commands import (
     translate,
     unwrap,
 )
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.money import money_text
-from xiangcun.funding.selection import CRITERIA, Application, Weights, select
+from xiangcun.funding.selection import CRITERIA, Application, Mode, Weights, select
 
 
 def funding_select(doc: object) -> JSONDict:
-    """``xiangcun funding select``: scores, ranking and the exact optimal selection (§3.3)."""
-    raw = read_object(unwrap(doc), ROOT, ("budget", "weights", "applications"), ("min_score",))
+    """``xiangcun funding select``: scores, ranking and the selection in the input's mode (§3.3)."""
+    raw = read_object(unwrap(doc), ROOT, ("budget", "weights", "applications"), ("min_score", "mode"))
     budget = read_money(raw["budget"], "budget")
     w = read_object(raw["weights"], "weights", CRITERIA)
     weights = Weights.from_mapping(
@@ -46,6 +48,16 @@ def funding_select(doc: object) -> JSONDict:
         read_number(raw["min_score"], "min_score", minimum=ZERO, maximum=Decimal(100))
         if "min_score" in raw
         else None
+    )
+    mode = (
+        read_choice(
+            raw["mode"],
+            "mode",
+            Mode,
+            lambda text, allowed: Msg("未知的遴选方式 {text}（可选：{allowed}）", text=text, allowed=allowed),
+        )
+        if "mode" in raw
+        else Mode.MAX_TOTAL_SCORE
     )
     items = read_array(raw["applications"], "applications")
     applications: list[Application] = []
@@ -73,7 +85,7 @@ def funding_select(doc: object) -> JSONDict:
         )
     check_unique(items, "applications")
     try:
-        result = select(applications, weights, budget, min_score=min_score)
+        result = select(applications, weights, budget, min_score=min_score, mode=mode)
     except ApplicationError as exc:
         raise translate(exc) from None
     return {

@@ -1,5 +1,8 @@
 """The demo funding round for ``xiangcun demo`` (示例数据): a published 2025 round over every demo
-agreement in force, the applications verified and selected. Deterministic from the seed.
+agreement in force, the applications verified and selected in rank order (what its 公示 shows; the
+exact optimum is its officials' analysis). Deterministic from the seed. Requests of 15–59 万元
+against a budget of 150 万元 leave the walk down the ranking with money it cannot use on the next
+projects, so the optimum funds other projects — the analysis view has something to show.
 
 Run after ``agreements.demo.demo_build`` and pass its ``rng`` on: the figures are then drawn from
 the same random sequence as when the agreements demo built the round itself. Clear it
@@ -36,6 +39,7 @@ ROUND = {
         "collective_income_increase": "0.2",
     },
     "min_score": "20",
+    "mode": "rank_order",
     "opens_on": "2025-03-01",
     "closes_on": "2025-04-30",
 }

@@ -42,6 +42,7 @@ def round_xlsx(funding_round: FundingRound, applications: Iterable[FundingApplic
         [
             funding_round.name,
             f"资金总额 {funding_round.budget} 元",
+            f"遴选方式：{funding_round.get_mode_display()}",
             f"状态：{funding_round.get_status_display()}",
         ],
     )
@@ -65,7 +66,7 @@ def round_xlsx(funding_round: FundingRound, applications: Iterable[FundingApplic
                 float(a.farmer_income_increase),
                 float(a.collective_income_increase),
                 float(a.score) if a.score is not None else None,
-                "入选" if a.selected else ("未入选" if a.rank else "未评审"),
+                "获支持" if a.selected else ("未获支持" if a.rank else "未评审"),
                 a.reason,
             ],
         )

@@ -1,5 +1,7 @@
-"""Funding rounds (择优遴选): a round with budget, weights and a minimum score; applications from
-agreements in force with their verified outcome figures; the stored selection (DESIGN.md §3.3)."""
+"""Funding rounds (择优遴选): a round with budget, weights, a minimum score and its selection mode;
+applications from agreements in force with their verified outcome figures; the stored selection in
+the round's mode (what its 公示 shows) and, beside it, the other mode's for the officials' analysis
+(DESIGN.md §3.3)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from xiangcun.core.models import BaseModel
 
 ZERO = Decimal("0")
+
+
+class SelectionMode(models.TextChoices):
+    """The two modes of ``selection.Mode``, with the sentence the 公示 states."""
+
+    RANK_ORDER = "rank_order", _("按得分排序择优（预算内依次支持）")
+    MAX_TOTAL_SCORE = "max_total_score", _("总分最优（预算内总分最高的项目组合）")
+
+
+# The mode's name in a comparison ("另一方案（总分最优）…").
+MODE_SHORT = {SelectionMode.RANK_ORDER: _("按得分排序"), SelectionMode.MAX_TOTAL_SCORE: _("总分最优")}
 
 
 class RoundStatus(models.TextChoices):
@@ -38,18 +51,27 @@ class FundingRound(BaseModel):
         blank=True,
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal(100))],
     )
+    mode = models.CharField(
+        _("遴选方式"), max_length=20, choices=SelectionMode.choices, default=SelectionMode.RANK_ORDER
+    )
     opens_on = models.DateField(_("申报开始"))
     closes_on = models.DateField(_("申报截止"))
     status = models.CharField(
         _("状态"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN, db_index=True
     )
     selected_at = models.DateTimeField(_("遴选时间"), null=True, blank=True)
+    # The selection in the round's mode (published) and in the other mode (the officials' analysis).
     total_requested = models.DecimalField(
-        _("入选申请金额合计（元）"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("获支持项目申请金额合计（元）"), max_digits=16, decimal_places=2, null=True, blank=True
     )
-    total_score = models.DecimalField(_("入选总分"), max_digits=12, decimal_places=4, null=True, blank=True)
-    greedy_score = models.DecimalField(
-        _("按分数依次入选的总分（对照）"), max_digits=12, decimal_places=4, null=True, blank=True
+    total_score = models.DecimalField(
+        _("获支持项目总分"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    other_total_requested = models.DecimalField(
+        _("另一方案申请金额合计（元）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    other_total_score = models.DecimalField(
+        _("另一方案总分"), max_digits=12, decimal_places=4, null=True, blank=True
     )
     publicity_start = models.DateField(_("公示开始"), null=True, blank=True)
     publicity_end = models.DateField(_("公示截止"), null=True, blank=True)
@@ -109,8 +131,9 @@ class FundingApplication(BaseModel):
     verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
     score = models.DecimalField(_("得分"), max_digits=8, decimal_places=4, null=True, blank=True)
     rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
-    selected = models.BooleanField(_("入选"), default=False)
+    selected = models.BooleanField(_("获支持"), default=False)
     reason = models.CharField(_("说明"), max_length=300, blank=True)
+    other_selected = models.BooleanField(_("另一方案中获支持"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

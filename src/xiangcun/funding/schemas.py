@@ -11,7 +11,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from xiangcun.core.inputs import InputProblem, Money, Year, blank_is_none
-from xiangcun.funding.selection import CRITERIA, Weights, validate_weights
+from xiangcun.funding.selection import CRITERIA, Mode, Weights, validate_weights
 
 Weight = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
 Score = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
@@ -38,6 +38,7 @@ class RoundIn(In):
     budget: Money = Field(title="资金总额")
     weights: WeightsIn = Field(title="权重")
     min_score: Annotated[Score | None, blank_is_none] = Field(None, title="最低分")
+    mode: Mode = Field(Mode.RANK_ORDER, title="遴选方式")
     opens_on: dt.date = Field(title="申报开始")
     closes_on: dt.date = Field(title="申报截止")
 
@@ -93,19 +94,24 @@ class RoundOut(Out):
     budget: Decimal
     weights: dict[str, str]
     min_score: Decimal | None
+    mode: Mode
+    mode_label: str
     opens_on: dt.date
     closes_on: dt.date
     status: str
     status_label: str
     total_requested: Decimal | None
     total_score: Decimal | None
-    greedy_score: Decimal | None
     publicity_start: dt.date | None
     publicity_end: dt.date | None
 
     @staticmethod
     def resolve_status_label(obj: Any) -> str:
         return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_mode_label(obj: Any) -> str:
+        return str(obj.get_mode_display())
 
 
 class ApplicationOut(Out):
@@ -137,3 +143,25 @@ class ApplicationOut(Out):
     @staticmethod
     def resolve_village(obj: Any) -> str:
         return str(obj.agreement.village.name)
+
+
+class ModeOutcomeOut(Schema):
+    mode: Mode
+    label: str
+    count: int
+    total_requested: Decimal
+    total_score: Decimal
+    funded: list[int] = Field(description="the funded applications the reader may see, by rank")
+
+    @staticmethod
+    def resolve_funded(obj: Any) -> list[int]:
+        return [a.pk for a in obj.funded]
+
+
+class AnalysisOut(Schema):
+    """A selected round's selection (its 公示) beside the other mode's (officials only)."""
+
+    shown: ModeOutcomeOut
+    other: ModeOutcomeOut
+    more_projects: int = Field(description="projects the other mode funds in addition (negative: fewer)")
+    score_gain: Decimal = Field(description="how much higher the other mode's total score is")

@@ -10,7 +10,15 @@ decimals. Weights are ≥ 0 and sum to 1, so scores lie in [0, 100].
 
 Ranking. Highest score first; equal scores keep the input order.
 
-Selection. Among the eligible applications (score ≥ ``min_score`` when one is given) choose the
+Selection. Only the eligible applications compete (score ≥ ``min_score`` when one is given). A round
+selects in one of two modes (:class:`Mode`), stated on its 公示:
+
+* ``rank_order`` (按得分排序择优, the usual practice and what a round's 公示 shows by default): walk the
+  ranking from the top and fund each application whose request fits the budget still left; one that
+  does not fit is skipped, with the request and the money left at that point, and the walk goes on.
+* ``max_total_score`` (总分最优; the contract command's default): the rest of this section.
+
+Max total score. Choose the
 subset with the largest total score whose requested amounts sum to at most the budget. The total
 is the sum of the published four-decimal scores, so anyone can check the optimum from the
 published table. It is an exact optimum, never a greedy approximation. When several subsets
@@ -34,6 +42,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
 from typing import Literal
 
@@ -54,6 +63,18 @@ ZERO = Decimal(0)
 
 class SelectionError(ApplicationError):
     """Input a selection cannot be made from, or a solver that failed to prove optimality."""
+
+
+class Mode(StrEnum):
+    """How a round selects among its eligible applications (DESIGN.md §3.3)."""
+
+    RANK_ORDER = "rank_order"  # walk the ranking, fund what still fits
+    MAX_TOTAL_SCORE = "max_total_score"  # the exact optimum of the total score
+
+    @property
+    def other(self) -> Mode:
+        """The mode shown beside this one as an analysis."""
+        return Mode.MAX_TOTAL_SCORE if self is Mode.RANK_ORDER else Mode.RANK_ORDER
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +120,14 @@ class RankedApplication:
 
 @dataclass(frozen=True, slots=True)
 class LeftOut:
+    """An eligible application not funded. For ``kind == "budget"``, ``budget_left`` is the money
+    still unallocated when it was passed over: in rank order, at that point of the walk; for the
+    optimum, after the selection. It is always less than the request."""
+
     app_id: str
     kind: Literal["budget", "min_score"]
     reason: str
+    budget_left: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +138,7 @@ class SelectionResult:
     total_score: Decimal
     left_out: tuple[LeftOut, ...]  # in ranking order
     budget: Decimal
+    mode: Mode | None = Mode.MAX_TOTAL_SCORE  # None: the score-per-yuan baseline of benchmarks
 
     @property
     def budget_left(self) -> Decimal:
@@ -404,9 +431,14 @@ def _result(
     below: set[int],
     budget: Decimal,
     min_score: Decimal | None,
+    *,
+    mode: Mode | None,
+    left_at: Mapping[int, int] | None = None,
 ) -> SelectionResult:
+    """The result of a selection; ``left_at`` gives, in fen, the money left when an application
+    was passed over (rank order), else the money left after the selection is named."""
     total_fen = sum(to_fen(applications[i].requested) for i in chosen)
-    left = budget - from_fen(total_fen)
+    left_fen = to_fen(budget) - total_fen
     left_out: list[LeftOut] = []
     for i in order:
         if i in chosen:
@@ -416,8 +448,9 @@ def _result(
             reason = f"min_score: {_score_text(units[i])} scored, {min_score} required"
             left_out.append(LeftOut(app.app_id, "min_score", reason))
         else:
-            reason = f"budget: {from_fen(to_fen(app.requested))} requested, {from_fen(to_fen(left))} left"
-            left_out.append(LeftOut(app.app_id, "budget", reason))
+            left = from_fen(left_at[i] if left_at is not None else left_fen)
+            reason = f"budget: {from_fen(to_fen(app.requested))} requested, {left} left"
+            left_out.append(LeftOut(app.app_id, "budget", reason, budget_left=left))
     return SelectionResult(
         ranking=tuple(
             RankedApplication(applications[i].app_id, units_to_score(units[i]), applications[i].requested)
@@ -428,6 +461,7 @@ def _result(
         total_score=units_to_score(sum(units[i] for i in chosen)),
         left_out=tuple(left_out),
         budget=budget,
+        mode=mode,
     )
 
 
@@ -469,16 +503,40 @@ def _prepare(
     return units, order, eligible, below
 
 
+def _walk(
+    applications: Sequence[Application], order: Sequence[int], budget: Decimal
+) -> tuple[set[int], dict[int, int]]:
+    """Fund down ``order`` what still fits: the funded indices, and the fen left when each of the
+    others was passed over."""
+    left = to_fen(budget)
+    chosen: set[int] = set()
+    left_at: dict[int, int] = {}
+    for i in order:
+        cost = to_fen(applications[i].requested)
+        if cost <= left:
+            chosen.add(i)
+            left -= cost
+        else:
+            left_at[i] = left
+    return chosen, left_at
+
+
 def select(
     applications: Sequence[Application],
     weights: Weights,
     budget: Decimal,
     *,
     min_score: Decimal | None = None,
+    mode: Mode = Mode.MAX_TOTAL_SCORE,
     time_limit: float = 120.0,
 ) -> SelectionResult:
-    """Score, rank and select the optimal subset within ``budget`` (DESIGN.md §3.3; rules above)."""
+    """Score, rank and select within ``budget`` in ``mode`` (DESIGN.md §3.3; rules above)."""
     units, order, eligible, below = _prepare(applications, weights, budget, min_score)
+    if Mode(mode) == Mode.RANK_ORDER:
+        chosen, left_at = _walk(applications, eligible, budget)
+        return _result(
+            applications, units, order, chosen, below, budget, min_score, mode=mode, left_at=left_at
+        )
     picks = optimal_subset(
         [to_fen(applications[i].requested) for i in eligible],
         [units[i] for i in eligible],
@@ -486,7 +544,7 @@ def select(
         time_limit=time_limit,
     )
     chosen = {i for i, take in zip(eligible, picks, strict=True) if take}
-    return _result(applications, units, order, chosen, below, budget, min_score)
+    return _result(applications, units, order, chosen, below, budget, min_score, mode=mode)
 
 
 def greedy_select(
@@ -497,22 +555,17 @@ def greedy_select(
     min_score: Decimal | None = None,
     by: Literal["score", "ratio"] = "score",
 ) -> SelectionResult:
-    """The baseline officials would do by hand: walk the ranking (or score per yuan, ``by="ratio"``)
-    and fund each application that still fits. For benchmarks and comparison, not for decisions."""
+    """Walk the ranking (``by="score"``: the rank-order selection, ``select(mode=RANK_ORDER)``) or
+    the score per yuan (``by="ratio"``, a baseline for benchmarks) and fund each application that
+    still fits."""
+    if by == "score":
+        return select(applications, weights, budget, min_score=min_score, mode=Mode.RANK_ORDER)
     units, order, eligible, below = _prepare(applications, weights, budget, min_score)
-    if by == "ratio":
-        rank = {i: r for r, i in enumerate(order)}
+    rank = {i: r for r, i in enumerate(order)}
 
-        def per_fen(i: int) -> Fraction | float:
-            cost = to_fen(applications[i].requested)
-            return Fraction(units[i], cost) if cost else math.inf
-
-        eligible = sorted(eligible, key=lambda i: (-per_fen(i), rank[i]))
-    left = to_fen(budget)
-    chosen: set[int] = set()
-    for i in eligible:
+    def per_fen(i: int) -> Fraction | float:
         cost = to_fen(applications[i].requested)
-        if cost <= left:
-            chosen.add(i)
-            left -= cost
-    return _result(applications, units, order, chosen, below, budget, min_score)
+        return Fraction(units[i], cost) if cost else math.inf
+
+    chosen, left_at = _walk(applications, sorted(eligible, key=lambda i: (-per_fen(i), rank[i])), budget)
+    return _result(applications, units, order, chosen, below, budget, min_score, mode=None, left_at=left_at)

@@ -1,12 +1,13 @@
-"""Writes for funding rounds (择优遴选): the city creates a round, counties file applications from
-agreements in force, the city verifies the outcome figures and runs the exact selection of
-``selection.select`` (scores, ranking, reasons), then publishes it for 公示. Inputs are the typed
-models of ``funding.schemas``, already valid."""
+"""Writes for funding rounds (择优遴选): the city creates a round (with its selection mode), counties
+file applications from agreements in force, the city verifies the outcome figures and runs
+``selection.select`` in the round's mode (scores, ranking, one reason per application) and in the
+other mode (stored beside it for the officials' analysis), then publishes it for 公示. Inputs are
+the typed models of ``funding.schemas``, already valid."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -16,11 +17,12 @@ from xiangcun.accounts.permissions import Capability, require
 from xiangcun.agreements.models import Agreement, AgreementStatus
 from xiangcun.core.audit import audit
 from xiangcun.core.errors import ApplicationError
+from xiangcun.core.money import format_yuan, wan_text
 from xiangcun.core.validation import full_clean
 from xiangcun.core.workdays import OBJECTION_WORKING_DAYS, add_working_days
 from xiangcun.funding.models import FundingApplication, FundingRound, RoundStatus
 from xiangcun.funding.schemas import FiguresIn, RoundIn
-from xiangcun.funding.selection import CRITERIA, Application, Weights, greedy_select, select
+from xiangcun.funding.selection import CRITERIA, Application, LeftOut, Mode, SelectionResult, Weights, select
 
 CRITERION_LABELS = {
     "investment": "实际投资",
@@ -53,6 +55,7 @@ def round_create(*, user: Any, new_round: RoundIn, is_demo: bool = False) -> Fun
         budget=new_round.budget,
         weights={name: str(weights.of(name)) for name in CRITERIA},
         min_score=new_round.min_score,
+        mode=new_round.mode.value,
         opens_on=new_round.opens_on,
         closes_on=new_round.closes_on,
         created_by=user,
@@ -64,7 +67,13 @@ def round_create(*, user: Any, new_round: RoundIn, is_demo: bool = False) -> Fun
         actor=user,
         action="funding_round.create",
         target=row,
-        data={"name": row.name, "year": row.year, "budget": row.budget, "weights": row.weights},
+        data={
+            "name": row.name,
+            "year": row.year,
+            "budget": row.budget,
+            "weights": row.weights,
+            "mode": row.mode,
+        },
     )
     return row
 
@@ -122,17 +131,44 @@ def application_verify(*, user: Any, application: FundingApplication) -> Funding
     return application
 
 
+def score_text(score: Decimal) -> str:
+    """A score as people read it: one decimal, half-up (the ranking itself uses four)."""
+    return str(score.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _amounts(requested: Decimal, left: Decimal) -> tuple[str, str]:
+    """Request and money left, in 万元; in 元 to the fen when 万元 would show them equal."""
+    wan = wan_text(requested), wan_text(left)
+    if wan[0] != wan[1]:
+        return f"{wan[0]} 万元", f"{wan[1]} 万元"
+    return f"{format_yuan(requested)} 元", f"{format_yuan(left)} 元"
+
+
 def _reason_zh(
-    kind: str, score: Decimal, requested: Decimal, left: Decimal, min_score: Decimal | None
+    mode: Mode, rank: int, score: Decimal, requested: Decimal, out: LeftOut | None, min_score: Decimal | None
 ) -> str:
-    if kind == "min_score":
-        return f"得分 {score} 低于最低分 {min_score}"
-    return f"资金不足：申请 {requested:,.2f} 元，已超出遴选后剩余资金 {left:,.2f} 元（入选组合总分已最高）"
+    """The one reason the 公示 gives for an application's outcome."""
+    if out is None:
+        return f"第 {rank} 名，得分 {score_text(score)}，获支持 {wan_text(requested)} 万元"
+    if out.kind == "min_score":
+        floor = min_score or Decimal(0)
+        shown = score_text(score)
+        if Decimal(shown) >= floor:  # 19.96 would read "20.0, below 20": give the exact score
+            shown = str(score)
+        return f"未获支持：得分 {shown}，低于最低分 {floor.normalize():f}"
+    asked, left = _amounts(requested, out.budget_left or Decimal(0))
+    if mode == Mode.RANK_ORDER:
+        return f"未获支持：申请 {asked}，超出剩余资金 {left}"
+    return f"未获支持：申请 {asked}，超出剩余资金 {left}（按总分最优组合遴选）"
+
+
+UNVERIFIED_REASON = "未参加评审：申报数据未经核实"
 
 
 @transaction.atomic
 def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
-    """Score, rank and select exactly (§3.3) among the verified applications; store every reason."""
+    """Score and rank the verified applications and select in the round's mode (§3.3), storing one
+    reason per application; select in the other mode too and store it beside (the analysis)."""
     _require_city(user)
     funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
     if funding_round.status == RoundStatus.PUBLISHED:
@@ -154,38 +190,48 @@ def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
         )
         for a in verified
     ]
-    result = select(pure, weights, funding_round.budget, min_score=funding_round.min_score)
-    greedy = greedy_select(pure, weights, funding_round.budget, min_score=funding_round.min_score)
+    mode = Mode(funding_round.mode)
+
+    def run(in_mode: Mode) -> SelectionResult:
+        return select(pure, weights, funding_round.budget, min_score=funding_round.min_score, mode=in_mode)
+
+    result, other = run(mode), run(mode.other)
     by_id = {str(a.pk): a for a in verified}
     left_out = {x.app_id: x for x in result.left_out}
-    chosen = set(result.selected)
+    chosen, other_chosen = set(result.selected), set(other.selected)
+    fields = ["score", "rank", "selected", "reason", "other_selected", "updated_at"]
     for rank, line in enumerate(result.ranking, 1):
         a = by_id[line.app_id]
         a.score, a.rank, a.selected = line.score, rank, line.app_id in chosen
-        if a.selected:
-            a.reason = f"第 {rank} 名，得分 {line.score}，入选"
-        else:
-            out = left_out[line.app_id]
-            a.reason = _reason_zh(
-                out.kind, line.score, a.requested, result.budget_left, funding_round.min_score
-            )
-        a.save(update_fields=["score", "rank", "selected", "reason", "updated_at"])
+        a.other_selected = line.app_id in other_chosen
+        a.reason = _reason_zh(
+            mode, rank, line.score, a.requested, left_out.get(line.app_id), funding_round.min_score
+        )
+        a.save(update_fields=fields)
     for a in apps:
         if not a.verified:
-            a.score, a.rank, a.selected, a.reason = None, None, False, "申报数据未经核实，未参加评审"
-            a.save(update_fields=["score", "rank", "selected", "reason", "updated_at"])
+            a.score, a.rank, a.selected, a.other_selected, a.reason = (
+                None,
+                None,
+                False,
+                None,
+                UNVERIFIED_REASON,
+            )
+            a.save(update_fields=fields)
     funding_round.status = RoundStatus.SELECTED
     funding_round.selected_at = timezone.now()
     funding_round.total_requested = result.total_requested
     funding_round.total_score = result.total_score
-    funding_round.greedy_score = greedy.total_score
+    funding_round.other_total_requested = other.total_requested
+    funding_round.other_total_score = other.total_score
     funding_round.save(
         update_fields=[
             "status",
             "selected_at",
             "total_requested",
             "total_score",
-            "greedy_score",
+            "other_total_requested",
+            "other_total_score",
             "updated_at",
         ]
     )
@@ -194,9 +240,14 @@ def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
         action="funding_round.select",
         target=funding_round,
         data={
+            "mode": mode.value,
             "selected": sorted(result.selected),
             "total_score": result.total_score,
             "total_requested": result.total_requested,
+            "other_mode": mode.other.value,
+            "other_selected": sorted(other.selected),
+            "other_total_score": other.total_score,
+            "other_total_requested": other.total_requested,
         },
     )
     return funding_round

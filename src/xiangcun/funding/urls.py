@@ -10,5 +10,6 @@ urlpatterns = [
     path("funding/applications/<int:pk>/verify/", views.application_verify, name="verify"),
     path("funding/<int:pk>/select/", views.round_select, name="select"),
     path("funding/<int:pk>/publish/", views.round_publish, name="publish"),
+    path("funding/<int:pk>/analysis/", views.round_analysis, name="analysis"),
     path("funding/<int:pk>/xlsx/", views.round_export, name="xlsx"),
 ]

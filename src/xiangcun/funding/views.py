@@ -1,5 +1,6 @@
-"""Pages for funding rounds: the list (the city creates rounds), a round with its applications,
-verification, the exact selection with reasons, 公示 and the xlsx export.
+"""Pages for funding rounds: the list (the city creates rounds and picks their selection mode), a
+round with its applications (its 公示 once published: the mode and one reason per application),
+verification, the selection, the officials' analysis of the other mode, and the xlsx export.
 
 Rounds and applications are fetched only through ``selectors.*_get_for``; posted input is parsed
 into the service's model inside ``core.inputs.submit`` (a bad one is shown, a refusal is a 403)."""
@@ -23,7 +24,7 @@ from xiangcun.core.errors import ApplicationError
 from xiangcun.core.inputs import parse, submit
 from xiangcun.funding import selectors, services
 from xiangcun.funding.exports import round_xlsx
-from xiangcun.funding.models import RoundStatus
+from xiangcun.funding.models import RoundStatus, SelectionMode
 from xiangcun.funding.schemas import ApplicationIn, PublishIn, RoundIn
 from xiangcun.funding.selection import CRITERIA
 
@@ -45,6 +46,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
             "rounds": selectors.round_list(request.user),
             "city": can(request.user, Capability.FUNDING_MANAGE),
             "criteria": [(name, services.CRITERION_LABELS[name]) for name in CRITERIA],
+            "modes": SelectionMode.choices,
+            "default_mode": SelectionMode.RANK_ORDER,
             "form": form,
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -60,18 +63,37 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         candidates = [
             a for a in agreement_list(user, status=AgreementStatus.IN_FORCE)[:300] if a.pk not in applied
         ]
+    applications = list(selectors.application_list(user, row))
+    funded = [a for a in applications if a.selected]
     return render(
         request,
         "funding/detail.html",
         {
             "round": row,
-            "applications": selectors.application_list(user, row),
+            "applications": applications,
+            "funded_count": len(funded),
+            "ranked_count": sum(1 for a in applications if a.rank is not None),
+            "budget_left": row.budget - row.total_requested if row.total_requested is not None else None,
             "city": can(user, Capability.FUNDING_MANAGE),
+            "official": can(user, Capability.OFFICIAL_READ),
             "candidates": candidates,
             "weights": [(services.CRITERION_LABELS[k], row.weights.get(k)) for k in CRITERIA],
-            "gain": (row.total_score - row.greedy_score)
-            if row.total_score is not None and row.greedy_score is not None
-            else None,
+        },
+    )
+
+
+def round_analysis(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's selection beside the other mode's (officials only; the public reads the 公示)."""
+    row = selectors.round_get_for(request.user, pk)
+    analysis = selectors.round_analysis(request.user, row)
+    return render(
+        request,
+        "funding/analysis.html",
+        {
+            "round": row,
+            "analysis": analysis,
+            "fewer_projects": -analysis.more_projects if analysis else 0,
+            "score_loss": -analysis.score_gain if analysis else 0,
         },
     )
 

@@ -78,3 +78,24 @@ def test_apportion_counts_sum_exactly(total, ws):
     counts = apportion(total, ws)
     assert sum(counts) == total
     assert all(c >= 0 for c in counts)
+
+
+def test_wan_text_shows_yuan_as_wan_with_at_most_two_decimals():
+    from xiangcun.core.money import wan_text
+
+    assert wan_text(Decimal("500000")) == "50"
+    assert wan_text(Decimal("125000")) == "12.5"
+    assert wan_text(Decimal("1234567.8")) == "123.46"
+    assert wan_text(Decimal("1234550")) == "123.46"  # half-up
+    assert wan_text(Decimal("123456789012")) == "12,345,678.9"
+    assert wan_text(Decimal("0.01")) == "0"
+    assert wan_text(Decimal("-500000")) == "-50"
+
+
+def test_wan_filter_renders_in_templates():
+    from django.template import Context, Template
+
+    rendered = Template("{% load money %}{{ a|wan }}|{{ b|wan|default:'—' }}").render(
+        Context({"a": Decimal("1500000.00"), "b": None})
+    )
+    assert rendered == "150|—"

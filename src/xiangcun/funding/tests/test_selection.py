@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from xiangcun.funding.selection import (
     CRITERIA,
     Application,
+    Mode,
     SelectionError,
     Weights,
     greedy_select,
@@ -244,3 +245,61 @@ def test_criteria_names_are_the_contract_names() -> None:
         "farmer_income_increase",
         "collective_income_increase",
     )
+
+
+def test_rank_order_walks_the_ranking_and_skips_what_no_longer_fits() -> None:
+    # given the classic trap: the top-ranked crowds out two good ones, a cheap weak one comes last
+    apps = [
+        Application("big", D(60), D(100), D(100), D(100), D(100), D(100)),
+        Application("s1", D(50), D(90), D(90), D(90), D(90), D(90)),
+        Application("s2", D(50), D(90), D(90), D(90), D(90), D(90)),
+        Application("low", D(30), D(0), D(0), D(0), D(0), D(0)),
+    ]
+    # when selected in rank order within 100
+    result = select(apps, EXAMPLE_WEIGHTS, D(100), mode=Mode.RANK_ORDER)
+    # then "big" is funded, s1 and s2 are skipped with the 40 left, and the walk still funds "low"
+    assert result.mode == Mode.RANK_ORDER
+    assert result.selected == ("big", "low")
+    assert [(o.app_id, o.kind, o.budget_left) for o in result.left_out] == [
+        ("s1", "budget", D("40.00")),
+        ("s2", "budget", D("40.00")),
+    ]
+    assert result.left_out[0].reason == "budget: 50.00 requested, 40.00 left"
+    assert result.budget_left == D("10.00")
+    # while the optimum funds s1 and s2
+    assert select(apps, EXAMPLE_WEIGHTS, D(100)).selected == ("s1", "s2")
+
+
+def test_rank_order_respects_the_minimum_score() -> None:
+    result = select(
+        example_applications(), EXAMPLE_WEIGHTS, D(10_000_000), min_score=D(30), mode=Mode.RANK_ORDER
+    )
+    assert result.selected == ("A2", "A1")
+    assert [o.kind for o in result.left_out] == ["min_score", "min_score"]
+
+
+def test_each_mode_names_the_other() -> None:
+    assert Mode.RANK_ORDER.other is Mode.MAX_TOTAL_SCORE
+    assert Mode.MAX_TOTAL_SCORE.other is Mode.RANK_ORDER
+
+
+@settings(max_examples=150)
+@given(rounds())
+def test_rank_order_funds_down_the_ranking_within_budget(
+    round_: tuple[list[Application], Weights, Decimal],
+) -> None:
+    apps, weights, budget = round_
+    result = select(apps, weights, budget, mode=Mode.RANK_ORDER)
+    by_id = {a.app_id: a for a in apps}
+    # then it is within budget and never beats the optimum
+    assert result.total_requested == sum((by_id[i].requested for i in result.selected), D(0))
+    assert result.total_requested <= budget
+    assert result.total_score <= select(apps, weights, budget).total_score
+    # and walking the ranking again reproduces it: each skip names the money left at that point
+    left = budget
+    skipped = {o.app_id: o for o in result.left_out}
+    for line in result.ranking:
+        if line.app_id in result.selected:
+            left -= line.requested
+        else:
+            assert skipped[line.app_id].budget_left == left < line.requested
