@@ -33,7 +33,7 @@ def inbox_of(user: Any, *, unread: bool = False) -> list[str]:
 @pytest.fixture
 def invited(users: dict[str, Any]) -> tuple[Any, Any, Any]:
     """A published notice of the cadre's village, two verified partners; the county sends its run."""
-    notice = notice_published(users, title="黄家庄村采摘园招募合伙人")
+    notice_published(users, title="黄家庄村采摘园招募合伙人")
     one = partner_verified(users)
     two = partner_verified(users, "lisi", name="李四", phone="13900000000", id_number="371502199001019999")
     for partner in (one, two):  # each has read "您的合伙人资料已通过认证"
