@@ -169,9 +169,13 @@ def batch_notices(batch: NoticeBatch) -> QuerySet[Notice]:
 # To-dos for the desk (工作台)
 # --------------------------------------------------------------------------------------------------
 def _notice_item(notice: Notice, note: Message = "") -> TodoItem:
-    return TodoItem(
-        f"{notice.title}（{notice.village.name}）", reverse("recruitment:detail", args=[notice.pk]), note
-    )
+    return TodoItem(notice.title, reverse("recruitment:detail", args=[notice.pk]), note)
+
+
+def _place_and_day(notice: Notice, msgid: str) -> Msg:
+    """ "三庄街道黄家庄村 · 2026-03-02 提交": where the notice is and when it reached its state."""
+    place = f"{notice.village.town.name}{notice.village.name}"
+    return Msg(msgid, place=place, date=f"{timezone.localtime(notice.updated_at):%Y-%m-%d}")
 
 
 def _mine(status: str) -> str:
@@ -184,7 +188,7 @@ def todos_for(user: Any, *, today: dt.date | None = None) -> list[Todo]:
     every returned notice of the village), and the 招募令 batches still open (the city office)."""
     today = today or timezone.localdate()
     scope = user_scope(user)
-    mine = scope.filter(_base(), "village__code")
+    mine = scope.filter(_base().select_related("village__town"), "village__code")
     todos: list[Todo] = []
     if can(user, Capability.NOTICE_APPROVE):
         todos.append(
@@ -193,9 +197,7 @@ def todos_for(user: Any, *, today: dt.date | None = None) -> list[Todo]:
                 N_("待审核招募令"),
                 mine.filter(status=NoticeStatus.SUBMITTED).order_by("updated_at", "id"),
                 _mine(NoticeStatus.SUBMITTED),
-                lambda n: _notice_item(
-                    n, Msg("{date} 提交", date=f"{timezone.localtime(n.updated_at):%Y-%m-%d}")
-                ),
+                lambda n: _notice_item(n, _place_and_day(n, N_("{place} · {date} 提交"))),
             )
         )
     for capability, level, title in (
@@ -209,7 +211,7 @@ def todos_for(user: Any, *, today: dt.date | None = None) -> list[Todo]:
                     title,
                     mine.filter(status=NoticeStatus.APPROVED, level=level).order_by("updated_at", "id"),
                     _mine(NoticeStatus.APPROVED),
-                    lambda n: _notice_item(n, n.county.name),
+                    lambda n: _notice_item(n, _place_and_day(n, N_("{place} · {date} 通过乡镇审核"))),
                 )
             )
     if can(user, Capability.NOTICE_DRAFT):

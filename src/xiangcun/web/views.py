@@ -150,6 +150,8 @@ def manage(request: HttpRequest) -> HttpResponse:
             "rules": list(dict.fromkeys(t["rule"] for t in todos if t["rule"])),
             "open_todos": sum(t["count"] for t in todos),
             "region_label": selectors.region_label(scope.label) if scope.level else "",
+            # Within one county the county column says nothing.
+            "show_county": scope.level not in ("county", "town", "village"),
             "notifications": list(notification_list_for(request.user, unread=True)[:5]),
         },
     )
