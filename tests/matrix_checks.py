@@ -113,6 +113,7 @@ def describe(response: Any) -> str:
 def _snapshots() -> dict[str, Callable[[Any], Any]]:
     from xiangcun.agreements.models import Agreement, Objection
     from xiangcun.funding.models import FundingApplication, FundingRound
+    from xiangcun.inbox.models import Notification
     from xiangcun.matching.models import Pairing, PairingRun
     from xiangcun.partners.models import Partner
     from xiangcun.recruitment.models import Notice
@@ -165,6 +166,7 @@ def _snapshots() -> dict[str, Callable[[Any], Any]]:
             FundingRound, applications=lambda pk: FundingRound.objects.get(pk=pk).applications.count()
         ),
         "application": row(FundingApplication),
+        "notification": row(Notification),
     }
 
 

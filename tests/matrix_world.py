@@ -491,4 +491,14 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
             row=version,
         )
     )
+    # Notifications: each the recipient's own, whatever the region (an official's of their county).
+    from xiangcun.core.errors import Msg
+    from xiangcun.inbox.services import notify
+
+    for key, who, tag in (("A", "county", "东昌"), ("B", "county2", "临清")):
+        title = f"{tag}专用通知招募令"
+        note = notify([users[who]], Msg("您收到对接邀请：{notice}", notice=title), "/manage/", kind="matrix")[
+            0
+        ]
+        add(Obj("notification", key, note.pk, frozenset({who}), title, row=note))
     return objs

@@ -490,6 +490,10 @@ TABLE: dict[str, list[Check] | str] = {
         detail("round.open", url="/api/v1/funding/rounds/{pk}/xlsx", ok=OFFICIALS),
         listing(*APPLICATIONS, url="/api/v1/funding/rounds/{round}/xlsx", ok=COUNTY_LEVEL),
     ],
+    # Notifications: one's own only (another's is a 404, whatever the role or region).
+    "inbox:list": [listing("notification.A", "notification.B", url="/inbox/", ok=("county", "county2"))],
+    "inbox:read": [write("notification.A", "notification.B", url="/inbox/{pk}/read/", body=body({}))],
+    "inbox:read_all": "marks the caller's own notifications read: no id, no region",
     # Policies: the city's public library and its versions.
     "policies:calculator": [
         # ?county= is a fact of the evaluation; ?pairing= prefills from a pairing the user may see.

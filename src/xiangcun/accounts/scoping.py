@@ -31,6 +31,14 @@ class Scope:
     def is_official(self) -> bool:
         return self.prefix is not None
 
+    @property
+    def level(self) -> str:
+        """The level of the region governed ("city", "county", "town", "village"; "" for none or all)."""
+        try:
+            return regioncodes.level_of(self.label) if self.label else ""
+        except ValueError:
+            return ""
+
     def q(self, field: str) -> Q:
         if self.prefix is None:
             return Q(pk__in=[])

@@ -10,9 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from xiangcun.accounts.permissions import Capability, is_official, require
+from xiangcun.accounts.permissions import Capability, can, is_official, require
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.agreements import settlement as pure_settlement
 from xiangcun.agreements.models import (
@@ -25,9 +26,10 @@ from xiangcun.agreements.models import (
 )
 from xiangcun.agreements.settlement import LabourPayment, SettlementInput, SettlementParty
 from xiangcun.agreements.shares import Role
-from xiangcun.core.errors import AccessDenied, ApplicationError, Msg, NotFoundError
+from xiangcun.core.errors import N_, AccessDenied, ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_name
 from xiangcun.core.money import fen, money_text
+from xiangcun.core.todos import Todo, TodoItem, todo_of
 
 PUBLIC_STATUSES = (AgreementStatus.PUBLICIZED, AgreementStatus.SIGNED, AgreementStatus.IN_FORCE)
 GUARANTEE_DUE_MONTH_DAY = (3, 31)  # a year's guaranteed income is due by 31 March of the next year
@@ -379,3 +381,133 @@ def simulate_scenarios(agreement: Agreement, kind: str = "official") -> dict[str
     series = simulate(agreement, profits, kind)
     series["scenarios"] = [{"key": k, "label": label} for k, label, _ in SCENARIOS]
     return series
+
+
+# --------------------------------------------------------------------------------------------------
+# To-dos for the desk (工作台)
+# --------------------------------------------------------------------------------------------------
+PUBLICITY_ENDING_DAYS = 3  # "公示即将期满": the objection deadline is within this many days
+GUARANTEE_RULE = N_(
+    "每年度保底收益应于次年 3 月 31 日前支付给村集体：年度结束后尚未登记支付的为“待支付”，"
+    "3 月 31 日后仍未登记的为“已逾期”。"
+)
+
+
+def _agreement_item(agreement: Agreement, note: Any = "") -> TodoItem:
+    return TodoItem(agreement.title, reverse("agreements:detail", args=[agreement.pk]), note)
+
+
+def _deadline(agreement: Agreement) -> Msg:
+    return Msg("异议截止 {date}", date=f"{agreement.objection_deadline:%Y-%m-%d}")
+
+
+def _guarantee_item(row: GuaranteeDue, today: dt.date) -> TodoItem:
+    note = (
+        Msg("{year} 年度 · 逾期 {days} 天", year=row.year, days=(today - row.due_on).days)
+        if row.overdue
+        else Msg("{year} 年度 · {date} 前支付", year=row.year, date=f"{row.due_on:%Y-%m-%d}")
+    )
+    return TodoItem(row.agreement.title, reverse("agreements:guarantees"), note)
+
+
+def guarantees_payable(user: Any, *, today: dt.date | None = None) -> list[GuaranteeDue]:
+    """The unpaid guarantees whose year has ended (payable now, or overdue after 31 March)."""
+    today = today or timezone.localdate()
+    return [r for r in guarantees_due(user, today=today, unpaid_only=True) if r.year < today.year]
+
+
+def todos_for(user: Any, *, today: dt.date | None = None) -> list[Todo]:
+    """What waits for ``user`` among agreements, within their region:
+
+    * county and city offices (who sign): agreements whose 公示 has ended (ready to sign) or ends within
+      ``PUBLICITY_ENDING_DAYS`` days, and the guaranteed payments due or overdue (``GUARANTEE_RULE``);
+    * the offices and the village's cadre: objections raised during 公示 and not yet answered;
+    * a partner: the agreements they are party to that are on their way to signing (村民代表大会
+      passed, or in 公示).
+    """
+    today = today or timezone.localdate()
+    todos: list[Todo] = []
+    signs = can(user, Capability.AGREEMENT_SIGN)
+    if signs:
+        publicized = agreement_list(user, status=AgreementStatus.PUBLICIZED).order_by(
+            "objection_deadline", "id"
+        )
+        todos.append(
+            todo_of(
+                "agreement.sign",
+                N_("公示期满、待签署的协议"),
+                publicized.filter(objection_deadline__lt=today),
+                f"{reverse('agreements:list')}?status={AgreementStatus.PUBLICIZED}",
+                lambda a: _agreement_item(a, _deadline(a)),
+            )
+        )
+        todos.append(
+            todo_of(
+                "agreement.publicity_ending",
+                N_("公示即将期满的协议"),
+                publicized.filter(
+                    objection_deadline__gte=today,
+                    objection_deadline__lte=today + dt.timedelta(days=PUBLICITY_ENDING_DAYS),
+                ),
+                f"{reverse('agreements:list')}?status={AgreementStatus.PUBLICIZED}",
+                lambda a: _agreement_item(a, _deadline(a)),
+                rule=Msg("公示即将期满：异议截止日在今后 {days} 天之内。", days=PUBLICITY_ENDING_DAYS),
+            )
+        )
+        payable = guarantees_payable(user, today=today)
+        overdue = [r for r in payable if r.overdue]
+        for kind, title, rows, urgent in (
+            ("guarantee.overdue", N_("逾期未支付的保底收益"), overdue, True),
+            ("guarantee.due", N_("待支付的保底收益"), [r for r in payable if not r.overdue], False),
+        ):
+            todos.append(
+                todo_of(
+                    kind,
+                    title,
+                    rows,
+                    reverse("agreements:guarantees"),
+                    lambda r: _guarantee_item(r, today),
+                    rule=GUARANTEE_RULE,
+                    urgent=urgent and bool(rows),
+                )
+            )
+    if can(user, Capability.AGREEMENT_DRAFT) and (signs or user_scope(user).level == "village"):
+        objections = (
+            user_scope(user)
+            .filter(Objection.objects.select_related("agreement"), "agreement__village__code")
+            .filter(answered_at__isnull=True, agreement__status=AgreementStatus.PUBLICIZED)
+            .order_by("created_at", "id")
+        )
+        todos.append(
+            todo_of(
+                "objection.answer",
+                N_("待答复的异议"),
+                objections,
+                f"{reverse('agreements:list')}?status={AgreementStatus.PUBLICIZED}",
+                lambda o: _agreement_item(o.agreement, o.content[:40]),
+            )
+        )
+    if can(user, Capability.PARTNER_WORK):
+        todos.append(
+            todo_of(
+                "agreement.partner_sign",
+                N_("待签署的协议"),
+                agreement_list(user)
+                .filter(status__in=[AgreementStatus.APPROVED, AgreementStatus.PUBLICIZED])
+                .order_by("objection_deadline", "id"),
+                reverse("agreements:list"),
+                lambda a: _agreement_item(
+                    a, _deadline(a) if a.objection_deadline else a.get_status_display()
+                ),
+            )
+        )
+    return todos
+
+
+def agreement_partner_users(agreement: Agreement) -> list[Any]:
+    """The accounts of the agreement's partner parties (those linked to a registered partner)."""
+    return [
+        party.partner.user
+        for party in agreement.parties.select_related("partner__user").filter(partner__user__isnull=False)
+        if party.partner is not None and party.partner.user is not None
+    ]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "xiangcun.agreements",
     "xiangcun.funding",
     "xiangcun.policies",
+    "xiangcun.inbox",
     "xiangcun.web",
     "xiangcun.ops",
 ]
@@ -157,6 +158,11 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="xiangcun@localhost")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Notifications (inbox app) are also e-mailed, after commit, to recipients with an e-mail address.
+NOTIFICATION_EMAILS = env.bool("NOTIFICATION_EMAILS", default=True)
+# The site's address for links in e-mails, e.g. https://xiangcun.example.gov.cn (empty: paths only).
+SITE_URL = env.str("SITE_URL", default="")
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
 # Sessions and cookies.

@@ -12,13 +12,23 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability as C
 from xiangcun.accounts.permissions import can, is_official, require, require_login
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import AccessDenied, Msg, NotFoundError
+from xiangcun.core.errors import N_, AccessDenied, Msg, NotFoundError
+from xiangcun.core.todos import Todo, TodoItem, todo_of
 from xiangcun.matching.assignment import DEFAULT_THRESHOLD
-from xiangcun.matching.models import ACTIVE_STATUSES, MatchingWeights, Pairing, PairingRun, PairingStatus
+from xiangcun.matching.models import (
+    ACTIVE_STATUSES,
+    MatchingWeights,
+    Pairing,
+    PairingOrigin,
+    PairingRun,
+    PairingStatus,
+)
 from xiangcun.matching.scoring import (
     DEFAULT_WEIGHTS,
     Fit,
@@ -378,3 +388,80 @@ def open_pairing_between(notice: Notice, partner: Partner) -> Pairing | None:
         .filter(~Q(status=PairingStatus.WITHDRAWN))
         .first()
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# To-dos for the desk (工作台)
+# --------------------------------------------------------------------------------------------------
+def runs_to_review_for(user: Any) -> list[PairingRun]:
+    """The county pairing runs awaiting review: each county's latest run, if it proposes pairs and its
+    invitations have not been sent (an earlier unsent run is superseded by a newer one)."""
+    if not can(user, C.PAIRING_RUN):
+        return []
+    latest = (
+        user_scope(user)
+        .filter(PairingRun.objects.all(), "county__code")
+        .values("county_id")
+        .annotate(last=Max("id"))
+        .values_list("last", flat=True)
+    )
+    runs = PairingRun.objects.filter(id__in=list(latest), invitations_sent=False).select_related("county")
+    return [run for run in runs.order_by("created_at", "id") if run.proposal.get("pairs")]
+
+
+def todos_for(user: Any) -> list[Todo]:
+    """What waits for ``user`` in matching: county pairing runs to review and send (county and city
+    offices), pairings in 洽谈 (the village's cadre, who meets the partner), and invitations from the
+    office awaiting the partner's answer (the partner)."""
+    todos: list[Todo] = []
+    if can(user, C.PAIRING_RUN):
+        runs = runs_to_review_for(user)
+        todos.append(
+            todo_of(
+                "pairing_run.review",
+                N_("待审阅的配对方案（邀请尚未发出）"),
+                runs,
+                reverse("matching:county") + (f"?county={runs[0].county_id}" if len(runs) == 1 else ""),
+                lambda r: TodoItem(
+                    r.county.name,
+                    reverse("matching:run", args=[r.pk]),
+                    Msg(
+                        "{date} 生成 · {n} 对",
+                        date=f"{timezone.localtime(r.created_at):%Y-%m-%d}",
+                        n=len(r.proposal.get("pairs", [])),
+                    ),
+                ),
+            )
+        )
+    if can(user, C.PAIRING_ADVANCE) and user_scope(user).level == "village":
+        todos.append(
+            todo_of(
+                "pairing.negotiating",
+                N_("洽谈中的对接"),
+                pairing_list_for(user, PairingStatus.NEGOTIATING).order_by("updated_at", "id"),
+                f"{reverse('matching:mine')}?status={PairingStatus.NEGOTIATING}",
+                lambda p: TodoItem(
+                    p.notice.title,
+                    reverse("matching:pairing", args=[p.pk]),
+                    Msg("{date} 起洽谈", date=f"{timezone.localtime(p.updated_at):%Y-%m-%d}"),
+                ),
+            )
+        )
+    if can(user, C.PARTNER_WORK):
+        invitations = pairing_list_for(user, PairingStatus.INTENT).filter(
+            partner__user=user, origin=PairingOrigin.OFFICE
+        )
+        todos.append(
+            todo_of(
+                "pairing.invitation",
+                N_("待回复的对接邀请"),
+                invitations.order_by("created_at", "id"),
+                f"{reverse('matching:mine')}?status={PairingStatus.INTENT}",
+                lambda p: TodoItem(
+                    p.notice.title,
+                    reverse("matching:pairing", args=[p.pk]),
+                    f"{p.notice.county.name}{p.notice.village.name}",
+                ),
+            )
+        )
+    return todos

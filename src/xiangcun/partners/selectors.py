@@ -8,11 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability, can, require, require_login
 from xiangcun.core import vocab
-from xiangcun.core.errors import AccessDenied, ApplicationError, Msg, NotFoundError
+from xiangcun.core.errors import N_, AccessDenied, ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_id_number, mask_name, mask_phone
+from xiangcun.core.todos import Todo, TodoItem, todo_of
 from xiangcun.partners.models import Partner, PartnerStatus
 
 
@@ -155,3 +158,25 @@ def capital_text(low: Decimal | None, high: Decimal | None) -> str:
         return f"≥ {fmt(low)} 万元"
     assert low is not None and high is not None
     return f"{fmt(low)}–{fmt(high)} 万元"
+
+
+# --------------------------------------------------------------------------------------------------
+# To-dos for the desk (工作台)
+# --------------------------------------------------------------------------------------------------
+def todos_for(user: Any) -> list[Todo]:
+    """What waits for ``user`` among partners: the profiles awaiting verification (the city office)."""
+    if not can(user, Capability.PARTNER_VERIFY):
+        return []
+    return [
+        todo_of(
+            "partner.verify",
+            N_("待认证的合伙人"),
+            verification_queue_for(user),
+            reverse("partners:queue"),
+            lambda p: TodoItem(
+                p.name,
+                reverse("partners:detail", args=[p.pk]),
+                Msg("{date} 注册", date=f"{timezone.localtime(p.created_at):%Y-%m-%d}"),
+            ),
+        )
+    ]

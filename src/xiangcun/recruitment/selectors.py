@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
-from xiangcun.accounts.permissions import Capability, governs, require
+from xiangcun.accounts.permissions import Capability, can, governs, require
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
-from xiangcun.core.errors import AccessDenied, ApplicationError, Msg, NotFoundError
+from xiangcun.core.errors import N_, AccessDenied, ApplicationError, Message, Msg, NotFoundError
 from xiangcun.core.masking import mask_phones_in
-from xiangcun.recruitment.models import Notice, NoticeBatch, NoticeResource, NoticeStatus, NoticeTransition
+from xiangcun.core.todos import Todo, TodoItem, todo_of
+from xiangcun.recruitment.models import (
+    Notice,
+    NoticeBatch,
+    NoticeLevel,
+    NoticeResource,
+    NoticeStatus,
+    NoticeTransition,
+)
 
 PUBLIC_STATUSES = (NoticeStatus.PUBLISHED, NoticeStatus.MATCHED)
 
@@ -152,3 +163,87 @@ def batch_notices(batch: NoticeBatch) -> QuerySet[Notice]:
         .filter(batch=batch, status__in=PUBLIC_STATUSES)
         .order_by("county_id", "level", "village_id", "id")
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# To-dos for the desk (工作台)
+# --------------------------------------------------------------------------------------------------
+def _notice_item(notice: Notice, note: Message = "") -> TodoItem:
+    return TodoItem(notice.title, reverse("recruitment:detail", args=[notice.pk]), note)
+
+
+def _place_and_day(notice: Notice, msgid: str) -> Msg:
+    """ "三庄街道黄家庄村 · 2026-03-02 提交": where the notice is and when it reached its state."""
+    place = f"{notice.village.town.name}{notice.village.name}"
+    return Msg(msgid, place=place, date=f"{timezone.localtime(notice.updated_at):%Y-%m-%d}")
+
+
+def _mine(status: str) -> str:
+    return f"{reverse('recruitment:mine')}?status={status}"
+
+
+def todos_for(user: Any, *, today: dt.date | None = None) -> list[Todo]:
+    """What waits for ``user`` in recruitment, within their region: notices to approve (乡镇), to publish
+    (县级 / 市级 by the notice's level), returned to the one who drafted them (a village's cadre sees
+    every returned notice of the village), and the 招募令 batches still open (the city office)."""
+    today = today or timezone.localdate()
+    scope = user_scope(user)
+    mine = scope.filter(_base().select_related("village__town"), "village__code")
+    todos: list[Todo] = []
+    if can(user, Capability.NOTICE_APPROVE):
+        todos.append(
+            todo_of(
+                "notice.approve",
+                N_("待审核招募令"),
+                mine.filter(status=NoticeStatus.SUBMITTED).order_by("updated_at", "id"),
+                _mine(NoticeStatus.SUBMITTED),
+                lambda n: _notice_item(n, _place_and_day(n, N_("{place} · {date} 提交"))),
+            )
+        )
+    for capability, level, title in (
+        (Capability.NOTICE_PUBLISH_COUNTY, NoticeLevel.COUNTY, N_("待发布的县级招募令")),
+        (Capability.NOTICE_PUBLISH_CITY, NoticeLevel.CITY, N_("待发布的市级招募令")),
+    ):
+        if can(user, capability):
+            todos.append(
+                todo_of(
+                    f"notice.publish.{level}",
+                    title,
+                    mine.filter(status=NoticeStatus.APPROVED, level=level).order_by("updated_at", "id"),
+                    _mine(NoticeStatus.APPROVED),
+                    lambda n: _notice_item(n, _place_and_day(n, N_("{place} · {date} 通过乡镇审核"))),
+                )
+            )
+    if can(user, Capability.NOTICE_DRAFT):
+        returned = mine.filter(status=NoticeStatus.REJECTED)
+        if scope.level != "village":
+            returned = returned.filter(created_by=user)
+        todos.append(
+            todo_of(
+                "notice.returned",
+                N_("被退回的招募令"),
+                returned.order_by("-updated_at", "-id"),
+                _mine(NoticeStatus.REJECTED),
+                lambda n: _notice_item(n, n.rejection_reason[:60]),
+            )
+        )
+    if can(user, Capability.BATCH_MANAGE):
+        todos.append(
+            todo_of(
+                "batch.open",
+                N_("进行中的招募令批次"),
+                batch_list().filter(date__gte=today).order_by("date", "id"),
+                reverse("recruitment:batches"),
+                lambda b: TodoItem(
+                    b.title,
+                    reverse("recruitment:batch", args=[b.pk]),
+                    Msg(
+                        "{date} 发布 · {n} 个招募令",
+                        date=f"{b.date:%Y-%m-%d}",
+                        n=getattr(b, "notice_count", 0),
+                    ),
+                ),
+                rule=N_("进行中的招募令批次：发布日期在今天或以后，各县在发布日将招募令发布进批次。"),
+            )
+        )
+    return todos

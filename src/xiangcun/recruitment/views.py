@@ -12,9 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.permissions import Capability, can, is_official, require
+from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
 from xiangcun.core.errors import AccessDenied
 from xiangcun.core.inputs import parse, submit
@@ -25,7 +27,7 @@ from xiangcun.recruitment.exports import notices_xlsx
 from xiangcun.recruitment.forms import BatchForm, NoticeForm, TransitionForm
 from xiangcun.recruitment.models import NoticeStatus
 from xiangcun.recruitment.schemas import BatchIn, NoticeIn
-from xiangcun.regions.selectors import counties_of
+from xiangcun.regions.selectors import counties_of, region_label
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -88,6 +90,19 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The work list's heading by the status it is filtered to.
+MINE_HEADINGS = {
+    "": _("本辖区招募令"),
+    NoticeStatus.SUBMITTED: _("待审核招募令"),
+    NoticeStatus.APPROVED: _("待发布招募令"),
+    NoticeStatus.REJECTED: _("被退回的招募令"),
+    NoticeStatus.DRAFT: _("招募令草稿"),
+    NoticeStatus.PUBLISHED: _("已发布的招募令"),
+    NoticeStatus.MATCHED: _("已对接的招募令"),
+    NoticeStatus.CLOSED: _("已关闭的招募令"),
+}
+
+
 @login_required
 def notice_mine(request: HttpRequest) -> HttpResponse:
     require(request.user, Capability.OFFICIAL_READ, message="只有各级管理员和村干部可以查看本辖区招募令。")
@@ -95,10 +110,19 @@ def notice_mine(request: HttpRequest) -> HttpResponse:
     filters = selectors.NoticeFilters(status=status if status in NoticeStatus.values else None)
     qs = selectors.notice_list_for(request.user, filters)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    scope = user_scope(request.user)
     return render(
         request,
         "recruitment/notice_mine.html",
-        {"page": page, "statuses": NoticeStatus.choices, "status": status},
+        {
+            "page": page,
+            "statuses": NoticeStatus.choices,
+            "status": status,
+            "query": f"status={filters.status}" if filters.status else "",
+            # "东昌府区三庄街道 · 待审核招募令": the region by name, never by its code.
+            "region_label": region_label(scope.label) if scope.level else "",
+            "heading": MINE_HEADINGS.get(filters.status or "", MINE_HEADINGS[""]),
+        },
     )
 
 

@@ -57,6 +57,21 @@ def region_ancestors(code: str) -> list[Region]:
     return [found[c] for c in dict.fromkeys(codes) if c in found]
 
 
+def region_label(code: str) -> str:
+    """A region's name as people say it, from the county down: "聊城市", "东昌府区", "东昌府区三庄街道",
+    "东昌府区三庄街道黄家庄村" (the code itself when it is unknown), for titles instead of raw codes."""
+    if not regioncodes.is_valid_code(code or ""):
+        return code or ""
+    if len(code) == 12:
+        village = Village.objects.filter(code=code).select_related("town", "county").first()
+        return f"{village.county.name}{village.town.name}{village.name}" if village else code
+    codes = [code] if len(code) == 6 else [code[:6], code]
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    if any(c not in names for c in codes):
+        return code
+    return "".join(names[c] for c in codes)
+
+
 def village_get(code: str) -> Village:
     """The village, unchecked: for services and selectors. Pages and API use ``village_get_for``."""
     village = Village.objects.filter(code=code).select_related("town", "county").first()

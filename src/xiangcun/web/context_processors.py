@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.accounts.scoping import user_scope
+from xiangcun.inbox.selectors import unread_count_for
 from xiangcun.regions.models import Village
 
 # The platform's navigation: (label, url). A section whose URL does not resolve yet is shown
@@ -32,6 +34,20 @@ def url_resolves(url: str) -> bool:
     return True
 
 
+def unread_counter(request: HttpRequest) -> Callable[[], int]:
+    """The header's unread count, as a callable the template calls: one indexed COUNT the first time a
+    page asks (none for anonymous visitors, none for pages that do not show it), nothing cached
+    beyond the request."""
+    counted: list[int] = []
+
+    def count() -> int:
+        if not counted:
+            counted.append(unread_count_for(getattr(request, "user", None)))
+        return counted[0]
+
+    return count
+
+
 def platform(request: HttpRequest) -> dict[str, Any]:
     path = request.path
     nav = [
@@ -50,4 +66,5 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "demo_data": Village.objects.filter(is_demo=True).exists(),
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "inbox_unread": unread_counter(request),
     }

@@ -16,6 +16,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from xiangcun.accounts.permissions import Capability, can
 from xiangcun.accounts.scoping import user_scope
+from xiangcun.core.errors import active_language
+from xiangcun.core.errors import render as render_message
+from xiangcun.core.todos import Todo
+from xiangcun.inbox.selectors import notification_list_for
 from xiangcun.regions import selectors
 from xiangcun.regions.models import Region, Village
 from xiangcun.web import selectors as web_selectors
@@ -97,13 +101,34 @@ def desk_tools(user: Any) -> list[dict[str, str]]:
     ]
 
 
+def _todo_view(todo: Todo, language: str) -> dict[str, Any]:
+    """A to-do with its messages rendered in the page's language."""
+    return {
+        "kind": todo.kind,
+        "title": render_message(todo.title, language),
+        "count": todo.count,
+        "url": todo.url,
+        "items": [
+            {"label": i.label, "url": i.url, "note": render_message(i.note, language) if i.note else ""}
+            for i in todo.items
+        ],
+        "more": todo.more,
+        "rule": render_message(todo.rule, language) if todo.rule else "",
+        "urgent": todo.urgent,
+    }
+
+
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
-    """The official's desk: the villages of their region, searchable, each linking to its profile."""
+    """The desk (工作台): first what waits for the user (each app's to-dos, counted within their region,
+    each linking to where it is done) and their unread notifications; then their tools and, for
+    officials, the villages of their region, searchable, each linking to its profile."""
     scope = user_scope(request.user)
+    language = active_language()
+    todos = [_todo_view(t, language) for t in web_selectors.desk_todos(request.user)]
     q = request.GET.get("q", "").strip()[:40]
     villages = selectors.village_list(q=q or None, scope=scope)
-    page = Paginator(villages, 50).get_page(request.GET.get("page"))
+    page = Paginator(villages, 20).get_page(request.GET.get("page"))
     region: Region | Village | None = None
     if scope.label and len(scope.label) < 12:
         region = selectors.region_get_for(request.user, scope.label)
@@ -119,6 +144,15 @@ def manage(request: HttpRequest) -> HttpResponse:
             "q": q,
             "total": page.paginator.count,
             "tools": desk_tools(request.user),
+            "todos": todos,
+            "pending": [t for t in todos if t["count"]],
+            "done": [t for t in todos if not t["count"]],
+            "rules": list(dict.fromkeys(t["rule"] for t in todos if t["rule"])),
+            "open_todos": sum(t["count"] for t in todos),
+            "region_label": selectors.region_label(scope.label) if scope.level else "",
+            # Within one county the county column says nothing.
+            "show_county": scope.level not in ("county", "town", "village"),
+            "notifications": list(notification_list_for(request.user, unread=True)[:5]),
         },
     )
 
