@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.urls import Resolver404, resolve
@@ -51,13 +51,13 @@ class Crawl:
     html_pages: list[str] = field(default_factory=list)
 
 
-def crawl(fetch: Fetch, *, limit: int, per_kind: int | None = None) -> Crawl:
-    """Walk from ``START`` over the links of every HTML page, at most ``limit`` pages (and at most
+def crawl(fetch: Fetch, *, limit: int, per_kind: int | None = None, start: Sequence[str] = START) -> Crawl:
+    """Walk from ``start`` over the links of every HTML page, at most ``limit`` pages (and at most
     ``per_kind`` of each URL pattern when given): answers of 500 and above are ``failures``."""
     result = Crawl()
     seen: set[str] = set()
     kinds: Counter[str] = Counter()
-    queue = deque(START)
+    queue = deque(start)
     while queue and len(seen) < limit:
         url = queue.popleft()
         if url in seen or url.startswith(SKIP):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.crawl import crawl, full_demo_build
+# LINK and SKIP are also read from here by tests/security/test_csp.py.
+from tests.crawl import LINK, SKIP, crawl, full_demo_build  # noqa: F401
 
 PAGES_PER_ROLE = 90
 
