@@ -3,28 +3,18 @@ and pages in Chinese stay in Chinese."""
 
 from __future__ import annotations
 
-import re
-from collections import deque
-
 import pytest
 from django.test import Client
 
-LINK = re.compile(r'href="(/[^"#?]*)(?:\?[^"#]*)?"')
-SKIP = ("/static/", "/media/", "/admin/", "/i18n/", "/accounts/logout")
+# LINK and SKIP are also read from here by tests/security/test_csp.py.
+from tests.crawl import LINK, SKIP, crawl, full_demo_build  # noqa: F401
+
 PAGES_PER_ROLE = 90
 
 
 @pytest.fixture
 def full_demo(users):  # type: ignore[no-untyped-def]
-    from xiangcun.agreements.demo import demo_build as agreements
-    from xiangcun.funding.demo import demo_build as funding
-    from xiangcun.matching.demo import demo_build as matching
-    from xiangcun.resources.demo import demo_build as resources
-
-    matching(scale="city", seed=1)
-    resources(scale="city", seed=1)
-    result = agreements(scale="city", seed=1)
-    funding(seed=1, rng=result.rng)
+    full_demo_build()
     return users
 
 
@@ -40,22 +30,12 @@ def test_every_linked_page_answers_without_a_server_error(full_demo):
 
 
 def _crawl(client: Client) -> list[str]:
-    seen: set[str] = set()
-    queue = deque(
-        ["/", "/manage/", "/notices/", "/partners/", "/map/", "/policies/", "/agreements/", "/funding/"]
-    )
-    failures: list[str] = []
-    while queue and len(seen) < PAGES_PER_ROLE:
-        url = queue.popleft()
-        if url in seen or url.startswith(SKIP):
-            continue
-        seen.add(url)
+    def fetch(url: str) -> tuple[int, str, str]:
         response = client.get(url)
-        if response.status_code >= 500:
-            failures.append(f"{url} → {response.status_code}")
-            continue
         content_type = response.get("Content-Type", "")
-        if response.status_code == 200 and content_type.startswith("text/html"):
-            queue.extend(m.group(1) for m in LINK.finditer(response.content.decode()))
-    assert len(seen) > 40
-    return failures
+        html = response.status_code == 200 and content_type.startswith("text/html")
+        return response.status_code, content_type, response.content.decode() if html else ""
+
+    result = crawl(fetch, limit=PAGES_PER_ROLE)
+    assert len(result.seen) > 40
+    return result.failures

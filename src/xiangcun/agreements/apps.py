@@ -5,3 +5,18 @@ class AgreementsConfig(AppConfig):
     name = "xiangcun.agreements"
     label = "agreements"
     verbose_name = "合伙人协议"
+
+    def ready(self) -> None:
+        # The village's public agreements on its page (regions sits below this app).
+        from xiangcun.agreements import views
+        from xiangcun.core.sections import Section
+        from xiangcun.regions.sections import VILLAGE_PAGE
+
+        VILLAGE_PAGE.register(
+            Section(
+                name="agreements.agreements",
+                order=30,
+                template="agreements/_village_agreements.html",
+                context=views.village_agreements_section,
+            )
+        )

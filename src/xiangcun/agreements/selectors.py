@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from xiangcun.accounts.scoping import user_scope
 from xiangcun.agreements import settlement as pure_settlement
 from xiangcun.agreements.models import (
     Agreement,
+    AgreementParty,
     AgreementStatus,
     GuaranteePayment,
     Member,
@@ -61,6 +62,17 @@ def agreement_list(user: Any, *, status: str | None = None, q: str | None = None
 def publicity_list() -> QuerySet[Agreement]:
     """公示栏: agreements in their objection period (anyone may read)."""
     return _agreements().filter(status=AgreementStatus.PUBLICIZED).order_by("objection_deadline", "id")
+
+
+def agreement_list_public_in_village(village_code: str) -> QuerySet[Agreement]:
+    """The village's agreements the public may read (公示中, signed, in force), newest term first, each
+    with its parties (``parties``, in order) for the partners' names the agreement's own page shows."""
+    return (
+        _agreements()
+        .filter(village_id=village_code, status__in=PUBLIC_STATUSES)
+        .prefetch_related(Prefetch("parties", queryset=AgreementParty.objects.order_by("position")))
+        .order_by("-term_start", "-id")
+    )
 
 
 def _agreement(pk: int) -> Agreement:

@@ -355,3 +355,15 @@ def simulator(request: HttpRequest, pk: int) -> HttpResponse:
             "high": f"{high:.2f}",
         },
     )
+
+
+# A section of the village page (regions/sections.py), registered in apps.py.
+def village_agreements_section(request: HttpRequest, village: Any) -> dict[str, Any]:
+    """The village's public agreements (公示中, signed, in force) with what their public page shows:
+    code, project, the partners' names, the term."""
+    agreements = list(selectors.agreement_list_public_in_village(village.code)[:50])
+    return {
+        "agreements": [
+            (a, [p.name for p in a.parties.all() if p.role == PartyRole.PARTNER]) for a in agreements
+        ]
+    }

@@ -465,3 +465,35 @@ def todos_for(user: Any) -> list[Todo]:
             )
         )
     return todos
+
+
+@dataclass(frozen=True)
+class Cooperation:
+    """Where ``我要合作`` on a published notice leads this reader. ``state`` is one of
+    ``anonymous`` (log in or register, then back), ``official`` / ``not_partner`` (an explanation),
+    ``pending`` / ``refused`` (the partner's profile is not verified), ``paired`` (already in a pairing
+    on this notice: ``pairing``), ``open`` (a verified partner: the express-interest form)."""
+
+    state: str
+    partner: Partner | None = None
+    pairing: Pairing | None = None
+
+
+def cooperation_for(user: Any, notice: Notice) -> Cooperation | None:
+    """``None`` when the notice takes no interest (not published); the same conditions as
+    ``services.pairing_express_interest``, read without acting."""
+    if notice.status != NoticeStatus.PUBLISHED:
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return Cooperation("anonymous")
+    partner = Partner.objects.filter(user=user).first()
+    if partner is None:
+        return Cooperation("official" if is_official(user) else "not_partner")
+    if partner.status == PartnerStatus.PENDING:
+        return Cooperation("pending", partner)
+    if partner.status != PartnerStatus.VERIFIED:
+        return Cooperation("refused", partner)
+    pairing = open_pairing_between(notice, partner)
+    if pairing is not None:
+        return Cooperation("paired", partner, pairing)
+    return Cooperation("open", partner)

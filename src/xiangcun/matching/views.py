@@ -296,3 +296,13 @@ def notice_recommendations(request: HttpRequest, pk: int) -> HttpResponse:
     if notice.status == NoticeStatus.PUBLISHED and governs(request.user, notice.region_code):
         rows = selectors.partner_recommendations_for(request.user, notice, 10)
     return render(request, "matching/notice_recommendations.html", {"recommendations": rows})
+
+
+# A section of the notice's page (recruitment/sections.py), registered in apps.py.
+def notice_cooperate_section(request: HttpRequest, notice: Any) -> dict[str, Any] | None:
+    """我要合作 on a published notice, for every reader: the express-interest form for a verified
+    partner, the way to log in or register (and back to the notice) for a visitor, otherwise why not."""
+    cooperation = selectors.cooperation_for(request.user, notice)
+    if cooperation is None:
+        return None
+    return {"c": cooperation, "notice": notice, "back": request.path}

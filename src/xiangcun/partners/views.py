@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.permissions import Capability, can
 from xiangcun.core import vocab
 from xiangcun.core.inputs import parse, perform, submit
 from xiangcun.core.ratelimit import limited
+from xiangcun.core.redirects import safe_next
 from xiangcun.partners import selectors, services
 from xiangcun.partners.exports import partners_xlsx
 from xiangcun.partners.forms import PartnerProfileForm, PartnerRegisterForm
@@ -97,9 +99,12 @@ def partner_register(request: HttpRequest) -> HttpResponse:
             assert partner.user is not None
             login(request, partner.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "注册成功。市合伙人办公室审核通过后，您的资料将公开并参与匹配。")
-            return redirect("partners:detail", pk=partner.pk)
+            # Back to the page that sent the visitor here (a notice's 我要合作), if it is one of ours.
+            return redirect(safe_next(request) or reverse("partners:detail", args=[partner.pk]))
     status = 400 if request.method == "POST" else 200
-    return render(request, "partners/register.html", {"form": form}, status=status)
+    return render(
+        request, "partners/register.html", {"form": form, "next": safe_next(request) or ""}, status=status
+    )
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability, can, governs, require
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core import vocab
+from xiangcun.core import regioncodes, vocab
 from xiangcun.core.errors import N_, AccessDenied, ApplicationError, Message, Msg, NotFoundError
 from xiangcun.core.masking import mask_phones_in
 from xiangcun.core.todos import Todo, TodoItem, todo_of
@@ -93,6 +93,15 @@ def notice_list_public(filters: NoticeFilters | None = None) -> QuerySet[Notice]
     """Published (and matched) notices, newest first."""
     qs = _base().filter(status__in=PUBLIC_STATUSES).order_by("-published_at", "-id")
     return notice_filter(qs, filters or NoticeFilters(status=None))
+
+
+def notice_list_public_in(code: str) -> QuerySet[Notice]:
+    """The public notices of a region (a 6- or 9-digit code: its villages') or of one village (12 digits:
+    the notices naming it, as their home village or as one of several), newest first."""
+    qs = notice_list_public()
+    if len(code) == 12:
+        return qs.filter(Q(village_id=code) | Q(villages__code=code)).distinct()
+    return qs.filter(village__code__startswith=regioncodes.prefix_of(code))
 
 
 def notice_list_for(user: Any, filters: NoticeFilters | None = None) -> QuerySet[Notice]:

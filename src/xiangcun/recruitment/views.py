@@ -21,12 +21,12 @@ from xiangcun.core import vocab
 from xiangcun.core.errors import AccessDenied
 from xiangcun.core.inputs import parse, submit
 from xiangcun.core.ratelimit import limited
-from xiangcun.partners.selectors import partner_of_user
 from xiangcun.recruitment import selectors, services
 from xiangcun.recruitment.exports import notices_xlsx
 from xiangcun.recruitment.forms import BatchForm, NoticeForm, TransitionForm
 from xiangcun.recruitment.models import NoticeStatus
 from xiangcun.recruitment.schemas import BatchIn, NoticeIn
+from xiangcun.recruitment.sections import NOTICE_PAGE
 from xiangcun.regions.selectors import counties_of, region_label
 
 
@@ -139,10 +139,29 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "batches": selectors.batch_list()[:10],
         # The recommended partners come from matching (above this app) as an htmx fragment.
         "recommendations": official and notice.status == NoticeStatus.PUBLISHED,
+        # 我要合作 comes from matching too, rendered with the page (recruitment/sections.py).
+        "sections": NOTICE_PAGE.for_page(request, notice),
     }
-    if request.user.is_authenticated and notice.status == NoticeStatus.PUBLISHED:
-        context["my_partner"] = partner_of_user(request.user)
     return render(request, "recruitment/notice_detail.html", context)
+
+
+# Sections of the region and village pages (regions/sections.py), registered in apps.py.
+NOTICES_PER_REGION_PAGE = 10
+NOTICES_PER_VILLAGE_PAGE = 20
+
+
+def village_notices_section(request: HttpRequest, village: Any) -> dict[str, Any]:
+    """The village's public notices (as home village or one of several)."""
+    qs = selectors.notice_list_public_in(village.code)
+    return {"notices": list(qs[:NOTICES_PER_VILLAGE_PAGE]), "total": qs.count(), "village": village}
+
+
+def region_notices_section(request: HttpRequest, region: Any) -> dict[str, Any]:
+    """A county's (or town's) public notices, paged on the region's own page (``?page=``); a county's
+    also link to the notice list filtered to it, where the other filters are."""
+    qs = selectors.notice_list_public_in(region.code)
+    page = Paginator(qs, NOTICES_PER_REGION_PAGE).get_page(request.GET.get("page"))
+    return {"page": page, "region": region, "county_filter": len(region.code) == 6}
 
 
 @login_required

@@ -14,6 +14,7 @@ from xiangcun.regions import selectors, services
 from xiangcun.regions.forms import VillageProfileForm
 from xiangcun.regions.models import Level
 from xiangcun.regions.schemas import VillageProfileIn
+from xiangcun.regions.sections import REGION_PAGE, VILLAGE_PAGE
 
 
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -46,6 +47,8 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         ]
     if region.level == Level.TOWN:
         context["villages"] = selectors.village_list(within=code)
+    # What the apps above this one show about the region (its notices…): see regions/sections.py.
+    context["sections"] = REGION_PAGE.for_page(request, region)
     return render(request, "regions/region_detail.html", context)
 
 
@@ -55,7 +58,13 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "regions/village_detail.html",
-        {"village": village, "profile": profile, "ancestors": selectors.region_ancestors(code)},
+        {
+            "village": village,
+            "profile": profile,
+            "ancestors": selectors.region_ancestors(code),
+            # The village's notices, resources and agreements, from the apps above this one.
+            "sections": VILLAGE_PAGE.for_page(request, village),
+        },
     )
 
 

@@ -288,3 +288,18 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
     if not job.finished:
         return redirect("resources:import_progress", pk=pk)
     return render(request, "resources/import_result.html", {"job": job})
+
+
+# A section of the village page (regions/sections.py), registered in apps.py.
+RESOURCES_PER_VILLAGE_PAGE = 20
+
+
+def village_resources_section(request: HttpRequest, village: Any) -> dict[str, Any]:
+    """The village's resources: their public fields (the owner stays on the resource's own page,
+    masked there for a household)."""
+    qs = selectors.resource_list(selectors.ResourceFilters(village=village.code))
+    return {
+        "resources": list(qs[:RESOURCES_PER_VILLAGE_PAGE]),
+        "totals": selectors.resource_totals(qs),
+        "village": village,
+    }

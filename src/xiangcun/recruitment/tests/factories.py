@@ -10,7 +10,9 @@ from xiangcun.recruitment.models import Notice
 from xiangcun.recruitment.schemas import NoticeIn
 
 
-def notice_draft(users: dict[str, Any], **overrides: Any) -> Notice:
+def notice_draft(users: dict[str, Any], *, author: str = "cadre", **overrides: Any) -> Notice:
+    """A draft for the cadre's village, drafted by the cadre (or by ``author``: another demo user, e.g.
+    the town official for a notice naming several of the town's villages)."""
     cadre = users["cadre"]
     fields: dict[str, Any] = {
         "title": "黄家庄村农家乐采摘园项目招募合伙人",
@@ -25,7 +27,7 @@ def notice_draft(users: dict[str, Any], **overrides: Any) -> Notice:
         "resources": [{"kind": "pond", "area": "30", "unit": "亩", "description": "坑塘水面30亩，适合垂钓"}],
     }
     fields.update(overrides)
-    return services.notice_create(user=cadre, notice_in=notice_input(**fields))
+    return services.notice_create(user=users[author], notice_in=notice_input(**fields))
 
 
 def notice_input(*, village_codes: list[str] | None = None, **fields: Any) -> NoticeIn:
@@ -40,9 +42,9 @@ def notice_changed(notice: Notice, **changes: Any) -> NoticeIn:
     return parse(NoticeIn, {**NoticeIn.of(notice).model_dump(), **changes})
 
 
-def notice_published(users: dict[str, Any], **overrides: Any) -> Notice:
-    notice = notice_draft(users, **overrides)
-    services.notice_transition(user=users["cadre"], notice=notice, action="submit")
+def notice_published(users: dict[str, Any], *, author: str = "cadre", **overrides: Any) -> Notice:
+    notice = notice_draft(users, author=author, **overrides)
+    services.notice_transition(user=users[author], notice=notice, action="submit")
     services.notice_transition(user=users["town"], notice=notice, action="approve")
     publisher = users["city"] if notice.level == "city" else users["county"]
     return services.notice_transition(user=publisher, notice=notice, action="publish")

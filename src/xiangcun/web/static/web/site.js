@@ -3,6 +3,8 @@
 //   data-print        a link that prints the page
 //   data-back         a link that goes back one page (its href is where to go without history)
 //   data-autosubmit   a form control that submits its form when changed
+//   data-nav-toggle   the phone menu's toggle: opens and closes the element its aria-controls names
+//                     (without JavaScript its href="#id" opens it through the :target rule in site.css)
 (function () {
   "use strict";
   if (window.htmx) {
@@ -15,7 +17,16 @@
   document.addEventListener("click", (ev) => {
     const target = ev.target instanceof Element ? ev.target : null;
     if (!target) return;
-    if (target.closest("[data-print]")) {
+    const toggle = target.closest("[data-nav-toggle]");
+    if (toggle) {
+      const menu = document.getElementById(toggle.getAttribute("aria-controls") || "");
+      if (menu) {
+        ev.preventDefault();
+        const open = !menu.classList.contains("open");
+        menu.classList.toggle("open", open);
+        toggle.setAttribute("aria-expanded", String(open));
+      }
+    } else if (target.closest("[data-print]")) {
       ev.preventDefault();
       window.print();
     } else if (target.closest("[data-back]") && window.history.length > 1) {
