@@ -5,6 +5,7 @@ error names the field by its Chinese labels, never by its JSON path (issue 12, i
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -242,3 +243,25 @@ def test_a_bad_agreement_form_names_the_field_by_its_labels_not_its_json_path(us
         errors = re.search(r'<ul class="errors">(.*?)</ul>', html, re.S)
         assert errors is not None and message in errors.group(1), (bad, errors and errors.group(1))
         assert "parties[" not in html and "contributions[" not in html and "role 为" not in html
+
+
+def test_the_village_profile_reads_1_250_households_and_refuses_12_comma_5_mu(users, client_as):
+    from xiangcun.regions.models import Village
+
+    code = users["cadre"].region_code
+    client = client_as("county")
+    page = client.get(f"/villages/{code}/edit/")
+    form = {
+        name: value
+        for name, value in re.findall(r'name="([a-z_0-9]+)"[^>]*value="([^"]*)"', page.content.decode())
+        if name != "csrfmiddlewaretoken"
+    }
+    assert client.post(f"/villages/{code}/edit/", {**form, "households": "1,250"}).status_code == 302
+    assert Village.objects.get(code=code).households == 1250
+
+    page = client.post(
+        f"/villages/{code}/edit/", {**form, "households": "1,250", "cultivated_land_mu": "12,5"}
+    )
+    assert page.status_code == 400
+    assert "耕地面积（亩）：数字分组须每三位一个逗号，如 1,250" in page.content.decode()
+    assert Village.objects.get(code=code).cultivated_land_mu != Decimal(125)

@@ -46,7 +46,7 @@ PARAM_NAMES = tuple(sorted({name for req, opt in PARAMS.values() for name in (*r
 
 OptionalQuantity = Annotated[Quantity | None, blank_is_none]
 OptionalRate = Annotated[Rate | None, blank_is_none]
-OptionalId = Annotated[Annotated[int, Field(ge=1)] | None, blank_is_none]
+OptionalId = Annotated[Annotated[int, number, Field(ge=1)] | None, blank_is_none]
 OptionalDate = Annotated[dt.date | None, blank_is_none]
 OptionalCount = Annotated[Count | None, blank_is_none]
 Amount = Annotated[Decimal, number, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]

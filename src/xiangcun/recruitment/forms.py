@@ -56,7 +56,9 @@ class NoticeForm(forms.Form):
         label=_("面积/数量"), required=False, max_length=20, widget=forms.TextInput({"inputmode": "decimal"})
     )
     resource_unit = forms.ChoiceField(label=_("单位"), choices=AreaUnit.choices, required=False)
-    resource_description = forms.CharField(label=_("资源说明"), max_length=300, required=False)
+    resource_description = forms.CharField(
+        label=_("资源说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     description = forms.CharField(
         label=_("项目介绍"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=2000
     )

@@ -64,9 +64,9 @@ def test_a_misplaced_separator_is_refused_with_a_message_naming_the_field(typed:
 
 def test_money_and_counts_follow_the_same_rule() -> None:
     assert parse(PaidIn, {"amount": "4,500.00", "jobs": "1,200"}) == PaidIn(amount=Decimal(4500), jobs=1200)
-    with pytest.raises(InputError, match="^岗位数：数字分组"):
+    with pytest.raises(InputError, match=r"^岗位数：数字分组"):
         parse(PaidIn, {"amount": "1", "jobs": "1_0"})
-    with pytest.raises(InputError, match="^金额：数字分组"):
+    with pytest.raises(InputError, match=r"^金额：数字分组"):
         parse(PaidIn, {"amount": "12,50"})
 
 
