@@ -18,7 +18,7 @@ def _throttled_message(wait: int) -> forms.ValidationError:
 
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
-    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
+    password = forms.CharField(label=_("密码"), max_length=128, widget=forms.PasswordInput)
 
     def __init__(self, request: HttpRequest, *args: object, **kwargs: object) -> None:
         self.request = request

@@ -79,11 +79,20 @@ def labour_from_xlsx(file: IO[bytes] | Any) -> list[dict[str, Any]]:
     return rows
 
 
+def line_columns(line: str, count: int) -> list[str]:
+    """The columns of one line of a pasted list: separated by spaces or tabs, or else by commas
+    (``h1,张三,3``). Spaces win, so a number with group separators (``h1 张三 1,250``) stays whole."""
+    parts = line.split()
+    if len(parts) == count or not parts:
+        return parts
+    return line.replace("，", " ").replace(",", " ").split()
+
+
 def labour_from_text(text: str) -> list[dict[str, Any]]:
     """``户编号 金额`` per line (space, comma or tab separated)."""
     rows = []
     for i, line in enumerate(text.splitlines(), 1):
-        parts = line.replace(",", " ").replace("，", " ").split()
+        parts = line_columns(line, 2)
         if not parts:
             continue
         if len(parts) != 2:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from xiangcun.agreements.exports import line_columns
 from xiangcun.agreements.services import contribution_from_resource
 from xiangcun.core.errors import ApplicationError, Msg
 
@@ -79,7 +80,7 @@ def form_data(post: Any) -> dict[str, Any]:
     data["parties"] = list(parties.values())
     members = []
     for i, line in enumerate(post.get("members", "").splitlines(), 1):
-        parts = line.replace(",", " ").replace("，", " ").split()
+        parts = line_columns(line, 3)
         if not parts:
             continue
         if len(parts) != 3:
@@ -88,7 +89,7 @@ def form_data(post: Any) -> dict[str, Any]:
     data["members"] = members
     labour = []
     for i, line in enumerate(post.get("labour", "").splitlines(), 1):
-        parts = line.replace(",", " ").replace("，", " ").split()
+        parts = line_columns(line, 3)
         if not parts:
             continue
         if len(parts) != 3:

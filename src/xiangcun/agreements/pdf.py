@@ -17,9 +17,10 @@ from typing import Any
 
 from xiangcun.agreements.models import Agreement, Settlement
 from xiangcun.agreements.selectors import members_for, settlement_lines
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import CHINESE, ApplicationError, render
 from xiangcun.core.money import format_yuan
 from xiangcun.core.pdf import paragraph
+from xiangcun.resources.valuation import basis as valuation_basis
 
 FONT_NAME = "XiangcunCJK"
 FONT_CANDIDATES = (
@@ -175,6 +176,7 @@ def agreement_pdf(agreement: Agreement, kind: str = "official") -> bytes:
     for p in parties:
         items = "；".join(
             f"{c.get_kind_display()}{('·' + c.name) if c.name else ''} {_y(c.value)} 元"
+            + (f"（{render(found, CHINESE)}）" if (found := valuation_basis(c.kind, c.params or {})) else "")
             for c in p.contributions.all()
         )
         rows.append(

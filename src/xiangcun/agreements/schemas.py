@@ -28,8 +28,10 @@ from xiangcun.core.inputs import (
     Quantity,
     Rate,
     SignedMoney,
+    Text,
     Year,
     blank_is_none,
+    number,
 )
 
 # The parameters each kind of contribution needs (required, optional).
@@ -44,13 +46,13 @@ PARAM_NAMES = tuple(sorted({name for req, opt in PARAMS.values() for name in (*r
 
 OptionalQuantity = Annotated[Quantity | None, blank_is_none]
 OptionalRate = Annotated[Rate | None, blank_is_none]
-OptionalId = Annotated[Annotated[int, Field(ge=1)] | None, blank_is_none]
+OptionalId = Annotated[Annotated[int, number, Field(ge=1)] | None, blank_is_none]
 OptionalDate = Annotated[dt.date | None, blank_is_none]
 OptionalCount = Annotated[Count | None, blank_is_none]
-Amount = Annotated[Decimal, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
+Amount = Annotated[Decimal, number, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
 OptionalAmount = Annotated[Amount | None, blank_is_none]
 OptionalProfit = Annotated[
-    Annotated[Decimal, Field(ge=-MAX_MONEY, le=MAX_MONEY, allow_inf_nan=False)] | None, blank_is_none
+    Annotated[Decimal, number, Field(ge=-MAX_MONEY, le=MAX_MONEY, allow_inf_nan=False)] | None, blank_is_none
 ]
 AgreementStatusCode = Literal["draft", "approved", "publicized", "signed", "in_force", "ended"]
 
@@ -122,7 +124,7 @@ class AgreementIn(In):
     title: str = Field(title="项目名称", min_length=1, max_length=120)
     village: Annotated[str | None, blank_is_none] = Field(None, title="村级区划代码", pattern=r"^\d{12}$")
     pairing: OptionalId = Field(None, title="对接记录")
-    description: str = Field("", title="项目内容", max_length=4000)
+    description: Text(2000, required=False) = Field("", title="项目内容")  # type: ignore[valid-type]
     mode: Literal["additive", "higher_of"] = Field("additive", title="分配方式")
     guarantee: Money = Field(Decimal(0), title="保底收益")
     reserve_rate: Rate = Field(Decimal(0), title="公积公益金提取比例")

@@ -111,7 +111,9 @@ def objection_get_for(user: Any, pk: int, *, agreement_pk: int | None = None) ->
     """An objection, for an official governing its agreement's village (to answer it)."""
     qs = Objection.objects.select_related("agreement")
     if agreement_pk is not None:
-        qs = qs.filter(agreement_id=agreement_pk)
+        # Through the agreement's own pk: an id too large for the database is no match, not a 500
+        # (Django guards a primary-key lookup against overflow, not the foreign-key column's).
+        qs = qs.filter(agreement__pk=agreement_pk)
     objection = qs.filter(pk=pk).first()
     if objection is None:
         raise NotFoundError(Msg("异议 {oid} 不存在", oid=pk), field="id")

@@ -40,7 +40,7 @@ def collective_index(roles: Sequence[Role]) -> int:
     """Index of the one collective party among ``roles`` (raises unless there is exactly one)."""
     found = [i for i, role in enumerate(roles) if role == Role.COLLECTIVE]
     if not found:
-        raise ShareError("缺少村集体一方（role 为 collective）", field="parties")
+        raise ShareError("缺少村集体一方：须有一方的角色为“村集体”", field="parties")
     if len(found) > 1:
         raise ShareError("只能有一个村集体一方", field=f"parties[{found[1]}].role")
     return found[0]

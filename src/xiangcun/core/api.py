@@ -62,8 +62,8 @@ session_auth = LoggedIn(csrf=True)
 class Page(Schema):
     """Bounded paging parameters (``?limit=&offset=``): never a 500 on a huge number."""
 
-    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="rows per page (1–500)")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="rows to skip")
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, title="每页条数", description="rows per page (1–500)")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, title="跳过条数", description="rows to skip")
 
 
 class Paged(Schema, Generic[T]):

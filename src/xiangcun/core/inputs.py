@@ -18,6 +18,7 @@ bounds, so that no number is unbounded and no text unlimited.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
@@ -33,6 +34,7 @@ from pydantic import (
 
 from xiangcun.core import vocab
 from xiangcun.core.errors import CHINESE, N_, ApplicationError, Message, Msg, as_message, render
+from xiangcun.core.money import GROUPING, GroupingError, number_text
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -177,8 +179,23 @@ def reason_of(error: Any) -> Message:
     if isinstance(cause, ApplicationError):
         return cause.msg
     template = REASONS.get(str(error.get("type")), "格式不正确")
-    params = {k: v for k, v in ctx.items() if k != "error"}
+    params = {k: _shown(v) for k, v in ctx.items() if k != "error"}
     return Msg(template, **params) if params else Msg(template)
+
+
+_DECIMAL_REPR = re.compile(r"^Decimal\('([-+0-9.eE]+)'\)$")
+
+
+def _shown(value: Any) -> Any:
+    """A bound as people read it: ``Decimal('1000000000')`` (pydantic passes some bounds as that
+    text) → ``1,000,000,000``; ``0.50`` → ``0.5``; below 10,000 without separators (``2000``)."""
+    if isinstance(value, str) and (found := _DECIMAL_REPR.match(value)):
+        value = Decimal(found.group(1))
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float):
+        return value
+    number = Decimal(str(value))
+    text = f"{number:,f}" if abs(number) >= 10_000 else f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # ------------------------------------------------------------------------------------------------
@@ -192,16 +209,17 @@ def _blank_to_none(value: Any) -> Any:
 
 
 def _plain_number(value: Any) -> Any:
-    """Accept ``"1,200.50"`` and full-width digits as people type them; refuse booleans."""
+    """Accept ``"1,200.50"`` and full-width ``１，２００．５０`` as people type them, refuse a comma
+    anywhere but between groups of three (``"12,5"`` is not 125; ``core.money.number_text``) and
+    booleans."""
     if isinstance(value, bool):
         raise InputProblem("应为数字")
     if isinstance(value, str):
-        cleaned = value.strip().replace(",", "").replace("，", "")
-        return cleaned.translate(_FULL_WIDTH)
+        try:
+            return number_text(value)
+        except GroupingError:
+            raise InputProblem(GROUPING) from None
     return value
-
-
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
 
 
 def _whole_fen(value: Decimal) -> Decimal:
@@ -210,9 +228,13 @@ def _whole_fen(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+number = BeforeValidator(_plain_number)
+"""For ``Annotated[Decimal | float | int, number, …]``: the one rule for digits as people type them
+(every amount, measure and rate of an input model carries it; ``tests/test_inputs_bounded.py``)."""
+
 Money = Annotated[
     Decimal,
-    BeforeValidator(_plain_number),
+    number,
     Field(ge=0, le=MAX_MONEY, allow_inf_nan=False),
     AfterValidator(_whole_fen),
 ]
@@ -222,7 +244,7 @@ OptionalMoney = Annotated[Money | None, BeforeValidator(_blank_to_none)]
 
 SignedMoney = Annotated[
     Decimal,
-    BeforeValidator(_plain_number),
+    number,
     Field(ge=-MAX_MONEY, le=MAX_MONEY, allow_inf_nan=False),
     AfterValidator(_whole_fen),
 ]
@@ -231,15 +253,14 @@ SignedMoney = Annotated[
 blank_is_none = BeforeValidator(_blank_to_none)
 """For ``Annotated[X | None, blank_is_none]``: an empty form field counts as absent."""
 
-Rate = Annotated[Decimal, BeforeValidator(_plain_number), Field(ge=0, le=1, allow_inf_nan=False)]
+Rate = Annotated[Decimal, number, Field(ge=0, le=1, allow_inf_nan=False)]
 """A share of a whole, 0 … 1."""
 
-Quantity = Annotated[
-    Decimal, BeforeValidator(_plain_number), Field(ge=0, le=Decimal(10) ** 9, allow_inf_nan=False)
-]
+Quantity = Annotated[Decimal, number, Field(ge=0, le=Decimal(10) ** 9, allow_inf_nan=False)]
 """A non-negative measure (area, count, years), at most 10^9."""
 
-Count = Annotated[int, Field(ge=0, le=MAX_INT)]
+Count = Annotated[int, number, Field(ge=0, le=MAX_INT)]
+"""A whole number of things (people, jobs, rows), 0 … 2^31 − 1; ``"1,250"`` is 1250."""
 Year = Annotated[int, Field(ge=1949, le=2200)]
 
 
@@ -295,7 +316,10 @@ def VocabCodes(vocabulary: str, *, max_items: int = 30) -> Any:
         return sorted(set(values), key=lambda c: vocab.index_of(vocabulary, c))
 
     return Annotated[
-        list[str], BeforeValidator(_split_words), Field(max_length=max_items), AfterValidator(check)
+        list[Annotated[str, StringConstraints(max_length=40)]],
+        BeforeValidator(_split_words),
+        Field(max_length=max_items),
+        AfterValidator(check),
     ]
 
 

@@ -8,16 +8,50 @@ unit, then give the leftover units one at a time to the parts with the largest r
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from xiangcun.core.errors import N_
 
 FEN = Decimal("0.01")
-_GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 ZERO = Decimal("0.00")
+
+# The one rule for numbers as people type them: a comma separates groups of three digits in the
+# whole part ("1,250", "1,250,000.5"), nowhere else. "12,5", "1,25", ",125", "1,2345" and "1_000"
+# are refused (Python's Decimal and pydantic would read "1_000" as 1000, and "12,5" once became 125).
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
+GROUPING = N_("数字分组须每三位一个逗号，如 1,250")
+# Full-width and other compatibility forms NFKC leaves alone: the minus sign and the ideographic
+# full stop people type for a decimal point.
+_SIGNS = str.maketrans({"\u2212": "-", "\u3002": "."})
 
 
 class MoneyError(ValueError):
     """A value that cannot be read as money."""
+
+
+class GroupingError(MoneyError):
+    """Digit groups separated in the wrong places: ``message`` is the Chinese msgid ``GROUPING``."""
+
+    message = GROUPING
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"misplaced digit group separator: {text!r}")
+
+
+def number_text(text: str) -> str:
+    """``text`` as a plain decimal literal: NFKC (full-width ``１，２５０．５`` → ``1,250.5``), stripped,
+    group separators removed where they separate groups of three; ``GroupingError`` for a comma or
+    an underscore anywhere else. What is left is for ``Decimal`` (or pydantic) to accept or refuse."""
+    cleaned = unicodedata.normalize("NFKC", text).translate(_SIGNS).strip()
+    if "_" in cleaned:
+        raise GroupingError(text)
+    if "," in cleaned:
+        if not _GROUPED.match(cleaned):
+            raise GroupingError(text)
+        cleaned = cleaned.replace(",", "")
+    return cleaned
 
 
 def to_decimal(value: object) -> Decimal:
@@ -29,9 +63,7 @@ def to_decimal(value: object) -> Decimal:
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, str):
-        text = value.strip()
-        if _GROUPED.match(text):  # "1,200,000.50" as officials type it; "1,2" is not a number
-            text = text.replace(",", "")
+        text = number_text(value)  # "1,200,000.50" as officials type it; "1,2" is not a number
         try:
             result = Decimal(text)
         except InvalidOperation as exc:
@@ -138,9 +170,37 @@ def apportion(total: int, weights: Sequence[float | int | Decimal]) -> list[int]
     return [int(p) for p in parts]
 
 
+# ------------------------------------------------------------------------------------------------
+# Amounts as people read them: the one formatter of money in pages, sentences and documents
+# (``core/templatetags/money.py`` gives templates the same functions as filters).
+
+WAN = Decimal(10_000)
+
+
+def _trimmed(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def format_yuan(amount: Decimal) -> str:
     """``1234567.8`` → ``1,234,567.80`` (for Chinese UI: add 元 in the template)."""
     return f"{fen(amount):,.2f}"
+
+
+def format_wan(amount: object, *, up: bool = False) -> str:
+    """Yuan as 万元, rounded half-up (``up``: upwards) to at most two decimals: ``499999.99`` →
+    ``50``, ``1234567`` → ``123.46``, ``12000000`` → ``1,200`` (add 万元 in the template)."""
+    value = (fen(amount) / WAN).quantize(FEN, rounding=ROUND_CEILING if up else ROUND_HALF_UP)
+    return _trimmed(f"{value + 0:,f}")
+
+
+def money_zh(amount: object, *, up: bool = False) -> str:
+    """An amount as a Chinese sentence writes it: from 10,000 yuan in 万元 with at most two decimals
+    (``1,200 万元``, ``50 万元`` for 499,999.99), below in yuan to the fen (``6,000 元``, ``0.5 元``).
+    ``up`` rounds a shortfall upwards, so that the amount shown is always enough."""
+    value = fen(amount)
+    if abs(value) >= WAN:
+        return f"{format_wan(value, up=up)} 万元"
+    return f"{_trimmed(f'{value + 0:,f}')} 元"
 
 
 def money_text(amount: Decimal) -> str:
@@ -152,16 +212,3 @@ def money_text(amount: Decimal) -> str:
 
 
 WAN = Decimal(10_000)
-
-
-def wan_text(amount: Decimal) -> str:
-    """Yuan as 万元 with at most two decimals, half-up, grouped, no trailing zeros (add 万元 in the text):
-    ``500000`` → ``50``; ``1234567.8`` → ``123.46``; ``125000`` → ``12.5``; ``123456789012`` → ``12,345,678.9``.
-    """
-    value = (to_decimal(amount) / WAN).quantize(FEN, rounding=ROUND_HALF_UP)
-    if value == 0:
-        return "0"
-    text = f"{value:,f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text

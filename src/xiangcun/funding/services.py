@@ -17,7 +17,7 @@ from xiangcun.accounts.permissions import Capability, require
 from xiangcun.agreements.models import Agreement, AgreementStatus
 from xiangcun.core.audit import audit
 from xiangcun.core.errors import ApplicationError
-from xiangcun.core.money import format_yuan, wan_text
+from xiangcun.core.money import format_wan, format_yuan
 from xiangcun.core.validation import full_clean
 from xiangcun.core.workdays import OBJECTION_WORKING_DAYS, add_working_days
 from xiangcun.funding.models import FundingApplication, FundingRound, RoundStatus
@@ -138,7 +138,7 @@ def score_text(score: Decimal) -> str:
 
 def _amounts(requested: Decimal, left: Decimal) -> tuple[str, str]:
     """Request and money left, in 万元; in 元 to the fen when 万元 would show them equal."""
-    wan = wan_text(requested), wan_text(left)
+    wan = format_wan(requested), format_wan(left)
     if wan[0] != wan[1]:
         return f"{wan[0]} 万元", f"{wan[1]} 万元"
     return f"{format_yuan(requested)} 元", f"{format_yuan(left)} 元"
@@ -149,7 +149,7 @@ def _reason_zh(
 ) -> str:
     """The one reason the 公示 gives for an application's outcome."""
     if out is None:
-        return f"第 {rank} 名，得分 {score_text(score)}，获支持 {wan_text(requested)} 万元"
+        return f"第 {rank} 名，得分 {score_text(score)}，获支持 {format_wan(requested)} 万元"
     if out.kind == "min_score":
         floor = min_score or Decimal(0)
         shown = score_text(score)

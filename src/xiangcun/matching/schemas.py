@@ -12,10 +12,10 @@ import datetime as dt
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 
 from xiangcun.core.api import Page
-from xiangcun.core.inputs import CountyCode, Text
+from xiangcun.core.inputs import CountyCode, Text, number
 from xiangcun.partners.selectors import partner_view
 
 
@@ -68,16 +68,20 @@ class WeightsIn(Schema):
     """The fit weights by factor (``category``, ``region`` …; each ≥ 0, sum 1) and the pairing
     threshold (0–1; unchanged when omitted)."""
 
-    weights: dict[str, float] = Field(..., max_length=20, title="权重")
-    threshold: float | None = Field(None, ge=0.0, le=1.0, allow_inf_nan=False, title="最低匹配度")
+    weights: dict[Annotated[str, StringConstraints(max_length=40)], Annotated[float, number]] = Field(
+        ..., max_length=20, title="权重"
+    )
+    threshold: Annotated[float, number] | None = Field(
+        None, ge=0.0, le=1.0, allow_inf_nan=False, title="最低匹配度"
+    )
 
 
 class PairingQuery(Page):
-    status: str | None = Field(None, max_length=12)
+    status: str | None = Field(None, max_length=12, title="阶段")
 
 
 class TopK(Schema):
-    k: int = Field(10, ge=1, le=100)
+    k: int = Field(10, ge=1, le=100, title="推荐数量")
 
 
 # --------------------------------------------------------------------------------------------------

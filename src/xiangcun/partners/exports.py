@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import override
 from openpyxl import Workbook
 
@@ -13,6 +14,7 @@ from xiangcun.core import vocab
 from xiangcun.core.exports import xlsx_append
 from xiangcun.partners.models import Partner
 from xiangcun.partners.selectors import partner_view
+from xiangcun.regions.selectors import counties_of
 
 HEADER = (
     "编号", "姓名或机构", "类型", "联系人", "手机号", "证件号", "籍贯县", "聊城籍", "资金下限（万元）",
@@ -23,6 +25,8 @@ HEADER = (
 # Workbooks are in Chinese whatever the page's language: officials' ledgers and the imports read them.
 @override("zh-hans")
 def partners_xlsx(partners: Iterable[Partner], user: Any) -> bytes:
+    """The partners as a sheet: names and labels, never codes (counties by name, kinds by label)."""
+    county_names = {c.code: c.name for c in counties_of(settings.XIANGCUN_CITY_CODE)}
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("合伙人")
     xlsx_append(ws, list(HEADER))
@@ -42,7 +46,7 @@ def partners_xlsx(partners: Iterable[Partner], user: Any) -> bytes:
                 p.capital_min,
                 p.capital_max,
                 "、".join(vocab.label("category", c) for c in p.preferred_categories),
-                "、".join(p.preferred_counties),
+                "、".join(county_names.get(c, c) for c in p.preferred_counties),
                 "、".join(vocab.label("form", c) for c in p.cooperation_forms),
                 "、".join(p.skills),
                 p.get_status_display(),

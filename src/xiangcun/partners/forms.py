@@ -8,7 +8,9 @@ from xiangcun.core import vocab
 
 class PartnerRegisterForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
-    password = forms.CharField(label=_("密码（至少 10 位）"), widget=forms.PasswordInput, min_length=10)
+    password = forms.CharField(
+        label=_("密码（至少 10 位）"), widget=forms.PasswordInput, min_length=10, max_length=128
+    )
     name = forms.CharField(label=_("姓名或机构名称"), max_length=100)
     is_organisation = forms.BooleanField(label=_("以机构名义注册"), required=False)
     kind = forms.ChoiceField(label=_("合伙人类型"), choices=vocab.choices(vocab.PARTNER_KINDS))
@@ -20,8 +22,19 @@ class PartnerRegisterForm(forms.Form):
         label=_("专业技术职称"), choices=[("", "—"), *vocab.choices(vocab.TITLE_LEVELS)], required=False
     )
     high_level_talent = forms.BooleanField(label=_("享受省市高层次人才绿色通道服务"), required=False)
-    capital_min = forms.DecimalField(label=_("可投入资金下限（万元）"), required=False, min_value=0)
-    capital_max = forms.DecimalField(label=_("可投入资金上限（万元）"), required=False, min_value=0)
+    # Numbers as typed ("1,250"): ``PartnerProfileIn`` reads them with the one rule for digits.
+    capital_min = forms.CharField(
+        label=_("可投入资金下限（万元）"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput({"inputmode": "decimal"}),
+    )
+    capital_max = forms.CharField(
+        label=_("可投入资金上限（万元）"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput({"inputmode": "decimal"}),
+    )
     skills = forms.CharField(label=_("专长（用顿号或逗号分隔）"), max_length=300, required=False)
     tags = forms.CharField(label=_("标签"), max_length=300, required=False)
     preferred_counties = forms.MultipleChoiceField(
@@ -46,13 +59,13 @@ class PartnerRegisterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     profile = forms.CharField(
-        label=_("个人/机构简介"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("个人/机构简介"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=3000
     )
     track_record = forms.CharField(
-        label=_("过往业绩"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("过往业绩"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=3000
     )
     certifications = forms.CharField(
-        label=_("资质证书"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("资质证书"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
     )
 
     def __init__(self, *args: object, counties: list[tuple[str, str]] = (), **kwargs: object) -> None:  # type: ignore[assignment]

@@ -38,8 +38,8 @@ def _split(value: Any) -> Any:
 
 
 def _words(values: list[str]) -> list[str]:
-    """Stripped, each cut to 30 characters, de-duplicated in order; at most 20."""
-    words = [str(w).strip()[:30] for w in values if str(w).strip()]
+    """Stripped (each at most 30 characters), de-duplicated in order; at most 20."""
+    words = [w for w in values if w]
     if len(words) > MAX_WORDS:
         raise InputProblem(Msg("最多填写 {limit} 项", limit=MAX_WORDS))
     return list(dict.fromkeys(words))
@@ -57,7 +57,12 @@ def _blank_to_empty(value: Any) -> Any:
     return "" if value is None else value
 
 
-PartnerWords = Annotated[list[str], BeforeValidator(_split), AfterValidator(_words)]
+PartnerWords = Annotated[
+    list[Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)]],
+    BeforeValidator(_split),
+    AfterValidator(_words),
+]
+"""Free words (专长, 标签), comma- or 、-separated: a word over 30 characters is refused, not cut."""
 CountyCodes = Annotated[
     list[CountyCode], BeforeValidator(_split), Field(max_length=MAX_WORDS), AfterValidator(_codes)
 ]
@@ -105,9 +110,9 @@ class PartnerProfileIn(Schema):
     preferred_categories: VocabCodes("category") = Field([], title="意向项目类别")  # type: ignore[valid-type]
     cooperation_forms: VocabCodes("form") = Field([], title="合作方式")  # type: ignore[valid-type]
     resources_wanted: VocabCodes("resource") = Field([], title="所需资源")  # type: ignore[valid-type]
-    profile: _text(5000) = Field("", title="个人/机构简介")  # type: ignore[valid-type]
-    track_record: _text(5000) = Field("", title="过往业绩")  # type: ignore[valid-type]
-    certifications: _text(2000) = Field("", title="资质证书")  # type: ignore[valid-type]
+    profile: _text(3000) = Field("", title="个人/机构简介")  # type: ignore[valid-type]
+    track_record: _text(3000) = Field("", title="过往业绩")  # type: ignore[valid-type]
+    certifications: _text(1000) = Field("", title="资质证书")  # type: ignore[valid-type]
 
 
 class PartnerRegisterIn(PartnerProfileIn):

@@ -15,7 +15,7 @@ from typing import Any
 
 from xiangcun.core import vocab
 from xiangcun.core.errors import ApplicationError, Message, Msg
-from xiangcun.core.money import FEN, MoneyError, to_decimal
+from xiangcun.core.money import FEN, GROUPING, GroupingError, MoneyError, to_decimal
 
 MONEY = "money"
 COUNT = "count"
@@ -116,6 +116,8 @@ def parse_fact(name: str, raw: object, counties: Mapping[str, str]) -> Any:
     if fact.type == MONEY:
         try:
             value = to_decimal(raw)
+        except GroupingError:
+            raise _error(name, Msg("{label}：{reason}", label=fact.zh, reason=GROUPING)) from None
         except MoneyError:
             raise _error(name, Msg("{zh}应为数字", zh=fact.zh, name=name)) from None
         if value < 0:
@@ -128,6 +130,8 @@ def parse_fact(name: str, raw: object, counties: Mapping[str, str]) -> Any:
     if fact.type == COUNT:
         try:
             number = to_decimal(raw)
+        except GroupingError:
+            raise _error(name, Msg("{label}：{reason}", label=fact.zh, reason=GROUPING)) from None
         except MoneyError:
             raise _error(name, Msg("{zh}应为整数", zh=fact.zh, name=name)) from None
         if number != number.to_integral_value():

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.core.money import GROUPING, GroupingError, number_text
 from xiangcun.policies.facts import BOOL, CODE, COUNT, COUNTY, FACTS, MONEY, parse_fact
 
 WAN = Decimal(10000)
@@ -55,9 +56,16 @@ class CalculatorForm(forms.Form):
         value = (value or "").strip()
         if not value:
             return None
+        if fact.type in (MONEY, COUNT):
+            try:
+                value = number_text(value)
+            except GroupingError:
+                raise ApplicationError(
+                    Msg("{label}：{reason}", label=fact.zh, reason=GROUPING), field=name
+                ) from None
         if fact.type == MONEY:
             try:
-                number = Decimal(value.replace(",", ""))
+                number = Decimal(value)
             except InvalidOperation:
                 raise ApplicationError(Msg("{zh}应为数字", zh=fact.zh, name=name), field=name) from None
             if not number.is_finite():
@@ -99,7 +107,7 @@ class PublishForm(forms.Form):
     """The editor's publish button: carries the note so that a refusal lands on the form
     (``core.inputs.submit``); the files and the note are validated by ``schemas.PublishIn``."""
 
-    note = forms.CharField(label=_("修改说明"), required=False)
+    note = forms.CharField(label=_("修改说明"), required=False, max_length=300)
 
 
 def query_of(facts: dict[str, Any]) -> dict[str, str]:

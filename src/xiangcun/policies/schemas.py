@@ -15,10 +15,15 @@ from xiangcun.policies.models import PolicyVersion
 
 
 class EvaluateIn(Schema):
-    date: Date | None = Field(None, description="测算日期，默认今天")
-    facts: dict[str, Any] = Field(default_factory=dict, description="项目与合伙人信息，金额单位为元")
+    date: Date | None = Field(None, title="测算日期", description="测算日期，默认今天")
+    facts: dict[Annotated[str, StringConstraints(max_length=40)], Any] = Field(
+        default_factory=dict,
+        max_length=100,
+        title="项目与合伙人信息",
+        description="项目与合伙人信息，金额单位为元",
+    )
     # strict: `"save": 0` or `"save": "no"` is a mistake to refuse, not a boolean to guess
-    save: StrictBool = Field(False, description="保存测算结果（记录规则集哈希与日期）")
+    save: StrictBool = Field(False, title="保存测算结果", description="保存测算结果（记录规则集哈希与日期）")
 
 
 class ConditionOut(Schema):
@@ -49,6 +54,8 @@ class PolicyResultOut(Schema):
     status_zh: str
     amount: str
     amount_before_cap: str | None
+    limit: str | None = Field(None, description="floor | cap: the formula's floor or cap set the amount")
+    amount_before_limit: str | None = Field(None, description="the formula's amount before that floor or cap")
     privilege: str
     layer: str
     layer_zh: str
@@ -146,10 +153,16 @@ class VersionOut(Schema):
 
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+MAX_FILES = 50
+MAX_FILE_CHARS = 200_000
+FileName = Annotated[str, StringConstraints(max_length=100)]
+FileText = Annotated[str, StringConstraints(max_length=MAX_FILE_CHARS)]
 
 
 class PublishIn(Schema):
     """Publishing the library as a new version: every file's text (name → YAML) and why."""
 
-    files: dict[str, str] = Field(..., title="政策文件", description="文件名 → YAML 文本")
+    files: dict[FileName, FileText] = Field(
+        ..., max_length=MAX_FILES, title="政策文件", description="文件名 → YAML 文本"
+    )
     note: Note = Field(..., title="修改说明")

@@ -16,10 +16,7 @@ from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.policies import engine, selectors
 from xiangcun.policies.models import PolicyVersion, SavedEvaluation
-from xiangcun.policies.schemas import PublishIn
-
-MAX_FILES = 50
-MAX_FILE_CHARS = 200_000
+from xiangcun.policies.schemas import MAX_FILE_CHARS, MAX_FILES, PublishIn
 
 
 @dataclass

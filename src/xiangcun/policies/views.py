@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.permissions import Capability, can
-from xiangcun.core.errors import AccessDenied
+from xiangcun.core.errors import AccessDenied, Msg
 from xiangcun.core.inputs import parse, submit
-from xiangcun.core.money import to_decimal
 from xiangcun.policies import engine, selectors, services
 from xiangcun.policies.forms import CalculatorForm, PublishForm, query_of
 from xiangcun.policies.schemas import PublishIn
@@ -38,9 +37,6 @@ def _results_view(ev: engine.Evaluation) -> dict[str, Any]:
         "not_in_force": 5,
     }
     data["results"].sort(key=lambda r: (order[r["status"]], r["kind"] == "privilege", r["id"]))
-    data["total_zh"] = engine.money_zh(ev.total)
-    for r in data["results"]:
-        r["amount_zh"] = engine.money_zh(to_decimal(r["amount"]))
     data["applying"] = [r for r in data["results"] if r["applies"]]
     data["others"] = [r for r in data["results"] if not r["applies"]]
     return data
@@ -68,6 +64,14 @@ def calculator(request: HttpRequest) -> HttpResponse:
                 form.data.urlencode() if isinstance(form.data, QueryDict) else urlencode(form.data)
             )
     context["library"] = selectors.library_active()
+    version = selectors.version_active()
+    # The library the result was computed with, named by its version (the shipped one has none).
+    if (
+        version is not None
+        and context["evaluation"]
+        and version.ruleset_hash == context["evaluation"]["ruleset"]
+    ):
+        context["version"] = version
     context["can_edit"] = can(request.user, Capability.POLICY_EDIT)
     return render(request, "policies/calculator.html", context)
 
@@ -87,7 +91,7 @@ def evaluation_save(request: HttpRequest) -> HttpResponse:
         for error in _errors(form):
             messages.error(request, error)
     else:
-        messages.success(request, f"测算结果已保存（规则集 {saved.ruleset_hash[:12]}，测算日期 {saved.on}）")
+        messages.success(request, str(Msg("测算结果已保存（测算日期 {on}）", on=saved.on.isoformat())))
     return redirect(f"/policies/?{query.urlencode()}")
 
 
@@ -130,9 +134,7 @@ def manage(request: HttpRequest) -> HttpResponse:
                 ),
             )
             if version is not None:
-                messages.success(
-                    request, f"已发布第 {version.number} 版（规则集 {version.ruleset_hash[:12]}）"
-                )
+                messages.success(request, str(Msg("已发布政策库第 {n} 版", n=version.number)))
                 return redirect("policies:versions")
             for error in _errors(form):
                 messages.error(request, error)
@@ -145,6 +147,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             "report": report,
             "note": note,
             "version": selectors.version_active(),
+            "library": selectors.library_active(),
         },
     )
 

@@ -36,23 +36,34 @@ class NoticeForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    investment_min = forms.DecimalField(
-        label=_("投资下限（万元）"), required=False, min_value=0, decimal_places=2
+    # Numbers as typed ("1,250"): ``NoticeIn`` reads them with the one rule for digits.
+    investment_min = forms.CharField(
+        label=_("投资下限（万元）"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput({"inputmode": "decimal"}),
     )
-    investment_max = forms.DecimalField(
-        label=_("投资上限（万元）"), required=False, min_value=0, decimal_places=2
+    investment_max = forms.CharField(
+        label=_("投资上限（万元）"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput({"inputmode": "decimal"}),
     )
     resource_kind = forms.ChoiceField(
         label=_("提供的资源：类型"), choices=[("", "—"), *vocab.choices(vocab.RESOURCE_KINDS)], required=False
     )
-    resource_area = forms.DecimalField(label=_("面积/数量"), required=False, min_value=0, decimal_places=2)
+    resource_area = forms.CharField(
+        label=_("面积/数量"), required=False, max_length=20, widget=forms.TextInput({"inputmode": "decimal"})
+    )
     resource_unit = forms.ChoiceField(label=_("单位"), choices=AreaUnit.choices, required=False)
-    resource_description = forms.CharField(label=_("资源说明"), max_length=300, required=False)
+    resource_description = forms.CharField(
+        label=_("资源说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     description = forms.CharField(
-        label=_("项目介绍"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label=_("项目介绍"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=2000
     )
     incentives = forms.CharField(
-        label=_("优惠条件"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("优惠条件"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
     contact = forms.CharField(label=_("联系方式"), max_length=100, required=False)
     deadline = forms.DateField(

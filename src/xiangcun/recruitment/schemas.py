@@ -23,6 +23,7 @@ from xiangcun.core.inputs import (
     VillageCode,
     VocabCode,
     VocabCodes,
+    number,
 )
 from xiangcun.recruitment import selectors
 from xiangcun.recruitment.models import AreaUnit, Notice, NoticeLevel
@@ -88,8 +89,8 @@ class NoticeIn(Schema):
     investment_min: OptionalMoney = Field(None, title="投资下限")
     investment_max: OptionalMoney = Field(None, title="投资上限")
     resources: list[NoticeResourceIn] = Field([], max_length=30, title="提供的资源")
-    incentives: Text(5000, required=False) = Field("", title="优惠条件")  # type: ignore[valid-type]
-    description: Text(5000, required=False) = Field("", title="项目介绍")  # type: ignore[valid-type]
+    incentives: Text(2000, required=False) = Field("", title="优惠条件")  # type: ignore[valid-type]
+    description: Text(2000, required=False) = Field("", title="项目介绍")  # type: ignore[valid-type]
     contact: Text(100, required=False) = Field("", title="联系方式")  # type: ignore[valid-type]
     deadline: dt.date | None = Field(None, title="截止日期")
 
@@ -137,14 +138,16 @@ class BatchIn(Schema):
 
 
 class NoticeQuery(Page):
-    county: str | None = Field(None, pattern=r"^\d{6}$")
-    category: str | None = Field(None, max_length=30)
-    kind: str | None = Field(None, max_length=30)
-    investment_min: Decimal | None = Field(None, ge=0)
-    investment_max: Decimal | None = Field(None, ge=0)
-    q: str | None = Field(None, max_length=40)
-    mine: bool = Field(False, description="officials: every notice of my region, any status")
-    status: str | None = Field(None, max_length=12)
+    county: str | None = Field(None, pattern=r"^\d{6}$", title="县（市、区）")
+    category: str | None = Field(None, max_length=30, title="项目类别")
+    kind: str | None = Field(None, max_length=30, title="需要的合伙人类型")
+    investment_min: Annotated[Decimal, number] | None = Field(None, ge=0, title="投资下限")
+    investment_max: Annotated[Decimal, number] | None = Field(None, ge=0, title="投资上限")
+    q: str | None = Field(None, max_length=40, title="关键词")
+    mine: bool = Field(
+        False, title="本辖区全部", description="officials: every notice of my region, any status"
+    )
+    status: str | None = Field(None, max_length=12, title="状态")
 
 
 # ------------------------------------------------------------------------------------------------

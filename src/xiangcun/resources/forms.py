@@ -24,7 +24,9 @@ class ResourceForm(forms.Form):
     current_use = forms.CharField(label="现状用途", max_length=200, required=False)
     permitted_use = forms.CharField(label="规划（允许）用途", max_length=200, required=False)
     status = forms.ChoiceField(label="状态", choices=ResourceStatus.choices)
-    description = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
     valuation_method = forms.ChoiceField(
         label="估值方法", choices=[("", "—"), *ValuationMethod.choices], required=False
     )

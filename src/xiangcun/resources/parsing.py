@@ -13,6 +13,7 @@ from typing import Any
 
 from xiangcun.core import vocab
 from xiangcun.core.errors import CHINESE, Message, Msg, active_language, as_message, render
+from xiangcun.core.money import GROUPING, GroupingError, number_text
 
 MAX_AREA = Decimal("1e9")
 
@@ -88,7 +89,9 @@ def decimal(value: Any, *, label: str, required: bool = True, places: int = 2) -
     if isinstance(value, float) and not math.isfinite(value):
         raise FieldProblem(Msg("{label}应为数字", label=label))
     try:
-        number = Decimal(str(value).strip().replace(",", ""))
+        number = Decimal(number_text(str(value)))
+    except GroupingError:
+        raise FieldProblem(Msg("{label}：{reason}", label=label, reason=GROUPING)) from None
     except InvalidOperation:
         raise FieldProblem(Msg("{label}应为数字：{value}", label=label, value=value)) from None
     if not number.is_finite():
@@ -104,7 +107,9 @@ def coordinate(value: Any, *, label: str, low: float, high: float) -> float:
     if blank(value):
         raise FieldProblem(Msg("{label}不能为空", label=label))
     try:
-        number = float(str(value).strip())
+        number = float(number_text(str(value)))
+    except GroupingError:
+        raise FieldProblem(Msg("{label}：{reason}", label=label, reason=GROUPING)) from None
     except ValueError:
         raise FieldProblem(Msg("{label}应为数字：{value}", label=label, value=value)) from None
     if not math.isfinite(number) or not low <= number <= high:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.urls import reverse
 from ninja import Schema
@@ -13,6 +13,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from xiangcun.core import vocab
 from xiangcun.core.errors import ApplicationError
+from xiangcun.core.inputs import number
 from xiangcun.resources import parsing, selectors
 from xiangcun.resources.models import OwnerType, ResourceStatus, RightType, ValuationMethod
 
@@ -40,7 +41,7 @@ def _cell_rules() -> dict[str, Callable[[Any], Any]]:
         "status": lambda v: parsing.choice(
             v, dict(ResourceStatus.choices), label="状态", default=ResourceStatus.AVAILABLE
         ),
-        "description": lambda v: parsing.text(v, label="说明", max_length=5000),
+        "description": lambda v: parsing.text(v, label="说明", max_length=2000),
         "valuation_method": lambda v: (
             "" if parsing.blank(v) else parsing.choice(v, dict(ValuationMethod.choices), label="估值方法")
         ),
@@ -72,54 +73,60 @@ class _ResourceFields(Schema):
 
 
 class ResourceIn(_ResourceFields):
-    """A resource as registered: from the API body, the form and the tests alike."""
+    """A resource as registered: from the API body, the form and the tests alike. Each field's rule
+    (``CELL_RULES``) runs first and names the field in its message; the bounds below are the same."""
 
-    village: str = Field(..., description="12-digit village code", title="所在村")
+    village: str = Field(..., max_length=20, description="12-digit village code", title="所在村")
     name: str = Field(..., max_length=100, title="资源名称")
-    kind: str = Field(..., description="resource kind code (core.vocab.RESOURCE_KINDS) or its Chinese label")
-    right: str = "ownership"
-    owner_type: str = "collective"
-    owner_name: str = ""
-    area: Decimal
-    unit: str = Field("mu", description="mu (亩) or m2 (平方米)")
-    lng: float
-    lat: float
-    boundary: dict[str, Any] | None = None
-    current_use: str = ""
-    permitted_use: str = ""
-    status: str = "available"
-    description: str = ""
-    valuation_method: str = ""
-    valuation_parameters: dict[str, Any] = Field(default_factory=dict)
-    appraised_value: Decimal | None = None
-    appraised_on: dt.date | None = None
-    appraiser: str = ""
-    notices: list[int] = Field(default_factory=list, max_length=100)
+    kind: str = Field(
+        ...,
+        max_length=40,
+        title="资源类型",
+        description="resource kind code (core.vocab.RESOURCE_KINDS) or its Chinese label",
+    )
+    right: str = Field("ownership", max_length=40, title="权利类型")
+    owner_type: str = Field("collective", max_length=40, title="权利人类型")
+    owner_name: str = Field("", max_length=60, title="权利人")
+    area: Annotated[Decimal, number] = Field(..., title="面积")
+    unit: str = Field("mu", max_length=10, title="面积单位", description="mu (亩) or m2 (平方米)")
+    lng: Annotated[float, number] = Field(..., title="经度")
+    lat: Annotated[float, number] = Field(..., title="纬度")
+    boundary: dict[str, Any] | None = Field(None, title="地块边界")
+    current_use: str = Field("", max_length=200, title="现状用途")
+    permitted_use: str = Field("", max_length=200, title="规划（允许）用途")
+    status: str = Field("available", max_length=40, title="状态")
+    description: str = Field("", max_length=2000, title="说明")
+    valuation_method: str = Field("", max_length=40, title="估值方法")
+    valuation_parameters: dict[str, Any] = Field(default_factory=dict, title="估值参数")
+    appraised_value: Annotated[Decimal, number] | None = Field(None, title="评估价值")
+    appraised_on: dt.date | None = Field(None, title="评估日期")
+    appraiser: str = Field("", max_length=100, title="评估机构/评估人")
+    notices: list[int] = Field(default_factory=list, max_length=100, title="招募令")
 
 
 class ResourcePatch(_ResourceFields):
     """A change to a resource: only the fields given are changed (``model_fields_set``)."""
 
-    name: str | None = Field(None, max_length=100)
-    kind: str | None = None
-    right: str | None = None
-    owner_type: str | None = None
-    owner_name: str | None = None
-    area: Decimal | None = None
-    unit: str | None = None
-    lng: float | None = None
-    lat: float | None = None
-    boundary: dict[str, Any] | None = None
-    current_use: str | None = None
-    permitted_use: str | None = None
-    status: str | None = None
-    description: str | None = None
-    valuation_method: str | None = None
-    valuation_parameters: dict[str, Any] | None = None
-    appraised_value: Decimal | None = None
-    appraised_on: dt.date | None = None
-    appraiser: str | None = None
-    notices: list[int] | None = Field(None, max_length=100)
+    name: str | None = Field(None, max_length=100, title="资源名称")
+    kind: str | None = Field(None, max_length=40, title="资源类型")
+    right: str | None = Field(None, max_length=40, title="权利类型")
+    owner_type: str | None = Field(None, max_length=40, title="权利人类型")
+    owner_name: str | None = Field(None, max_length=60, title="权利人")
+    area: Annotated[Decimal, number] | None = Field(None, title="面积")
+    unit: str | None = Field(None, max_length=10, title="面积单位")
+    lng: Annotated[float, number] | None = Field(None, title="经度")
+    lat: Annotated[float, number] | None = Field(None, title="纬度")
+    boundary: dict[str, Any] | None = Field(None, title="地块边界")
+    current_use: str | None = Field(None, max_length=200, title="现状用途")
+    permitted_use: str | None = Field(None, max_length=200, title="规划（允许）用途")
+    status: str | None = Field(None, max_length=40, title="状态")
+    description: str | None = Field(None, max_length=2000, title="说明")
+    valuation_method: str | None = Field(None, max_length=40, title="估值方法")
+    valuation_parameters: dict[str, Any] | None = Field(None, title="估值参数")
+    appraised_value: Annotated[Decimal, number] | None = Field(None, title="评估价值")
+    appraised_on: dt.date | None = Field(None, title="评估日期")
+    appraiser: str | None = Field(None, max_length=100, title="评估机构/评估人")
+    notices: list[int] | None = Field(None, max_length=100, title="招募令")
 
     def changes(self) -> dict[str, Any]:
         """The resource fields given (without ``notices``)."""

@@ -15,10 +15,11 @@ so that the order of multiplication never changes a fen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from xiangcun.core.errors import ApplicationError, Message
+from xiangcun.core.errors import ApplicationError, Message, Msg
 from xiangcun.core.money import FEN
 
 ZERO = Decimal(0)
@@ -125,3 +126,52 @@ def resource_value(resource: Resource) -> Decimal:
     if isinstance(resource, HouseResource):
         return house_value(resource)
     return appraised_value(resource)
+
+
+# ------------------------------------------------------------------------------------------------
+# The basis of a value, as people read it
+
+
+def _figure(value: object) -> str:
+    """``1200`` → ``1,200``; ``20.50`` → ``20.5`` (no code, no exponent)."""
+    number = Decimal(str(value))
+    text = f"{number:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _percent(value: object) -> str:
+    return f"{_figure(Decimal(str(value)) * 100)}%"
+
+
+def basis(kind: str, params: Mapping[str, object]) -> Msg | None:
+    """What a resource's value was computed from, in words and units, e.g. land
+    ``20 亩 × 800 元/亩·年 × 10 年，折现率 3%``; house ``300 平方米 × 1,200 元/平方米，房龄 20 年、
+    使用年限 50 年，残值率 20%``. ``None`` for an appraised value (the value is its own basis) or
+    parameters that are not all there."""
+    try:
+        if kind == "land":
+            text = Msg(
+                "{area} 亩 × {rent} 元/亩·年 × {years} 年",
+                area=_figure(params["area_mu"]),
+                rent=_figure(params["annual_rent_per_mu"]),
+                years=_figure(params["years"]),
+            )
+            rate = params.get("discount_rate")
+            if rate not in (None, "") and Decimal(str(rate)) != 0:
+                return Msg("{basis}，折现率 {rate}", basis=text, rate=_percent(rate))
+            return text
+        if kind == "house":
+            text = Msg(
+                "{area} 平方米 × {cost} 元/平方米，房龄 {age} 年、使用年限 {life} 年",
+                area=_figure(params["area_m2"]),
+                cost=_figure(params["rebuild_cost_per_m2"]),
+                age=_figure(params["age_years"]),
+                life=_figure(params["useful_life_years"]),
+            )
+            residual = params.get("residual_rate")
+            if residual not in (None, "") and Decimal(str(residual)) != 0:
+                return Msg("{basis}，残值率 {rate}", basis=text, rate=_percent(residual))
+            return text
+    except (KeyError, ArithmeticError, ValueError):
+        return None
+    return None

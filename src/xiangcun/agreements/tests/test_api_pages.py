@@ -218,10 +218,10 @@ def test_drafting_from_a_pairing_brings_the_notices_resources_from_the_map(users
     # Then the collective's rows are the offered resources, valued by kind with the ledger's figures
     assert building.name in page and pond.name in page
     assert f'name="row0_resource" value="{pond.pk}"' in page  # largest first: 30 mu before 1,200 m² (1.8 mu)
-    assert 'name="row0_a" size="6" inputmode="decimal" value="30.00"' in page
+    assert 'name="row0_a" size="6" maxlength="20" inputmode="decimal" value="30.00"' in page
     assert f'name="row1_resource" value="{building.pk}"' in page
-    assert 'name="row1_a" size="6" inputmode="decimal" value="1200.00"' in page
-    assert 'name="row1_b" size="6" inputmode="decimal" value="1200"' in page
+    assert 'name="row1_a" size="6" maxlength="20" inputmode="decimal" value="1200.00"' in page
+    assert 'name="row1_b" size="6" maxlength="20" inputmode="decimal" value="1200"' in page
     assert partner.name in page
 
     # And the saved draft keeps the link from each contribution to its resource
@@ -284,3 +284,13 @@ def test_official_records_a_guaranteed_payment_from_the_due_list(users, client_a
     other = client_as("county2").post(f"/agreements/{agreement.pk}/guarantee/", {**data, "year": year + 1})
     assert other.status_code == 403
     assert not GuaranteePayment.objects.filter(agreement=agreement, year=year + 1).exists()
+
+
+def test_answering_an_objection_of_an_agreement_id_too_large_for_the_database_is_a_404(client_as):
+    # schemathesis found it: the foreign-key filter overflowed SQLite's INTEGER (a 500)
+    response = client_as("county").post(
+        "/api/v1/agreements/131668548298778766999552/objections/1990/answer",
+        {"answer": "已核实"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404

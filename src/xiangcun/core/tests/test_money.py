@@ -80,16 +80,16 @@ def test_apportion_counts_sum_exactly(total, ws):
     assert all(c >= 0 for c in counts)
 
 
-def test_wan_text_shows_yuan_as_wan_with_at_most_two_decimals():
-    from xiangcun.core.money import wan_text
+def test_format_wan_shows_yuan_as_wan_with_at_most_two_decimals():
+    from xiangcun.core.money import format_wan
 
-    assert wan_text(Decimal("500000")) == "50"
-    assert wan_text(Decimal("125000")) == "12.5"
-    assert wan_text(Decimal("1234567.8")) == "123.46"
-    assert wan_text(Decimal("1234550")) == "123.46"  # half-up
-    assert wan_text(Decimal("123456789012")) == "12,345,678.9"
-    assert wan_text(Decimal("0.01")) == "0"
-    assert wan_text(Decimal("-500000")) == "-50"
+    assert format_wan(Decimal("500000")) == "50"
+    assert format_wan(Decimal("125000")) == "12.5"
+    assert format_wan(Decimal("1234567.8")) == "123.46"
+    assert format_wan(Decimal("1234550")) == "123.46"  # half-up
+    assert format_wan(Decimal("123456789012")) == "12,345,678.9"
+    assert format_wan(Decimal("0.01")) == "0"
+    assert format_wan(Decimal("-500000")) == "-50"
 
 
 def test_wan_filter_renders_in_templates():

@@ -17,6 +17,7 @@ from xiangcun.policies.engine.explain import (
     _near,
     _sentence,
     fact_zh,
+    limit_clause,
     money_zh,
 )
 from xiangcun.policies.engine.formulas import _amount
@@ -38,6 +39,8 @@ class PolicyResult:
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     amount_before_cap: Decimal | None = None
+    limit: str | None = None  # "floor" | "cap": the formula's own floor or cap set the amount
+    amount_before_limit: Decimal | None = None  # what the formula gave before that floor or cap
 
     @property
     def applies(self) -> bool:
@@ -105,7 +108,7 @@ def evaluate_policy(policy: Policy, facts: Facts, on: date) -> PolicyResult:
             result.near_miss = bool(result.gaps) and all(_near(g, result.conditions) for g in result.gaps)
             return result
         try:
-            amount, ctx = _amount(layer.formula, facts, on)
+            amount, ctx, limit = _amount(layer.formula, facts, on)
         except KeyError as exc:
             result.status = "missing"
             result.missing = [str(exc.args[0])]
@@ -116,7 +119,14 @@ def evaluate_policy(policy: Policy, facts: Facts, on: date) -> PolicyResult:
             policy, "not_in_force", layer=layer, notes=[f"测算日 {on} 没有适用的参数（{exc.key}）"]
         )
     result.amount = amount
-    result.sentence = _sentence(layer.template, facts, ctx, amount, policy.title)
+    if limit is None:
+        result.sentence = _sentence(layer.template, facts, ctx, amount, policy.title)
+    else:
+        # The template's {amount} is what the formula gave; the sentence then says the floor or cap.
+        result.limit, result.amount_before_limit = limit.kind, limit.before
+        result.sentence = _sentence(layer.template, facts, ctx, limit.before, policy.title) + limit_clause(
+            limit
+        )
     return result
 
 
@@ -143,7 +153,7 @@ def evaluate(library: Library, facts: Facts, on: date) -> Evaluation:
         if not members:
             continue
         try:
-            limit, _ = _amount(cap.limit, facts, on)
+            limit, _, _ = _amount(cap.limit, facts, on)
         except KeyError as exc:
             for r in members:
                 r.status = "missing"

@@ -11,11 +11,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from xiangcun.core.errors import Msg
+from xiangcun.core.money import money_zh as money_zh  # the one formatter of amounts (万元 from 10,000 yuan)
 from xiangcun.policies.engine.parameters import _Ctx, _text
 from xiangcun.policies.facts import BOOL, COUNT, COUNTY, FACTS, MONEY, Facts
 
 if TYPE_CHECKING:
     from xiangcun.policies.engine.evaluation import Evaluation, PolicyResult
+    from xiangcun.policies.engine.formulas import Limit
 
 NEAR_SHARE = Decimal("0.5")  # a shortfall up to half the threshold is a near miss …
 NEAR_COUNT = 5  # … and so is one of up to five people or jobs
@@ -56,13 +58,6 @@ def _plain(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
-
-
-def money_zh(value: Decimal) -> str:
-    """``12000000`` → ``1,200 万元``; ``5000`` → ``5,000 元``; to the fen, never rounded away."""
-    if abs(value) >= 10000:
-        return f"{_plain(value / 10000)} 万元"
-    return f"{_plain(value)} 元"
 
 
 def rate_zh(value: Decimal) -> str:
@@ -124,7 +119,7 @@ class Gap:
     @property
     def text(self) -> str:
         fact = FACTS[self.field]
-        shown = money_zh(self.amount) if fact.type == MONEY else str(int(self.amount))
+        shown = money_zh(self.amount, up=True) if fact.type == MONEY else str(int(self.amount))
         return fact.gap.format(gap=shown) if fact.gap else f"{fact.zh}还差 {shown}"
 
 
@@ -162,6 +157,14 @@ class _Quoted(dict[str, str]):
         return "（未填写）"
 
 
+def limit_clause(limit: Limit) -> str:
+    """What a floor or cap did to the amount: ``，低于保底 8,000 元，按保底 8,000 元计``."""
+    bound = money_zh(limit.bound)
+    if limit.kind == "floor":
+        return f"，低于保底 {bound}，按保底 {bound}计"
+    return f"，超过上限 {bound}，按上限 {bound}计"
+
+
 def _sentence(template: str, facts: Facts, ctx: Mapping[str, Any], amount: Decimal, title: str) -> str:
     values = _Quoted({name: fact_zh(name, facts.get(name)) for name in FACTS if facts.get(name) is not None})
     values.update(ctx)
@@ -196,6 +199,8 @@ def result_json(r: PolicyResult) -> dict[str, Any]:
         "status_zh": STATUS_ZH[r.status],
         "amount": f"{r.amount:.2f}",
         "amount_before_cap": None if r.amount_before_cap is None else f"{r.amount_before_cap:.2f}",
+        "limit": r.limit,
+        "amount_before_limit": None if r.amount_before_limit is None else f"{r.amount_before_limit:.2f}",
         "privilege": layer.privilege if layer else "",
         "layer": r.layer_code,
         "layer_zh": f"{county_name}例外规定" if county_name else "市级规定",

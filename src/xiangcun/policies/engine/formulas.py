@@ -29,6 +29,16 @@ from xiangcun.policies.facts import COUNT, MONEY, Facts
 
 
 @dataclass(frozen=True)
+class Limit:
+    """The floor or cap of a formula that changed its amount: ``before`` is what the formula gave,
+    ``bound`` the floor or cap the amount was set to."""
+
+    kind: str  # floor | cap
+    before: Decimal
+    bound: Decimal
+
+
+@dataclass(frozen=True)
 class Formula:
     type: str  # fixed | rate | tiers | per_unit | none
     base: str | None = None
@@ -97,14 +107,15 @@ def _formula(raw: object, ctx: _Ctx, path: str, merge_over: Mapping[str, Any] | 
     return Formula(kind, base, params)
 
 
-def _amount(formula: Formula, facts: Facts, on: date) -> tuple[Decimal, dict[str, Any]]:
-    """The benefit and the values the template may quote. Raises KeyError(field) if a fact is missing."""
+def _amount(formula: Formula, facts: Facts, on: date) -> tuple[Decimal, dict[str, Any], Limit | None]:
+    """The benefit, the values the template may quote and the floor or cap that changed the
+    benefit (``None`` when the formula's own amount stands). Raises KeyError(field) if a fact is missing."""
     p = {k: v.at(on) for k, v in formula.params.items()}
     ctx: dict[str, Any] = {}
     if formula.type == "none":
-        return Decimal("0.00"), ctx
+        return Decimal("0.00"), ctx, None
     if formula.type == "fixed":
-        return fen(p["amount"]), ctx
+        return fen(p["amount"]), ctx, None
     assert formula.base is not None
     base = facts.get(formula.base)
     if base is None:
@@ -131,10 +142,15 @@ def _amount(formula: Formula, facts: Facts, on: date) -> tuple[Decimal, dict[str
         value = fen(p["amount"] * units)
         ctx["per_unit"] = money_zh(p["amount"])
         ctx["units"] = str(units)
+    before, limit = value, None
     if "floor" in p:
         ctx["floor"] = money_zh(p["floor"])
-        value = max(value, fen(p["floor"]))
+        if fen(p["floor"]) > value:
+            value = fen(p["floor"])
+            limit = Limit("floor", before, value)
     if "cap" in p:
         ctx["cap"] = money_zh(p["cap"])
-        value = min(value, fen(p["cap"]))
-    return value, ctx
+        if fen(p["cap"]) < value:
+            value = fen(p["cap"])
+            limit = Limit("cap", before, value)
+    return value, ctx, limit

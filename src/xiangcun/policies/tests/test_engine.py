@@ -176,3 +176,49 @@ def test_test_cases_must_cover_each_effective_date() -> None:
     outcomes = engine.run_tests(_load())
     missing = {o.on for o in outcomes if not o.passed}
     assert {date(2024, 12, 31), date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 1)} <= missing
+
+
+LOAN_SUBSIDY = """
+policies:
+  - id: loan_subsidy
+    title: 贷款贴息
+    issuer: 办公室
+    document: 示例〔2025〕2号
+    clause: 第二条
+    effective: {from: 2025-01-01}
+    kind: interest_subsidy
+    amount: {type: rate, base: loan, rate: 0.04, floor: 8000, cap: 200000}
+    template: 项目贷款 {loan}，按 {rate} 贴息 {amount}
+"""
+
+
+@pytest.mark.parametrize(
+    ("loan", "amount", "limit", "sentence"),
+    [
+        (
+            150000,
+            "8000.00",
+            "floor",
+            "项目贷款 15 万元，按 4% 贴息 6,000 元，低于保底 8,000 元，按保底 8,000 元计",
+        ),
+        (1000000, "40000.00", None, "项目贷款 100 万元，按 4% 贴息 4 万元"),
+        (
+            10000000,
+            "200000.00",
+            "cap",
+            "项目贷款 1,000 万元，按 4% 贴息 40 万元，超过上限 20 万元，按上限 20 万元计",
+        ),
+    ],
+)
+def test_the_sentence_says_when_a_floor_or_a_cap_set_the_amount(
+    loan: int, amount: str, limit: str | None, sentence: str
+) -> None:
+    # given a subsidy of 4 % of the loan, at least 8,000 and at most 200,000 yuan
+    lib = engine.load_texts({"b.yaml": LOAN_SUBSIDY}, COUNTIES)
+    # when a project borrows 150,000 / 1,000,000 / 10,000,000 yuan
+    r = engine.evaluate(lib, _facts(county="371502", loan=loan), date(2026, 1, 1)).result("loan_subsidy")
+    # then the amount is floored or capped, and the sentence and the JSON say so
+    assert (r.amount, r.limit, r.sentence) == (Decimal(amount), limit, sentence)
+    shown = engine.result_json(r)
+    assert shown["limit"] == limit
+    assert shown["amount_before_limit"] == (None if limit is None else f"{loan * Decimal('0.04'):.2f}")

@@ -8,12 +8,16 @@
   if (!node || !el || typeof echarts === "undefined") return;
   const data = JSON.parse(node.textContent);
   const lines = data.parties.map((p) => ({ name: p.name, type: "line", data: p.incomes.map(Number) }));
+  // Many households crowd the parties' lines: beyond three they start hidden (the legend shows them).
+  const selected = {};
   data.households.forEach((h) => {
-    lines.push({ name: h.household + " " + h.head_name, type: "line", lineStyle: { type: "dashed" }, data: h.incomes.map(Number) });
+    const name = h.household + " " + h.head_name;
+    lines.push({ name: name, type: "line", lineStyle: { type: "dashed" }, data: h.incomes.map(Number) });
+    if (data.households.length > 3) selected[name] = false;
   });
   const chart = echarts.init(el);
   chart.setOption({
-    tooltip: { trigger: "axis" }, legend: { type: "scroll", top: 0 },
+    tooltip: { trigger: "axis" }, legend: { type: "scroll", top: 0, selected: selected },
     grid: { left: 80, right: 30, top: 50, bottom: 50 },
     xAxis: {
       type: "category", name: "可分配利润（元）", nameLocation: "middle", nameGap: 30,

@@ -5,6 +5,8 @@
 //   data-autosubmit   a form control that submits its form when changed
 //   data-nav-toggle   the phone menu's toggle: opens and closes the element its aria-controls names
 //                     (without JavaScript its href="#id" opens it through the :target rule in site.css)
+//   data-count-of     a length hint ("最多 2000 字") of the field with that id: as one types it becomes
+//                     data-count-format with {n} the characters typed ("已输入 12 字 / 最多 2000 字")
 (function () {
   "use strict";
   if (window.htmx) {
@@ -33,6 +35,20 @@
       ev.preventDefault();
       window.history.back();
     }
+  });
+  const counted = (field) => {
+    const hint = field.id ? document.querySelector(`[data-count-of="${CSS.escape(field.id)}"]`) : null;
+    if (!hint || !hint.dataset.countFormat) return;
+    // Characters as the server counts them (code points), not UTF-16 units.
+    hint.textContent = hint.dataset.countFormat.replace("{n}", String([...field.value].length));
+    hint.classList.toggle("full", field.maxLength > 0 && field.value.length >= field.maxLength);
+  };
+  document.querySelectorAll("[data-count-of]").forEach((hint) => {
+    const field = document.getElementById(hint.dataset.countOf);
+    if (field && field.value) counted(field);
+  });
+  document.addEventListener("input", (ev) => {
+    if (ev.target instanceof HTMLInputElement || ev.target instanceof HTMLTextAreaElement) counted(ev.target);
   });
   document.addEventListener("change", (ev) => {
     const target = ev.target instanceof Element ? ev.target.closest("[data-autosubmit]") : null;
