@@ -130,10 +130,11 @@ def manage(request: HttpRequest) -> HttpResponse:
     villages = selectors.village_list(q=q or None, scope=scope)
     page = Paginator(villages, 20).get_page(request.GET.get("page"))
     region: Region | Village | None = None
-    if scope.label and len(scope.label) < 12:
-        region = selectors.region_get_for(request.user, scope.label)
-    elif scope.label:
+    # An operator's scope is everywhere ("全部"), not a region: no region to show (was a 404).
+    if scope.level == "village":
         region = selectors.village_get_for(request.user, scope.label)
+    elif scope.level:
+        region = selectors.region_get_for(request.user, scope.label)
     return render(
         request,
         "web/manage.html",

@@ -193,3 +193,8 @@ def test_every_role_gets_a_desk_of_its_own(client_as):
         html = client_as(who).get("/manage/").content.decode()
         assert f'data-todo="{kind}"' in html, who
     assert "data-todo=" not in client_as("public").get("/manage/").content.decode()
+
+
+def test_the_operators_desk_covers_everywhere(client_as):
+    html = client_as("admin").get("/manage/")
+    assert html.status_code == 200 and 'data-todo="partner.verify"' in html.content.decode()
