@@ -89,8 +89,11 @@ def application_verify(request: HttpRequest, pk: int) -> FundingApplication:
     summary="评分与精确遴选",
 )
 def round_select(request: HttpRequest, pk: int) -> FundingRound:
+    """Acts on the state read when the request began: of two simultaneous runs the second is a 409."""
     funding_round = selectors.round_get_for(request.user, pk, write=True)
-    return services.round_select(user=request.user, funding_round=funding_round)
+    return services.round_select(
+        user=request.user, funding_round=funding_round, expected_status=funding_round.status
+    )
 
 
 @router.post(
@@ -102,8 +105,11 @@ def round_select(request: HttpRequest, pk: int) -> FundingRound:
 )
 def round_publish(request: HttpRequest, pk: int, payload: JSONBody) -> FundingRound:
     funding_round = selectors.round_get_for(request.user, pk, write=True)
+    step = parse(PublishIn, payload)
     return services.round_publish(
-        user=request.user, funding_round=funding_round, start=parse(PublishIn, payload).start
+        user=request.user,
+        funding_round=funding_round,
+        expected_status=step.expected_status or funding_round.status,
     )
 
 

@@ -5,7 +5,6 @@ models of ``funding.schemas``, already valid."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability, require
 from xiangcun.agreements.models import Agreement, AgreementStatus
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, ConflictError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.core.workdays import OBJECTION_WORKING_DAYS, add_working_days
 from xiangcun.funding.models import FundingApplication, FundingRound, RoundStatus
@@ -35,6 +34,18 @@ APPLY_REFUSAL = "由县级或市级管理员申报"
 
 def _require_city(user: Any) -> None:
     require(user, Capability.FUNDING_MANAGE, message=MANAGE_REFUSAL)
+
+
+def _expect(funding_round: FundingRound, expected: str | None) -> None:
+    """The locked round is still in the state the caller saw, else 409."""
+    if expected is not None and funding_round.status != expected:
+        raise ConflictError(
+            Msg(
+                "该遴选批次已被其他人处理（当前状态：{status}），请刷新后重试",
+                status=RoundStatus(funding_round.status).label,
+            ),
+            field="expected_status",
+        )
 
 
 def stored_weights(funding_round: FundingRound) -> Weights:
@@ -110,10 +121,13 @@ def _reason_zh(
 
 
 @transaction.atomic
-def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
+def round_select(
+    *, user: Any, funding_round: FundingRound, expected_status: str | None = None
+) -> FundingRound:
     """Score, rank and select exactly (§3.3) among the verified applications; store every reason."""
     _require_city(user)
     funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
+    _expect(funding_round, expected_status)
     if funding_round.status == RoundStatus.PUBLISHED:
         raise ApplicationError("该批次已公示，不能重新遴选", field="round")
     apps = list(funding_round.applications.select_for_update().order_by("id"))
@@ -172,12 +186,16 @@ def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
 
 
 @transaction.atomic
-def round_publish(*, user: Any, funding_round: FundingRound, start: dt.date | None = None) -> FundingRound:
+def round_publish(
+    *, user: Any, funding_round: FundingRound, expected_status: str | None = None
+) -> FundingRound:
+    """公示 of the selection: from the server's today for ``OBJECTION_WORKING_DAYS`` working days."""
     _require_city(user)
     funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
+    _expect(funding_round, expected_status)
     if funding_round.status != RoundStatus.SELECTED:
         raise ApplicationError("须先完成遴选再公示", field="status")
-    first = start or timezone.localdate()
+    first = timezone.localdate()
     funding_round.publicity_start = first
     funding_round.publicity_end = add_working_days(first, OBJECTION_WORKING_DAYS)
     funding_round.status = RoundStatus.PUBLISHED

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability as C
 from xiangcun.accounts.permissions import can, is_official, require, require_login
@@ -255,12 +256,15 @@ def partners_by_id(ids: list[int]) -> dict[int, Partner]:
 # --------------------------------------------------------------------------------------------------
 # Pairing inputs: a county's open notices and the partners still free
 # --------------------------------------------------------------------------------------------------
+def _open() -> QuerySet[Notice]:
+    """Published notices whose deadline has not passed (the daily task closes the others)."""
+    return _published().exclude(deadline__lt=timezone.localdate())
+
+
 def county_pool(county_code: str) -> tuple[list[NoticeFacts], list[PartnerFacts]]:
-    """Published notices of the county without an active pairing × verified partners without one."""
+    """Open notices of the county without an active pairing × verified partners without one."""
     busy = Pairing.objects.filter(status__in=ACTIVE_STATUSES)
-    notices = (
-        _published().filter(county_id=county_code).exclude(id__in=busy.values("notice_id")).order_by("id")
-    )
+    notices = _open().filter(county_id=county_code).exclude(id__in=busy.values("notice_id")).order_by("id")
     partners = _verified().exclude(id__in=busy.values("partner_id")).order_by("id")
     return _notice_rows(notices), _partner_rows(partners)
 
@@ -268,10 +272,7 @@ def county_pool(county_code: str) -> tuple[list[NoticeFacts], list[PartnerFacts]
 def city_pool(city_code: str) -> tuple[list[NoticeFacts], list[PartnerFacts]]:
     busy = Pairing.objects.filter(status__in=ACTIVE_STATUSES)
     notices = (
-        _published()
-        .filter(county__parent_id=city_code)
-        .exclude(id__in=busy.values("notice_id"))
-        .order_by("id")
+        _open().filter(county__parent_id=city_code).exclude(id__in=busy.values("notice_id")).order_by("id")
     )
     partners = _verified().exclude(id__in=busy.values("partner_id")).order_by("id")
     return _notice_rows(notices), _partner_rows(partners)

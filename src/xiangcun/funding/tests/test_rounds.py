@@ -10,6 +10,7 @@ import pytest
 from xiangcun.agreements.tests.factories import draft, in_force
 from xiangcun.core.errors import AccessDenied, ApplicationError
 from xiangcun.core.inputs import parse
+from xiangcun.core.tests.clock import server_date
 from xiangcun.funding import services
 from xiangcun.funding.models import RoundStatus
 from xiangcun.funding.schemas import FiguresIn, RoundIn
@@ -137,8 +138,10 @@ def test_exact_selection_beats_greedy_and_explains_every_exclusion(users):
     assert unverified.rank is None and "未经核实" in unverified.reason
     assert result.total_requested == Decimal("1000000.00")
     assert result.total_score >= result.greedy_score
-    published = services.round_publish(user=users["city"], funding_round=result, start=dt.date(2025, 5, 6))
-    assert published.status == RoundStatus.PUBLISHED and published.publicity_end is not None
+    with server_date(dt.date(2025, 5, 6)):
+        published = services.round_publish(user=users["city"], funding_round=result)
+    assert published.status == RoundStatus.PUBLISHED and published.publicity_start == dt.date(2025, 5, 6)
+    assert published.publicity_end is not None
 
 
 def test_public_sees_published_round_and_exports_xlsx(users, client_as):
