@@ -14,8 +14,8 @@ CRON = "10 0 * * *  cd /srv/xiangcun && .venv/bin/xiangcun notices close-expired
 class Command(BaseCommand):
     help = (
         "招募令日常任务。close-expired：关闭截止日期已过的已发布招募令（每个一条流转记录，办理人为系统，"
-        "理由“截止日期已过，系统自动关闭”）。Run it once a day, just after midnight (Asia/Shanghai), e.g. "
-        f"this crontab line:  {CRON}"
+        "理由“截止日期已过，系统自动关闭”）。Run it once a day, just after midnight Asia/Shanghai time "
+        f"(a cron on a UTC clock needs CRON_TZ=Asia/Shanghai above the line), e.g. this crontab line:  {CRON}"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
