@@ -1,6 +1,6 @@
 """Notices: a deadline in the future at submission, approval and publication (the server's date);
-expired notices closed by the daily task, one system transition each; nobody applies to or is invited
-on an expired notice; and a step taken on a page that is out of date is a 409."""
+expired notices closed by the daily task, one system transition each; and a step taken on a page that
+is out of date is a 409. (No interest or invitation on an expired notice: matching's tests.)"""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from django.core.management import call_command
 
 from xiangcun.core.errors import ApplicationError, ConflictError
 from xiangcun.core.tests.clock import server_date
-from xiangcun.matching import services as matching
-from xiangcun.partners.tests.factories import partner_verified
 from xiangcun.recruitment import services
 from xiangcun.recruitment.models import Notice, NoticeStatus, NoticeTransition
 from xiangcun.recruitment.tests.factories import notice_changed, notice_draft, notice_published
@@ -107,23 +105,6 @@ def test_the_command_can_hand_the_close_to_the_worker_and_documents_its_cron_lin
     from xiangcun.recruitment.management.commands.notices import Command
 
     assert "xiangcun notices close-expired" in Command.help and "* * *" in Command.help
-
-
-# --------------------------------------------------------------------------------------------------
-# No interest, no invitation after the deadline
-# --------------------------------------------------------------------------------------------------
-def test_no_interest_and_no_invitation_on_an_expired_notice(users):
-    with server_date(TODAY):
-        notice = notice_published(users, deadline="2026-12-05")
-    partner = partner_verified(users)
-    with server_date(dt.date(2026, 12, 6)):
-        with pytest.raises(ApplicationError) as exc:
-            matching.pairing_express_interest(user=partner.user, notice=notice)
-        assert exc.value.field == "notice" and "已于 2026-12-05 截止" in exc.value.message
-        run = matching.pairing_run_create(user=users["county"], county_code=users["county"].region_code)
-        assert str(notice.pk) not in {p["notice"] for p in run.proposal["pairs"]}
-    with server_date(dt.date(2026, 12, 5)):  # the deadline day itself is still open
-        assert matching.pairing_express_interest(user=partner.user, notice=notice).notice_id == notice.pk
 
 
 # --------------------------------------------------------------------------------------------------
