@@ -153,8 +153,8 @@ def pairing_run_send(
     """Send invitations for the reviewed proposal (all its pairs, or the ``pairs`` kept)."""
     _require_county_official(user, run.county_id)
     run = PairingRun.objects.select_for_update().get(pk=run.pk)
-    if run.invitations_sent:
-        raise ApplicationError("该配对方案的邀请已发出", field="run")
+    if run.invitations_sent:  # by someone else meanwhile, or earlier: nothing is sent twice
+        raise ConflictError("该配对方案的邀请已发出", field="run")
     proposal = run.proposal.get("pairs", [])
     keep = {(str(n), str(p)) for n, p in pairs} if pairs is not None else None
     created: list[Pairing] = []

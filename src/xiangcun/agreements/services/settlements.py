@@ -162,12 +162,14 @@ def settlement_run(*, user: Any, agreement: Agreement, settlement: SettlementIn)
 def guarantee_payment_record(
     *, user: Any, agreement: Agreement, payment: GuaranteePaidIn
 ) -> GuaranteePayment:
-    """Record that a year's guaranteed income was paid to the collective."""
+    """Record that a year's guaranteed income was paid to the collective (once: the agreement row is
+    locked, so of two simultaneous records the second finds the first — a 409)."""
     require_official_for(user, agreement.village_id)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.status not in (AgreementStatus.IN_FORCE, AgreementStatus.ENDED):
         raise ApplicationError("协议尚未生效", field="agreement")
     if GuaranteePayment.objects.filter(agreement=agreement, year=payment.year).exists():
-        raise ApplicationError(Msg("{year} 年度保底收益已登记支付", year=payment.year), field="year")
+        raise ConflictError(Msg("{year} 年度保底收益已登记支付", year=payment.year), field="year")
     row = GuaranteePayment(
         agreement=agreement,
         year=payment.year,
