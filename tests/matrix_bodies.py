@@ -84,6 +84,8 @@ APPROVE = {
     "assembly_present": 25,
     "assembly_votes_for": 22,
 }
+# 补录 of a paper 公示 (the city office's): an approved agreement enters 公示 on its paper date.
+BACKFILL = {"publicity_start": "2024-02-01", "reason": "矩阵专用补录：纸质公示记录"}
 FIGURES = {
     "requested": "100000",
     "investment": "1000000",

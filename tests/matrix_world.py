@@ -49,13 +49,13 @@ def governing(users: dict[str, Any], code: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _publicized(users: dict[str, Any], county: str, **overrides: Any) -> Any:
+def _approved(users: dict[str, Any], county: str, **overrides: Any) -> Any:
     from xiangcun.agreements import services
     from xiangcun.agreements.tests.factories import draft, step
 
     agreement = draft(users, county, **overrides)
     user = users["county"] if county == COUNTY_A else users["city"]
-    services.agreement_transition(
+    return services.agreement_transition(
         user=user,
         agreement=agreement,
         step=step(
@@ -66,9 +66,15 @@ def _publicized(users: dict[str, Any], county: str, **overrides: Any) -> Any:
             assembly_votes_for=22,
         ),
     )
-    return services.agreement_transition(
-        user=user, agreement=agreement, step=step("publicized", date=dt.date.today().isoformat())
-    )
+
+
+def _publicized(users: dict[str, Any], county: str, **overrides: Any) -> Any:
+    from xiangcun.agreements import services
+    from xiangcun.agreements.tests.factories import step
+
+    agreement = _approved(users, county, **overrides)
+    user = users["county"] if county == COUNTY_A else users["city"]
+    return services.agreement_transition(user=user, agreement=agreement, step=step("publicized"))
 
 
 def _members(tag: str) -> list[dict[str, str]]:
@@ -350,6 +356,8 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
         official = users["county"] if key == "A" else users["county2"]
         d = draft(users, county, title=f"{tag}专用草稿协议")
         add(Obj("agreement", key, d.pk, readers, d.title, secret=d.title, row=d))
+        a = _approved(users, county, title=f"{tag}待公示协议")
+        add(Obj("agreement", f"appr{key}", a.pk, readers, a.title, secret=a.title, row=a))
         p = _publicized(users, county, title=f"{tag}公示协议", members=_members(f"{tag}公示"))
         objection = agreements.objection_record(
             user=official,

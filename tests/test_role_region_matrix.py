@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.matrix_bodies import (
     APPROVE,
+    BACKFILL,
     VILLAGE_PROFILE,
     agreement_form_body,
     agreement_json_body,
@@ -329,6 +330,15 @@ TABLE: dict[str, list[Check] | str] = {
     "agreements:step": [
         write("agreement.A", "agreement.B", url="/agreements/{pk}/step/", body=body(APPROVE))
     ],
+    "agreements:backfill": [
+        write(
+            "agreement.apprA",
+            "agreement.apprB",
+            url="/agreements/{pk}/backfill/",
+            body=body(BACKFILL),
+            writers=CITY,
+        )
+    ],
     "agreements:objection_add": [
         write(
             "agreement.pubA",
@@ -389,6 +399,16 @@ TABLE: dict[str, list[Check] | str] = {
             url="/api/v1/agreements/{pk}/transitions",
             api=True,
             body=body(APPROVE),
+        )
+    ],
+    "POST /api/v1/agreements/{pk}/backfill": [
+        write(
+            "agreement.apprA",
+            "agreement.apprB",
+            url="/api/v1/agreements/{pk}/backfill",
+            api=True,
+            body=body(BACKFILL),
+            writers=CITY,
         )
     ],
     "GET /api/v1/agreements/{pk}/events": [detail(*AGREEMENTS, url="/api/v1/agreements/{pk}/events")],

@@ -59,6 +59,8 @@ class Capability(StrEnum):
     # 协议与分红
     AGREEMENT_DRAFT = "agreement_draft"
     AGREEMENT_SIGN = "agreement_sign"  # 村民代表大会, 公示, signing, settlements, payments
+    # 补录: a paper 公示 / signing entered afterwards with its own dates and a reason (city office)
+    AGREEMENT_BACKFILL = "agreement_backfill"
     # 政策
     POLICY_EDIT = "policy_edit"
     # 项目遴选
@@ -101,6 +103,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         C.MATCH_WEIGHTS_EDIT,
         C.MATCH_BROWSE_PARTNERS,
         C.AGREEMENT_SIGN,
+        C.AGREEMENT_BACKFILL,
         C.POLICY_EDIT,
         C.FUNDING_MANAGE,
         C.FUNDING_APPLY,
@@ -118,6 +121,7 @@ CITY_WIDE = frozenset(
         C.PARTNER_READ_PRIVATE,
         C.MATCH_WEIGHTS_EDIT,
         C.MATCH_BROWSE_PARTNERS,
+        C.AGREEMENT_BACKFILL,
         C.POLICY_EDIT,
         C.FUNDING_MANAGE,
     }
@@ -147,6 +151,7 @@ REFUSALS: dict[Capability, str] = {
     C.RESOURCE_IMPORT: N_("只有各级管理员和村干部可以导入资源"),
     C.AGREEMENT_DRAFT: N_("只有各级管理员和村干部可以起草协议"),
     C.AGREEMENT_SIGN: N_("签约和履约由县级或市级管理员登记"),
+    C.AGREEMENT_BACKFILL: N_("纸质公示和签署的补录由市合伙人办公室办理"),
     C.POLICY_EDIT: N_("政策由市合伙人办公室维护"),
     C.FUNDING_MANAGE: N_("项目遴选由市合伙人办公室组织"),
     C.FUNDING_APPLY: N_("项目申报由县级或市级管理员提交"),

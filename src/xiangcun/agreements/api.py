@@ -19,6 +19,7 @@ from xiangcun.agreements.schemas import (
     AgreementListOut,
     AgreementOut,
     AnswerIn,
+    BackfillIn,
     EventOut,
     GuaranteeOut,
     GuaranteePaidIn,
@@ -35,6 +36,12 @@ from xiangcun.core.inputs import parse
 
 router = Router()
 JSONBody = Body[dict[str, Any]]
+
+
+def _seen(payload: dict[str, Any], agreement: Agreement) -> dict[str, Any]:
+    """The body with the state the client saw: its ``expected_status``, else the state read when
+    this request began (so that of two simultaneous steps the second is a 409, not a second step)."""
+    return {**payload, "expected_status": payload.get("expected_status") or agreement.status}
 
 
 class ListQuery(Page):
@@ -103,11 +110,30 @@ def agreement_update(request: HttpRequest, pk: int, payload: JSONBody) -> Agreem
     auth=session_auth,
     openapi_extra=json_body(TransitionIn),
     summary="协议状态流转",
+    description=(
+        "One step of the workflow. `expected_status`: the state the client saw (409 when the agreement "
+        "has moved on meanwhile). Entering 公示 (`publicized`) takes the server's date: a `date` is refused "
+        "(400, field `date`); a paper 公示 is entered through `/backfill` by the city office."
+    ),
 )
 def agreement_transition(request: HttpRequest, pk: int, payload: JSONBody) -> Agreement:
     agreement = selectors.agreement_get_for(request.user, pk, write=True)
     return services.agreement_transition(
-        user=request.user, agreement=agreement, step=parse(TransitionIn, payload)
+        user=request.user, agreement=agreement, step=parse(TransitionIn, _seen(payload, agreement))
+    )
+
+
+@router.post(
+    "/agreements/{int:pk}/backfill",
+    response={200: AgreementOut, **ERRORS},
+    auth=session_auth,
+    openapi_extra=json_body(BackfillIn),
+    summary="补录纸质公示与签署（市合伙人办公室）",
+)
+def agreement_backfill(request: HttpRequest, pk: int, payload: JSONBody) -> Agreement:
+    agreement = selectors.agreement_get_for(request.user, pk, write=True)
+    return services.agreement_backfill(
+        user=request.user, agreement=agreement, record=parse(BackfillIn, _seen(payload, agreement))
     )
 
 
@@ -150,6 +176,10 @@ def objection_answer(request: HttpRequest, pk: int, oid: int, payload: JSONBody)
     auth=session_auth,
     openapi_extra=json_body(SettlementIn),
     summary="年度结算",
+    description=(
+        "A year's settlement (not after the current year, inside the term). A correction names the "
+        "version it corrects (`corrects_version`, the latest) and a `reason`; an older version is a 409."
+    ),
 )
 def settlement_create(request: HttpRequest, pk: int, payload: JSONBody) -> Status[selectors.SettlementView]:
     agreement = selectors.agreement_get_for(request.user, pk, write=True)

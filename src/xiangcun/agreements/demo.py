@@ -2,7 +2,9 @@
 
 A few agreements per county (city scale: one county in two), taken through the whole workflow by
 the demo city account, each with two years of settlements (one corrected) and guaranteed
-payments. Deterministic from the seed. The funding round over them is ``funding.demo`` (a layer
+payments. Their 公示 and signing lie in the past (2022–2023), which the platform only accepts as
+补录 (paper records entered by the city office, flagged on the agreement); the last agreement
+enters 公示 today, on the server's date, so the public board shows one. Deterministic from the seed. The funding round over them is ``funding.demo`` (a layer
 above): run it afterwards with this result's ``rng``, and clear it before this demo is cleared.
 """
 
@@ -20,7 +22,13 @@ from django.db import transaction
 from xiangcun.accounts.models import User
 from xiangcun.agreements import services
 from xiangcun.agreements.models import Agreement, AgreementEvent, GuaranteePayment, Settlement
-from xiangcun.agreements.schemas import AgreementIn, GuaranteePaidIn, SettlementIn, TransitionIn
+from xiangcun.agreements.schemas import (
+    AgreementIn,
+    BackfillIn,
+    GuaranteePaidIn,
+    SettlementIn,
+    TransitionIn,
+)
 from xiangcun.core.inputs import parse
 from xiangcun.regions.models import Village
 
@@ -34,6 +42,7 @@ PROJECTS = [
 ]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = "建国秀英立新桂兰志强海燕春华玉梅明亮丽娟"
+BACKFILL_REASON = "示例数据：2022 年村务公开栏纸质公示和 2023 年纸质合同的记录，平台上线后补录"
 
 
 @dataclass(frozen=True)
@@ -160,12 +169,18 @@ def demo_build(*, scale: str, seed: int, today: dt.date | None = None) -> DemoAg
             # the last one stays in 公示 so the public board shows something
             services.agreement_transition(user=city, agreement=agreement, step=_step("publicized"))
             continue
-        services.agreement_transition(
-            user=city, agreement=agreement, step=_step("publicized", date="2022-12-22")
-        )
-        services.agreement_transition(user=city, agreement=agreement, step=_step("signed", date="2023-01-05"))
-        agreement = services.agreement_transition(
-            user=city, agreement=agreement, step=_step("in_force", date="2023-01-06")
+        agreement = services.agreement_backfill(
+            user=city,
+            agreement=agreement,
+            record=parse(
+                BackfillIn,
+                {
+                    "publicity_start": "2022-12-22",
+                    "signed_on": "2023-01-05",
+                    "in_force_on": "2023-01-06",
+                    "reason": BACKFILL_REASON,
+                },
+            ),
         )
         households = list(agreement.members.values_list("household", flat=True))
         for year in (2023, 2024):
@@ -194,6 +209,7 @@ def demo_build(*, scale: str, seed: int, today: dt.date | None = None) -> DemoAg
                 "year": 2024,
                 "profit": round(Decimal(agreement.expected_profit) * Decimal("0.95"), 2),
                 "reason": "审计后调整可分配利润",
+                "corrects_version": 1,
             }
             services.settlement_run(
                 user=city, agreement=agreement, settlement=parse(SettlementIn, correction)

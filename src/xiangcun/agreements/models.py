@@ -26,6 +26,14 @@ class AgreementStatus(models.TextChoices):
     ENDED = "ended", _("已终止")
 
 
+class ObjectionOutcome(models.TextChoices):
+    """How an objection raised during 公示 was answered: 驳回 (not upheld: the agreement stands) or
+    成立 (upheld: the agreement goes back to 草稿, to be corrected, approved and publicised again)."""
+
+    DISMISSED = "dismissed", _("驳回")
+    UPHELD = "upheld", _("成立")
+
+
 class DistributionMode(models.TextChoices):
     ADDITIVE = "additive", _("保底收益 + 按股分红")
     HIGHER_OF = "higher_of", _("保底与分红取高")
@@ -113,6 +121,18 @@ class Agreement(BaseModel):
     in_force_on = models.DateField(_("生效日期"), null=True, blank=True)
     ended_on = models.DateField(_("终止日期"), null=True, blank=True)
     end_reason = models.CharField(_("终止原因"), max_length=300, blank=True)
+    # 补录: the 公示 (and signing) happened on paper and were entered afterwards, with their own dates,
+    # by the city office (``services.agreement_backfill``); shown on the agreement as "补录：<reason>".
+    backfill_reason = models.CharField(_("补录原因"), max_length=300, blank=True)
+    backfilled_at = models.DateTimeField(_("补录时间"), null=True, blank=True)
+    backfilled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("补录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -134,10 +154,38 @@ class Agreement(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(mode__in=["additive", "higher_of"]), name="agreement_mode_known"
             ),
+            # The workflow's dates follow each other (whoever writes them, 补录 included).
+            models.CheckConstraint(
+                condition=models.Q(publicity_start__isnull=True)
+                | models.Q(objection_deadline__isnull=True)
+                | models.Q(objection_deadline__gte=models.F("publicity_start")),
+                name="agreement_objections_after_publicity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_on__isnull=True)
+                | models.Q(objection_deadline__isnull=True)
+                | models.Q(signed_on__gt=models.F("objection_deadline")),
+                name="agreement_signed_after_objections",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(in_force_on__isnull=True)
+                | models.Q(signed_on__isnull=True)
+                | models.Q(in_force_on__gte=models.F("signed_on")),
+                name="agreement_in_force_after_signing",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(backfilled_at__isnull=True, backfill_reason="")
+                | (models.Q(backfilled_at__isnull=False) & ~models.Q(backfill_reason="")),
+                name="agreement_backfill_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title}（{self.code}）"
+
+    @property
+    def is_backfilled(self) -> bool:
+        return self.backfilled_at is not None
 
     @property
     def county_code(self) -> str:
@@ -265,12 +313,13 @@ class AgreementEvent(BaseModel):
 
 
 class Objection(BaseModel):
-    """An objection raised during 公示, and its answer."""
+    """An objection raised during 公示, and its answer with its outcome (驳回 or 成立)."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="objections")
     raised_by = models.CharField(_("异议人"), max_length=40)
     content = models.TextField(_("异议内容"))
     answer = models.TextField(_("答复"), blank=True)
+    outcome = models.CharField(_("答复结论"), max_length=10, choices=ObjectionOutcome.choices, blank=True)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -283,15 +332,34 @@ class Objection(BaseModel):
         ordering = ("agreement", "created_at", "id")
         verbose_name = _("异议")
         verbose_name_plural = _("异议")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True, outcome="")
+                | models.Q(answered_at__isnull=False, outcome__in=["dismissed", "upheld"]),
+                name="objection_answer_has_outcome",
+            ),
+        ]
 
 
 class Settlement(BaseModel):
     """One version of one year's settlement, never changed once written (a correction is a new
-    version with a reason). ``inputs`` and ``result`` are the JSON of §3.2 (``agreements.contracts``)."""
+    version with a reason). ``inputs`` and ``result`` are the JSON of §3.2 (``agreements.contracts``).
+
+    The versions of an agreement-year form one chain: each correction names the version it corrects
+    (``corrects``, unique), so no version is corrected twice and exactly one — the one nobody
+    corrects — is current, whatever two officials do at the same moment."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="settlements")
     year = models.PositiveSmallIntegerField(_("年度"))
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("更正的版本"),
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="corrected_by",
+    )
     reason = models.CharField(_("更正原因"), max_length=300, blank=True)
     profit = models.DecimalField(_("可分配利润（元）"), max_digits=16, decimal_places=2)
     labour_total = models.DecimalField(_("劳务收入合计（元）"), max_digits=16, decimal_places=2, default=ZERO)
@@ -317,6 +385,11 @@ class Settlement(BaseModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(year__gte=1990, year__lte=2100), name="settlement_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version=1, corrects__isnull=True)
+                | models.Q(version__gt=1, corrects__isnull=False),
+                name="settlement_correction_names_version",
             ),
         ]
 

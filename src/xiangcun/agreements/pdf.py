@@ -238,7 +238,8 @@ def agreement_pdf(agreement: Agreement, kind: str = "official") -> bytes:
                     f"，并于 {agreement.publicity_start:%Y年%m月%d日} 起公示，异议期至 {agreement.objection_deadline:%Y年%m月%d日}。"
                     if agreement.publicity_start and agreement.objection_deadline
                     else "。"
-                ),
+                )
+                + (f"（补录：{agreement.backfill_reason}）" if agreement.backfill_reason else ""),
                 st["p"],
             ),
         ]

@@ -16,12 +16,15 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from xiangcun.agreements import selectors
+from xiangcun.core.errors import N_
 from xiangcun.core.inputs import (
     MAX_MONEY,
     Count,
+    Date,
+    InputError,
     InputProblem,
     Money,
     OptionalMoney,
@@ -47,7 +50,7 @@ PARAM_NAMES = tuple(sorted({name for req, opt in PARAMS.values() for name in (*r
 OptionalQuantity = Annotated[Quantity | None, blank_is_none]
 OptionalRate = Annotated[Rate | None, blank_is_none]
 OptionalId = Annotated[Annotated[int, number, Field(ge=1)] | None, blank_is_none]
-OptionalDate = Annotated[dt.date | None, blank_is_none]
+OptionalDate = Annotated[Date | None, blank_is_none]
 OptionalCount = Annotated[Count | None, blank_is_none]
 Amount = Annotated[Decimal, number, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
 OptionalAmount = Annotated[Amount | None, blank_is_none]
@@ -55,6 +58,13 @@ OptionalProfit = Annotated[
     Annotated[Decimal, number, Field(ge=-MAX_MONEY, le=MAX_MONEY, allow_inf_nan=False)] | None, blank_is_none
 ]
 AgreementStatusCode = Literal["draft", "approved", "publicized", "signed", "in_force", "ended"]
+OptionalStatus = Annotated[AgreementStatusCode | None, blank_is_none]
+OptionalVersion = Annotated[Annotated[int, Field(ge=1, le=32767)] | None, blank_is_none]
+
+# Entering 公示 is dated by the server (the day the step is taken); a paper 公示 is 补录.
+PUBLICITY_IS_SERVER_DATED = N_(
+    "公示开始日期由系统按办理当天的日期记录，不能指定；已在线下张贴的纸质公示请由市合伙人办公室补录"
+)
 
 
 class In(Schema):
@@ -167,9 +177,15 @@ class AgreementIn(In):
 
 
 class TransitionIn(In):
-    """One step of the workflow with the step's facts (see ``services.workflow``)."""
+    """One step of the workflow with the step's facts (see ``services.workflow``).
+
+    ``expected_status`` is the state the caller saw (the pages always send it): when the agreement
+    is in another state by the time the step runs, someone else acted first and the step is a 409.
+    ``date`` is the day of signing, entry into force or end (not after today); → publicized takes
+    no date — 公示 starts on the server's today — and one given is refused (400, ``date``)."""
 
     to_status: AgreementStatusCode = Field(title="目标状态")
+    expected_status: OptionalStatus = Field(None, title="办理时的状态")
     date: OptionalDate = Field(None, title="日期")
     note: str = Field("", title="说明", max_length=1000)
     reason: str = Field("", title="终止原因", max_length=300)
@@ -179,6 +195,31 @@ class TransitionIn(In):
     assembly_votes_for: OptionalCount = Field(None, title="赞成票")
     assembly_resolution: str = Field("", title="决议摘要", max_length=2000)
 
+    @model_validator(mode="after")
+    def _publicity_is_server_dated(self) -> TransitionIn:
+        if self.to_status == "publicized" and self.date is not None:
+            raise InputError(PUBLICITY_IS_SERVER_DATED, field="date", label="日期")
+        return self
+
+
+class BackfillIn(In):
+    """补录: a 公示 (and, when it happened, the signing and entry into force) that took place on
+    paper, entered afterwards by the city office with the dates of the paper record and the reason
+    (``services.agreement_backfill``). The agreement is flagged "补录：<reason>"."""
+
+    expected_status: OptionalStatus = Field(None, title="办理时的状态")
+    publicity_start: Date = Field(title="公示开始日期")
+    signed_on: OptionalDate = Field(None, title="签署日期")
+    in_force_on: OptionalDate = Field(None, title="生效日期")
+    reason: Text(300) = Field(title="补录原因")  # type: ignore[valid-type]
+
+    @field_validator("in_force_on", mode="after")
+    @classmethod
+    def _signed_first(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if value is not None and info.data.get("signed_on") is None:
+            raise InputProblem("补录生效日期须同时补录签署日期")
+        return value
+
 
 class ObjectionIn(In):
     raised_by: str = Field(title="异议人", min_length=1, max_length=40)
@@ -186,7 +227,20 @@ class ObjectionIn(In):
 
 
 class AnswerIn(In):
+    """The answer to an objection and its outcome: ``dismissed`` (驳回) or ``upheld`` (成立: the
+    agreement goes back to 草稿). An API body without ``outcome`` (written before outcomes existed,
+    when an answer never stopped signing) is a dismissal; a form sends its choice, and a blank one is
+    refused."""
+
     answer: str = Field(title="答复", min_length=1, max_length=2000)
+    outcome: Literal["dismissed", "upheld"] = Field("dismissed", title="答复结论")
+
+    @field_validator("outcome", mode="before")
+    @classmethod
+    def _chosen(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise InputProblem("请选择驳回或成立")
+        return value
 
 
 class LabourPaymentIn(In):
@@ -195,12 +249,15 @@ class LabourPaymentIn(In):
 
 
 class SettlementIn(In):
-    """A year's settlement (a correction when the year is settled already: ``reason`` needed)."""
+    """A year's settlement: the first of its year, or a correction of version ``corrects_version``
+    (required once the year has a settlement, with a ``reason``). A correction of a version that is
+    no longer the latest — someone corrected it meanwhile — is a 409."""
 
     year: Year = Field(title="年度")
     profit: SignedMoney = Field(title="可分配利润")
     labour: list[LabourPaymentIn] = Field([], title="劳务收入", max_length=20_000)
     reason: str = Field("", title="更正原因", max_length=300)
+    corrects_version: OptionalVersion = Field(None, title="更正的版本")
 
 
 class RangeIn(In):
@@ -298,6 +355,8 @@ class AgreementOut(AgreementItem):
     objection_deadline: dt.date | None
     signed_on: dt.date | None
     in_force_on: dt.date | None
+    backfilled: bool = Field(validation_alias="is_backfilled")
+    backfill_reason: str
     parties: list[PartyOut]
     members: list[MemberOut]
     labour: list[LabourOut]
@@ -338,6 +397,7 @@ class ObjectionOut(Out):
     raised_by: str
     content: str
     answer: str
+    outcome: str
     answered_at: dt.datetime | None
 
 
@@ -366,6 +426,7 @@ class SettlementOut(Out):
     id: int
     year: int
     version: int
+    current: bool
     reason: str
     profit: Decimal
     collective_income: Decimal

@@ -250,6 +250,7 @@ class SettlementView:
     id: int
     year: int
     version: int
+    current: bool  # no later version corrects it
     reason: str
     profit: Decimal
     collective_income: Decimal
@@ -260,12 +261,18 @@ class SettlementView:
     households: list[HouseholdLine]
 
 
+def settlement_is_current(row: Settlement) -> bool:
+    """No correction names ``row``: it is its agreement-year's current version."""
+    return not Settlement.objects.filter(corrects=row).exists()
+
+
 def settlement_view(row: Settlement, kind: str) -> SettlementView:
     parties, households = settlement_lines(row, kind)
     return SettlementView(
         row.pk,
         row.year,
         row.version,
+        settlement_is_current(row),
         row.reason,
         row.profit,
         row.collective_income,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("agreements/<int:pk>/", views.agreement_detail, name="detail"),
     path("agreements/<int:pk>/edit/", views.agreement_edit, name="edit"),
     path("agreements/<int:pk>/step/", views.agreement_step, name="step"),
+    path("agreements/<int:pk>/backfill/", views.agreement_backfill, name="backfill"),
     path("agreements/<int:pk>/objections/", views.objection_add, name="objection_add"),
     path("agreements/objections/<int:pk>/answer/", views.objection_reply, name="objection_reply"),
     path("agreements/<int:pk>/guarantee/", views.guarantee_pay, name="guarantee_pay"),

@@ -17,6 +17,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.permissions import Capability, can, require
@@ -33,6 +35,7 @@ from xiangcun.agreements.models import AgreementStatus, ContributionKind, Distri
 from xiangcun.agreements.schemas import (
     AgreementIn,
     AnswerIn,
+    BackfillIn,
     GuaranteePaidIn,
     ObjectionIn,
     RangeIn,
@@ -40,8 +43,15 @@ from xiangcun.agreements.schemas import (
     TransitionIn,
 )
 from xiangcun.core.inputs import parse, submit
+from xiangcun.core.workdays import OBJECTION_WORKING_DAYS, add_working_days
 
 __all__ = ["form_initial"]  # the drafting form's inverse, used by tests through this module
+
+
+def _seen(post: Any, agreement: Any) -> dict[str, Any]:
+    """The posted step with the state the page showed (its hidden ``expected_status``; a page
+    without one acts on the state read when this request began)."""
+    return {**post.dict(), "expected_status": post.get("expected_status") or agreement.status}
 
 
 def _act(request: HttpRequest, action: Callable[[], Any]) -> Any:
@@ -156,6 +166,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get_for(request.user, pk)
     kind = selectors.reader_kind(request.user, agreement) or "public"
     official = kind == "official"
+    today = timezone.localdate()
     return render(
         request,
         "agreements/detail.html",
@@ -163,6 +174,13 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "kind": kind,
             "official": official,
+            "today": today,
+            # 公示 entered now would end on this day (the server's date, never one typed in).
+            "deadline_if_now": add_working_days(today, OBJECTION_WORKING_DAYS),
+            "working_days": OBJECTION_WORKING_DAYS,
+            "can_backfill": official
+            and agreement.status == AgreementStatus.APPROVED
+            and can(request.user, Capability.AGREEMENT_BACKFILL, agreement.village_id),
             "parties": agreement.parties.prefetch_related("contributions").order_by("position"),
             "members": selectors.members_for(agreement, kind),
             "labour": agreement.labour_commitments.all(),
@@ -186,9 +204,25 @@ def agreement_step(request: HttpRequest, pk: int) -> HttpResponse:
     _act(
         request,
         lambda: services.agreement_transition(
-            user=request.user, agreement=agreement, step=parse(TransitionIn, request.POST.dict())
+            user=request.user, agreement=agreement, step=parse(TransitionIn, _seen(request.POST, agreement))
         ),
     )
+    return redirect("agreements:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def agreement_backfill(request: HttpRequest, pk: int) -> HttpResponse:
+    """补录 of a paper 公示 (and signing) by the city office (the service checks who and the dates)."""
+    agreement = selectors.agreement_get_for(request.user, pk, write=True)
+    done = _act(
+        request,
+        lambda: services.agreement_backfill(
+            user=request.user, agreement=agreement, record=parse(BackfillIn, _seen(request.POST, agreement))
+        ),
+    )
+    if done is not None:
+        messages.success(request, gettext("纸质公示已补录，协议页显示补录标记和原因。"))
     return redirect("agreements:detail", pk=pk)
 
 
@@ -243,6 +277,9 @@ def settlement_new(request: HttpRequest, pk: int) -> HttpResponse:
 
     row = _act(request, run)
     if row is None:
+        year = request.POST.get("year", "")
+        if request.POST.get("corrects_version") and year.isdigit():
+            return redirect("agreements:settlement", pk=pk, year=int(year))
         return redirect("agreements:detail", pk=pk)
     messages.success(request, f"{row.year} 年度结算已生成（第 {row.version} 版）。")
     return redirect("agreements:settlement", pk=pk, year=row.year)
@@ -260,12 +297,15 @@ def settlement_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     row, kind = _settlement(request, pk, year)
     agreement = row.agreement
     parties, households = selectors.settlement_lines(row, kind)
+    current = selectors.settlement_is_current(row)
     return render(
         request,
         "agreements/settlement.html",
         {
             "agreement": agreement,
             "row": row,
+            "current": current,
+            "can_correct": current and kind == "official" and agreement.status == AgreementStatus.IN_FORCE,
             "parties": parties,
             "households": households,
             "versions": agreement.settlements.filter(year=year).order_by("version"),

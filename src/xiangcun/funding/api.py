@@ -98,8 +98,11 @@ def application_verify(request: HttpRequest, pk: int) -> FundingApplication:
     summary="评分与遴选（按批次的遴选方式，另一方式存作对照）",
 )
 def round_select(request: HttpRequest, pk: int) -> FundingRound:
+    """Acts on the state read when the request began: of two simultaneous runs the second is a 409."""
     funding_round = selectors.round_get_for(request.user, pk, write=True)
-    return services.round_select(user=request.user, funding_round=funding_round)
+    return services.round_select(
+        user=request.user, funding_round=funding_round, expected_status=funding_round.status
+    )
 
 
 @router.post(
@@ -111,8 +114,11 @@ def round_select(request: HttpRequest, pk: int) -> FundingRound:
 )
 def round_publish(request: HttpRequest, pk: int, payload: JSONBody) -> FundingRound:
     funding_round = selectors.round_get_for(request.user, pk, write=True)
+    step = parse(PublishIn, payload)
     return services.round_publish(
-        user=request.user, funding_round=funding_round, start=parse(PublishIn, payload).start
+        user=request.user,
+        funding_round=funding_round,
+        expected_status=step.expected_status or funding_round.status,
     )
 
 

@@ -12,7 +12,6 @@ agreements from deletion.
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import time
 from dataclasses import dataclass
@@ -85,5 +84,5 @@ def demo_build(*, seed: int, rng: random.Random | None = None) -> DemoFundingRes
         )
         services.application_verify(user=city, application=application)
     selected = services.round_select(user=city, funding_round=funding_round)
-    services.round_publish(user=city, funding_round=selected, start=dt.date(2025, 5, 12))
+    services.round_publish(user=city, funding_round=selected)
     return DemoFundingResult(1, len(agreements), time.perf_counter() - started)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
@@ -79,8 +79,27 @@ class ApplicationIn(FiguresIn):
     agreement: int = Field(title="申报项目", ge=1)
 
 
-class PublishIn(In):
+RoundStatusCode = Literal["open", "selected", "published"]
+
+
+class RoundStepIn(In):
+    """A step of a round (select, publish) with the state the caller saw: another state by the time
+    the step runs means someone acted first (409)."""
+
+    expected_status: Annotated[RoundStatusCode | None, blank_is_none] = Field(None, title="办理时的状态")
+
+
+class PublishIn(RoundStepIn):
+    """公示 of a round's result: it starts on the server's today; a ``start`` given is refused."""
+
     start: Annotated[dt.date | None, blank_is_none] = Field(None, title="公示开始")
+
+    @field_validator("start", mode="after")
+    @classmethod
+    def _server_dated(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None:
+            raise InputProblem("公示开始日期由系统按办理当天的日期记录，不能指定")
+        return value
 
 
 class Out(Schema):

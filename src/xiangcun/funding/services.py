@@ -6,7 +6,6 @@ the typed models of ``funding.schemas``, already valid."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -16,7 +15,7 @@ from django.utils import timezone
 from xiangcun.accounts.permissions import Capability, require
 from xiangcun.agreements.models import Agreement, AgreementStatus
 from xiangcun.core.audit import audit
-from xiangcun.core.errors import ApplicationError
+from xiangcun.core.errors import ApplicationError, ConflictError, Msg
 from xiangcun.core.money import format_wan, format_yuan
 from xiangcun.core.validation import full_clean
 from xiangcun.core.workdays import OBJECTION_WORKING_DAYS, add_working_days
@@ -38,6 +37,18 @@ APPLY_REFUSAL = "由县级或市级管理员申报"
 
 def _require_city(user: Any) -> None:
     require(user, Capability.FUNDING_MANAGE, message=MANAGE_REFUSAL)
+
+
+def _expect(funding_round: FundingRound, expected: str | None) -> None:
+    """The locked round is still in the state the caller saw, else 409."""
+    if expected is not None and funding_round.status != expected:
+        raise ConflictError(
+            Msg(
+                "该遴选批次已被其他人处理（当前状态：{status}），请刷新后重试",
+                status=RoundStatus(funding_round.status).label,
+            ),
+            field="expected_status",
+        )
 
 
 def stored_weights(funding_round: FundingRound) -> Weights:
@@ -166,11 +177,14 @@ UNVERIFIED_REASON = "未参加评审：申报数据未经核实"
 
 
 @transaction.atomic
-def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
+def round_select(
+    *, user: Any, funding_round: FundingRound, expected_status: str | None = None
+) -> FundingRound:
     """Score and rank the verified applications and select in the round's mode (§3.3), storing one
     reason per application; select in the other mode too and store it beside (the analysis)."""
     _require_city(user)
     funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
+    _expect(funding_round, expected_status)
     if funding_round.status == RoundStatus.PUBLISHED:
         raise ApplicationError("该批次已公示，不能重新遴选", field="round")
     apps = list(funding_round.applications.select_for_update().order_by("id"))
@@ -254,12 +268,16 @@ def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
 
 
 @transaction.atomic
-def round_publish(*, user: Any, funding_round: FundingRound, start: dt.date | None = None) -> FundingRound:
+def round_publish(
+    *, user: Any, funding_round: FundingRound, expected_status: str | None = None
+) -> FundingRound:
+    """公示 of the selection: from the server's today for ``OBJECTION_WORKING_DAYS`` working days."""
     _require_city(user)
     funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
+    _expect(funding_round, expected_status)
     if funding_round.status != RoundStatus.SELECTED:
         raise ApplicationError("须先完成遴选再公示", field="status")
-    first = start or timezone.localdate()
+    first = timezone.localdate()
     funding_round.publicity_start = first
     funding_round.publicity_end = add_working_days(first, OBJECTION_WORKING_DAYS)
     funding_round.status = RoundStatus.PUBLISHED

@@ -25,7 +25,7 @@ from xiangcun.core.inputs import parse, submit
 from xiangcun.funding import selectors, services
 from xiangcun.funding.exports import round_xlsx
 from xiangcun.funding.models import RoundStatus, SelectionMode
-from xiangcun.funding.schemas import ApplicationIn, PublishIn, RoundIn
+from xiangcun.funding.schemas import ApplicationIn, PublishIn, RoundIn, RoundStepIn
 from xiangcun.funding.selection import CRITERIA
 
 
@@ -141,7 +141,15 @@ def application_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_select(request: HttpRequest, pk: int) -> HttpResponse:
     funding_round = selectors.round_get_for(request.user, pk, write=True)
-    return _act(request, pk, lambda: services.round_select(user=request.user, funding_round=funding_round))
+    return _act(
+        request,
+        pk,
+        lambda: services.round_select(
+            user=request.user,
+            funding_round=funding_round,
+            expected_status=parse(RoundStepIn, request.POST.dict()).expected_status or funding_round.status,
+        ),
+    )
 
 
 @login_required
@@ -154,7 +162,7 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.round_publish(
             user=request.user,
             funding_round=funding_round,
-            start=parse(PublishIn, request.POST.dict()).start,
+            expected_status=parse(PublishIn, request.POST.dict()).expected_status or funding_round.status,
         ),
     )
 

@@ -96,6 +96,7 @@ def pairing_transition(request: HttpRequest, pairing_id: int, payload: PairingTr
         to_status=payload.to_status,
         reason=payload.reason,
         note=payload.note,
+        expected_status=payload.expected_status or pairing.status,
     )
     return selectors.pairing_get_for(request.user, pairing_id)
 

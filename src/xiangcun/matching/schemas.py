@@ -23,6 +23,10 @@ def _blank_to_empty(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _blank_to_none(value: Any) -> Any:
+    return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+
 def _text(max_length: int) -> Any:
     return Annotated[Text(max_length, required=False), BeforeValidator(_blank_to_empty)]
 
@@ -49,7 +53,13 @@ class SendIn(Schema):
 
 
 class PairingTransitionIn(Schema):
+    """A step of a pairing; ``expected_status`` is the stage the caller saw (optional in the API:
+    without it the stage read when the request began) — another stage by then is a 409."""
+
     to_status: str = Field(..., max_length=12, title="阶段")
+    expected_status: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
+        None, max_length=12, title="办理时的阶段"
+    )
     reason: _text(300) = Field("", title="退出理由")  # type: ignore[valid-type]
     note: _text(2000) = Field("", title="说明")  # type: ignore[valid-type]
 

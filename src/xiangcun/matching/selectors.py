@@ -268,12 +268,15 @@ def partners_by_id(ids: list[int]) -> dict[int, Partner]:
 # --------------------------------------------------------------------------------------------------
 # Pairing inputs: a county's open notices and the partners still free
 # --------------------------------------------------------------------------------------------------
+def _open() -> QuerySet[Notice]:
+    """Published notices whose deadline has not passed (the daily task closes the others)."""
+    return _published().exclude(deadline__lt=timezone.localdate())
+
+
 def county_pool(county_code: str) -> tuple[list[NoticeFacts], list[PartnerFacts]]:
-    """Published notices of the county without an active pairing × verified partners without one."""
+    """Open notices of the county without an active pairing × verified partners without one."""
     busy = Pairing.objects.filter(status__in=ACTIVE_STATUSES)
-    notices = (
-        _published().filter(county_id=county_code).exclude(id__in=busy.values("notice_id")).order_by("id")
-    )
+    notices = _open().filter(county_id=county_code).exclude(id__in=busy.values("notice_id")).order_by("id")
     partners = _verified().exclude(id__in=busy.values("partner_id")).order_by("id")
     return _notice_rows(notices), _partner_rows(partners)
 
@@ -281,10 +284,7 @@ def county_pool(county_code: str) -> tuple[list[NoticeFacts], list[PartnerFacts]
 def city_pool(city_code: str) -> tuple[list[NoticeFacts], list[PartnerFacts]]:
     busy = Pairing.objects.filter(status__in=ACTIVE_STATUSES)
     notices = (
-        _published()
-        .filter(county__parent_id=city_code)
-        .exclude(id__in=busy.values("notice_id"))
-        .order_by("id")
+        _open().filter(county__parent_id=city_code).exclude(id__in=busy.values("notice_id")).order_by("id")
     )
     partners = _verified().exclude(id__in=busy.values("partner_id")).order_by("id")
     return _notice_rows(notices), _partner_rows(partners)
@@ -482,7 +482,9 @@ class Cooperation:
 def cooperation_for(user: Any, notice: Notice) -> Cooperation | None:
     """``None`` when the notice takes no interest (not published); the same conditions as
     ``services.pairing_express_interest``, read without acting."""
-    if notice.status != NoticeStatus.PUBLISHED:
+    from xiangcun.recruitment.services import notice_is_expired
+
+    if notice.status != NoticeStatus.PUBLISHED or notice_is_expired(notice):
         return None
     if not getattr(user, "is_authenticated", False):
         return Cooperation("anonymous")

@@ -12,10 +12,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability, require
 from xiangcun.core.audit import audit
-from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
+from xiangcun.core.errors import AccessDenied, ApplicationError, ConflictError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.matching import selectors
 from xiangcun.matching.assignment import Assignment, assign_dense, assign_sparse
@@ -170,8 +171,8 @@ def pairing_run_send(
     """Send invitations for the reviewed proposal (all its pairs, or the ``pairs`` kept)."""
     _require_county_official(user, run.county_id)
     run = PairingRun.objects.select_for_update().get(pk=run.pk)
-    if run.invitations_sent:
-        raise ApplicationError("该配对方案的邀请已发出", field="run")
+    if run.invitations_sent:  # by someone else meanwhile, or earlier: nothing is sent twice
+        raise ConflictError("该配对方案的邀请已发出", field="run")
     proposal = run.proposal.get("pairs", [])
     keep = {(str(n), str(p)) for n, p in pairs} if pairs is not None else None
     created: list[Pairing] = []
@@ -182,6 +183,8 @@ def pairing_run_send(
         partner = Partner.objects.filter(pk=int(item["partner"]), status=PartnerStatus.VERIFIED).first()
         if notice is None or partner is None or selectors.open_pairing_between(notice, partner):
             continue
+        if notice.deadline is not None and notice.deadline < timezone.localdate():
+            continue  # no invitation on a notice past its deadline
         if Pairing.objects.filter(notice=notice, status__in=selectors.ACTIVE_STATUSES).exists():
             continue
         if Pairing.objects.filter(partner=partner, status__in=selectors.ACTIVE_STATUSES).exists():
@@ -233,6 +236,11 @@ def pairing_express_interest(*, user: Any, notice: Notice, note: str = "") -> Pa
         raise ApplicationError("合伙人资料通过认证后才能表达意向", field="partner")
     if notice.status != NoticeStatus.PUBLISHED:
         raise ApplicationError("只能对已发布的招募令表达意向", field="notice")
+    if notice.deadline is not None and notice.deadline < timezone.localdate():
+        raise ApplicationError(
+            Msg("该招募令已于 {deadline} 截止，不能再表达意向", deadline=notice.deadline.isoformat()),
+            field="notice",
+        )
     fit_value = None
     index = selectors.scoring_index()
     if str(notice.pk) in index.notice_pos:
@@ -260,17 +268,32 @@ NEXT: dict[str, str] = {
 
 @transaction.atomic
 def pairing_transition(
-    *, user: Any, pairing: Pairing, to_status: str, reason: str = "", note: str = ""
+    *,
+    user: Any,
+    pairing: Pairing,
+    to_status: str,
+    reason: str = "",
+    note: str = "",
+    expected_status: str | None = None,
 ) -> Pairing:
     """One step forward (意向 → 洽谈 → 签约 → 履约) or a withdrawal (with a reason, at any stage).
 
     The partner may accept an invitation (意向 → 洽谈) and withdraw; officials of the notice's
     region move every stage; signing and performance are recorded by county or city officials.
+    ``expected_status`` is the stage the caller saw: the locked pairing at another stage is a 409.
     """
     party = selectors.pairing_party(user, pairing)
     if party is None:
         raise AccessDenied("这不是您的对接记录")
     pairing = Pairing.objects.select_for_update().select_related("notice").get(pk=pairing.pk)
+    if expected_status is not None and pairing.status != expected_status:
+        raise ConflictError(
+            Msg(
+                "该对接已被其他人处理（当前阶段：{status}），请刷新后重试",
+                status=PairingStatus(pairing.status).label,
+            ),
+            field="expected_status",
+        )
     if to_status not in PairingStatus.values:
         raise ApplicationError(Msg("未知的阶段：{to_status}", to_status=to_status), field="to_status")
     source = pairing.status

@@ -199,9 +199,14 @@ def pairing_step(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = selectors.pairing_get_for(request.user, pk, write=True)
 
     def step() -> Any:
-        data = parse(PairingTransitionIn, _posted(request, "to_status", "reason", "note"))
+        data = parse(PairingTransitionIn, _posted(request, "to_status", "reason", "note", "expected_status"))
         return services.pairing_transition(
-            user=request.user, pairing=pairing, to_status=data.to_status, reason=data.reason, note=data.note
+            user=request.user,
+            pairing=pairing,
+            to_status=data.to_status,
+            reason=data.reason,
+            note=data.note,
+            expected_status=data.expected_status or pairing.status,
         )
 
     if perform(request, step) is not None:

@@ -68,6 +68,10 @@ def partner_verify(request: HttpRequest, partner_id: int, payload: PartnerVerify
     user = request.user
     partner = selectors.partner_get_for(user, partner_id)
     partner = services.partner_verify(
-        user=user, partner=partner, verified=payload.verified, reason=payload.reason
+        user=user,
+        partner=partner,
+        verified=payload.verified,
+        reason=payload.reason,
+        expected_status=payload.expected_status or partner.status,
     )
     return selectors.partner_view(partner, user)

@@ -137,8 +137,12 @@ class PartnerEditIn(PartnerProfileIn):
 
 
 class PartnerVerifyIn(Schema):
+    """The city office's decision; ``expected_status`` is the state the reviewer saw (optional in
+    the API: without it the state read when the request began) — another state by then is a 409."""
+
     verified: bool = Field(..., title="认证结果")
     reason: _text(300) = Field("", title="未通过理由")  # type: ignore[valid-type]
+    expected_status: PartnerStatus | None = Field(None, title="办理时的状态")
 
 
 class PartnerOut(Schema):

@@ -18,7 +18,7 @@ from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.accounts.services import partner_account_create
 from xiangcun.core import regioncodes
 from xiangcun.core.audit import audit
-from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.core.errors import ApplicationError, ConflictError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.partners.models import Partner, PartnerStatus
 from xiangcun.partners.schemas import PartnerEditIn, PartnerProfileIn, PartnerRegisterIn
@@ -126,10 +126,22 @@ def partner_update(*, user: Any, partner: Partner, data: PartnerEditIn) -> Partn
 
 
 @transaction.atomic
-def partner_verify(*, user: Any, partner: Partner, verified: bool, reason: str = "") -> Partner:
-    """The city office verifies a partner (认证) or refuses, with a reason."""
+def partner_verify(
+    *, user: Any, partner: Partner, verified: bool, reason: str = "", expected_status: str | None = None
+) -> Partner:
+    """The city office verifies a partner (认证) or refuses, with a reason. ``expected_status`` is
+    the state the reviewer saw: the locked profile in another state (decided meanwhile by someone
+    else, or edited by the partner) is a 409."""
     require(user, Capability.PARTNER_VERIFY, message="只有市合伙人办公室可以审核合伙人")
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if expected_status is not None and partner.status != expected_status:
+        raise ConflictError(
+            Msg(
+                "该合伙人已被其他人审核（当前状态：{status}），请刷新后重试",
+                status=PartnerStatus(partner.status).label,
+            ),
+            field="expected_status",
+        )
     reason = (reason or "").strip()
     if not verified and not reason:
         raise ApplicationError("未通过须填写理由", field="reason")

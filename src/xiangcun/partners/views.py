@@ -176,10 +176,18 @@ def partner_verify(request: HttpRequest, pk: int) -> HttpResponse:
     def verify() -> object:
         data = parse(
             PartnerVerifyIn,
-            {"verified": request.POST.get("decision") == "verify", "reason": request.POST.get("reason", "")},
+            {
+                "verified": request.POST.get("decision") == "verify",
+                "reason": request.POST.get("reason", ""),
+                "expected_status": request.POST.get("expected_status") or None,
+            },
         )
         return services.partner_verify(
-            user=request.user, partner=partner, verified=data.verified, reason=data.reason
+            user=request.user,
+            partner=partner,
+            verified=data.verified,
+            reason=data.reason,
+            expected_status=data.expected_status or partner.status,
         )
 
     if perform(request, verify) is not None:

@@ -61,6 +61,11 @@ def notice_transition(request: HttpRequest, notice_id: int, payload: TransitionI
     notice = selectors.notice_get_for(user, notice_id, write=True)
     batch = selectors.batch_get_for(user, payload.batch) if payload.batch is not None else None
     services.notice_transition(
-        user=user, notice=notice, action=payload.action, reason=payload.reason, batch=batch
+        user=user,
+        notice=notice,
+        action=payload.action,
+        reason=payload.reason,
+        batch=batch,
+        expected_status=payload.expected_status or notice.status,
     )
     return selectors.notice_get_for(user, notice_id)

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiangcun.core import vocab
-from xiangcun.recruitment.models import AreaUnit, NoticeLevel
+from xiangcun.recruitment.models import AreaUnit, NoticeLevel, NoticeStatus
 from xiangcun.recruitment.schemas import NoticeIn
 
 # The form offers one resource row; these are its fields, as named in ``NoticeIn.resources[0]``.
@@ -97,7 +97,9 @@ class BatchForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    """A workflow button's fields (the service checks the action and the reason)."""
+    """A workflow button's fields (the service checks the action and the reason) and the state
+    the page showed (``expected_status``: another state by then is a 409, shown as a message)."""
 
     action = forms.CharField(max_length=20, required=False)
     reason = forms.CharField(max_length=300, required=False)
+    expected_status = forms.ChoiceField(choices=NoticeStatus.choices, required=False)

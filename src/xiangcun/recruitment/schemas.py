@@ -26,7 +26,7 @@ from xiangcun.core.inputs import (
     number,
 )
 from xiangcun.recruitment import selectors
-from xiangcun.recruitment.models import AreaUnit, Notice, NoticeLevel
+from xiangcun.recruitment.models import AreaUnit, Notice, NoticeLevel, NoticeStatus
 
 # Units as people write them (labels, symbols) → the stored code.
 UNIT_ALIASES = {
@@ -127,9 +127,13 @@ class NoticeIn(Schema):
 
 
 class TransitionIn(Schema):
+    """A workflow step. ``expected_status``: the state the client saw (optional; without it the
+    state read when the request began) — the notice in another state by then is a 409."""
+
     action: str = Field(..., max_length=20, title="操作")
     reason: Text(300, required=False) = Field("", title="理由")  # type: ignore[valid-type]
     batch: int | None = Field(None, ge=1, title="招募令批次")
+    expected_status: NoticeStatus | None = Field(None, title="办理时的状态")
 
 
 class BatchIn(Schema):

@@ -4,10 +4,21 @@ Who may act is decided here with ``accounts.permissions.require``: the capabilit
 the region of the notice's first village (DESIGN.md §1): a village cadre drafts and submits, the
 town approves, the county publishes county-level notices and the city publishes city-level ones.
 Input arrives typed (``schemas.NoticeIn``, ``BatchIn``), validated once at the edge.
+
+One transition at a time: a step locks the notice row (``select_for_update``; on SQLite the
+``IMMEDIATE`` transactions serialise writers) and compares its state with the one the caller saw
+(``expected_status``); another state means someone acted first — a ``ConflictError`` (409) naming
+the state it is in now. Of an approval and a return raced on one notice exactly one happens.
+
+Dates: a notice's deadline lies after today (the server's date) when it is submitted, approved and
+published; once it has passed nobody may apply, and the daily ``notice_close_expired`` (a
+django-tasks task, ``xiangcun notices close-expired``) closes the published notice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +29,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.core.audit import audit
-from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.core.errors import N_, ApplicationError, ConflictError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.recruitment.models import (
     Notice,
@@ -32,7 +43,11 @@ from xiangcun.recruitment.schemas import BatchIn, NoticeIn, NoticeResourceIn
 from xiangcun.regions.models import Village
 
 C = Capability
+log = logging.getLogger(__name__)
 EDITABLE = (NoticeStatus.DRAFT, NoticeStatus.REJECTED)
+# The steps that lead to publication: the deadline must still lie ahead.
+BEFORE_DEADLINE = (NoticeStatus.SUBMITTED, NoticeStatus.APPROVED, NoticeStatus.PUBLISHED)
+AUTO_CLOSE_REASON = N_("截止日期已过，系统自动关闭")
 # The notice's editable fields, as ``NoticeIn`` names them (villages and resources apart).
 NOTICE_FIELDS = (
     "title",
@@ -191,17 +206,40 @@ def notice_actions_for(user: Any, notice: Notice) -> list[Action]:
     ]
 
 
+def notice_is_expired(notice: Notice, today: dt.date | None = None) -> bool:
+    """The notice's deadline has passed (it is open through its deadline day)."""
+    return notice.deadline is not None and notice.deadline < (today or timezone.localdate())
+
+
 @transaction.atomic
 def notice_transition(
-    *, user: Any, notice: Notice, action: str, reason: str = "", batch: NoticeBatch | None = None
+    *,
+    user: Any,
+    notice: Notice,
+    action: str,
+    reason: str = "",
+    batch: NoticeBatch | None = None,
+    expected_status: str | None = None,
 ) -> Notice:
-    """Move a notice one step in its workflow and record who, when, from, to and why."""
+    """Move a notice one step in its workflow and record who, when, from, to and why.
+
+    ``expected_status`` is the state the caller saw (the pages send it; the API sends the client's
+    or the state read when the request began): when the locked notice is in another state someone
+    else acted first, a 409. Submitting, approving and publishing need a deadline after today."""
     step = ACTIONS.get(action)
     if step is None:
         raise ApplicationError(Msg("未知的操作：{action}", action=action), field="action")
     require(user, C.OFFICIAL_READ, notice.region_code, field="village")
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     require(user, action_capability(step, notice), notice.region_code)
+    if expected_status is not None and notice.status != expected_status:
+        raise ConflictError(
+            Msg(
+                "该招募令已被其他人处理（当前状态：{status}），请刷新后重试",
+                status=NoticeStatus(notice.status).label,
+            ),
+            field="expected_status",
+        )
     if notice.status not in step.sources:
         template = (
             "招募令当前状态为“{status}”，不能{step}（须先经乡镇审核）"
@@ -214,6 +252,17 @@ def notice_transition(
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
         raise ApplicationError(Msg("{zh}须填写理由", zh=step.zh), field="reason")
+    today = timezone.localdate()
+    if step.target in BEFORE_DEADLINE and notice.deadline is not None and notice.deadline <= today:
+        raise ApplicationError(
+            Msg(
+                "截止日期（{deadline}）须晚于今天（{today}），不能{step}",
+                deadline=notice.deadline.isoformat(),
+                today=today.isoformat(),
+                step=step.zh,
+            ),
+            field="deadline",
+        )
     source = notice.status
     notice.status = step.target
     changed = ["status", "updated_at"]
@@ -239,6 +288,47 @@ def notice_transition(
         data={"from": source, "to": notice.status, "reason": reason[:300], "batch": notice.batch_id},
     )
     return notice
+
+
+def notice_close_expired() -> list[int]:
+    """Close every published notice whose deadline has passed (the daily task): one transaction
+    and one transition per notice, by the system (no actor), with ``AUTO_CLOSE_REASON``. A notice
+    changed meanwhile (closed, matched, its deadline moved) is left as it is. The ids closed."""
+    today = timezone.localdate()
+    due = Notice.objects.filter(status=NoticeStatus.PUBLISHED, deadline__lt=today).order_by("id")
+    closed = [pk for pk in due.values_list("pk", flat=True) if _close_expired(pk, today)]
+    log.info("closed %d expired notices (deadline before %s)", len(closed), today)
+    return closed
+
+
+@transaction.atomic
+def _close_expired(pk: int, today: dt.date) -> bool:
+    notice = Notice.objects.select_for_update().filter(pk=pk).first()
+    if notice is None or notice.status != NoticeStatus.PUBLISHED or not notice_is_expired(notice, today):
+        return False
+    notice.status = NoticeStatus.CLOSED
+    full_clean(notice)
+    notice.save(update_fields=["status", "updated_at"])
+    NoticeTransition.objects.create(
+        notice=notice,
+        actor=None,
+        from_status=NoticeStatus.PUBLISHED,
+        to_status=NoticeStatus.CLOSED,
+        reason=AUTO_CLOSE_REASON,
+    )
+    audit(
+        actor=None,
+        action="notice.close_expired",
+        target=notice,
+        region_code=notice.region_code,
+        data={
+            "from": NoticeStatus.PUBLISHED,
+            "to": NoticeStatus.CLOSED,
+            "deadline": notice.deadline,
+            "on": today,
+        },
+    )
+    return True
 
 
 # --------------------------------------------------------------------------------------------------
@@ -268,12 +358,15 @@ def batch_create(*, user: Any, batch_in: BatchIn) -> NoticeBatch:
 
 __all__ = [
     "ACTIONS",
+    "AUTO_CLOSE_REASON",
     "EDITABLE",
     "Action",
     "action_capability",
     "batch_create",
     "notice_actions_for",
+    "notice_close_expired",
     "notice_create",
+    "notice_is_expired",
     "notice_transition",
     "notice_update",
 ]

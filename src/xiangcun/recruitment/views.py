@@ -136,6 +136,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": official and notice.status in services.EDITABLE,
         "actions": services.notice_actions_for(request.user, notice) if official else [],
         "transitions": selectors.notice_transitions(notice) if official else [],
+        "expired": services.notice_is_expired(notice),
         "batches": selectors.batch_list()[:10],
         # The recommended partners come from matching (above this app) as an htmx fragment.
         "recommendations": official and notice.status == NoticeStatus.PUBLISHED,
@@ -179,7 +180,13 @@ def notice_transition(request: HttpRequest, pk: int) -> HttpResponse:
     done = submit(
         form,
         lambda d: services.notice_transition(
-            user=request.user, notice=notice, action=d["action"], reason=d["reason"], batch=batch
+            user=request.user,
+            notice=notice,
+            action=d["action"],
+            reason=d["reason"],
+            batch=batch,
+            # the state the page showed (a page without one acts on the state read just now)
+            expected_status=d["expected_status"] or notice.status,
         ),
     )
     for errors in form.errors.values():

@@ -1,7 +1,8 @@
 """Writes for agreements, in three rooms:
 
 * ``drafting`` — create or correct a draft (by hand or from a pairing), the share table;
-* ``workflow`` — 村民代表大会, 公示, objections and answers, signing, in force, ended;
+* ``workflow`` — 村民代表大会, 公示 (server-dated), objections and answers (驳回/成立), signing, in
+  force, ended, and 补录 (a paper 公示 entered afterwards by the city office);
 * ``settlements`` — annual settlement versions and corrections, guaranteed payments.
 
 Every write takes typed input (``agreements.schemas``) and an already-fetched entity; it checks
@@ -22,6 +23,7 @@ from xiangcun.agreements.services.drafting import (
 from xiangcun.agreements.services.settlements import guarantee_payment_record, settlement_run
 from xiangcun.agreements.services.workflow import (
     NEXT,
+    agreement_backfill,
     agreement_transition,
     objection_answer,
     objection_record,
@@ -29,6 +31,7 @@ from xiangcun.agreements.services.workflow import (
 
 __all__ = [
     "NEXT",
+    "agreement_backfill",
     "agreement_create",
     "agreement_transition",
     "agreement_update",

@@ -9,6 +9,7 @@ from xiangcun.agreements import services
 from xiangcun.agreements.models import Agreement
 from xiangcun.agreements.schemas import AgreementIn, TransitionIn
 from xiangcun.core.inputs import parse
+from xiangcun.core.tests.clock import server_date
 from xiangcun.regions.models import Village
 
 
@@ -86,7 +87,8 @@ def step(to_status: str, **facts: Any) -> TransitionIn:
 
 
 def in_force(users: dict[str, Any], county: str = "371502", **overrides: Any) -> Agreement:
-    """A draft taken through approval, 公示 (no objections), signing and entry into force."""
+    """A draft taken through approval, 公示 (no objections), signing and entry into force, in 2024:
+    the 公示 entered on 2024-01-08 (the server's date then), signed and in force on dates given."""
     agreement = draft(users, county, **overrides)
     user = users["county"] if county == "371502" else users["city"]
     services.agreement_transition(
@@ -100,7 +102,8 @@ def in_force(users: dict[str, Any], county: str = "371502", **overrides: Any) ->
             assembly_votes_for=22,
         ),
     )
-    services.agreement_transition(user=user, agreement=agreement, step=step("publicized", date="2024-01-08"))
+    with server_date(dt.date(2024, 1, 8)):
+        services.agreement_transition(user=user, agreement=agreement, step=step("publicized"))
     services.agreement_transition(user=user, agreement=agreement, step=step("signed", date="2024-01-20"))
     return services.agreement_transition(
         user=user, agreement=agreement, step=step("in_force", date="2024-02-01")

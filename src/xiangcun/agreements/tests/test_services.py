@@ -13,6 +13,7 @@ from xiangcun.agreements.schemas import AgreementIn, AnswerIn, GuaranteePaidIn, 
 from xiangcun.agreements.tests.factories import agreement_data, draft, first_village, in_force, step
 from xiangcun.core.errors import AccessDenied, ApplicationError
 from xiangcun.core.inputs import parse
+from xiangcun.core.tests.clock import server_date
 from xiangcun.core.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -148,11 +149,9 @@ def test_signing_waits_for_the_objection_period_and_answers(users):
             },
         ),
     )
-    agreement = services.agreement_transition(
-        user=county,
-        agreement=agreement,
-        step=step("publicized", **{"date": "2024-09-27"}),
-    )
+    with server_date(dt.date(2024, 9, 27)):  # 公示 is entered that day: it takes the server's date
+        agreement = services.agreement_transition(user=county, agreement=agreement, step=step("publicized"))
+    assert agreement.publicity_start == dt.date(2024, 9, 27)
     # then the deadline counts working days on the official calendar (09-29 is a 调休 working day)
     assert agreement.objection_deadline == dt.date(2024, 10, 9)
     objection = services.objection_record(
@@ -176,7 +175,9 @@ def test_signing_waits_for_the_objection_period_and_answers(users):
             step=step("signed", **{"date": "2024-10-10"}),
         )
     assert unanswered.value.field == "objections"
-    services.objection_answer(user=county, objection=objection, answer=AnswerIn(answer="保底已按评估上调"))
+    services.objection_answer(
+        user=county, objection=objection, answer=AnswerIn(answer="保底已按评估上调", outcome="dismissed")
+    )
     signed = services.agreement_transition(
         user=county,
         agreement=agreement,
@@ -202,14 +203,21 @@ def test_settlement_reconciles_and_is_versioned(users):
     assert sum(Decimal(p["total"]) for p in result["parties"]) == Decimal("250000.00")
     assert sum(Decimal(h["dividend"]) for h in result["households"]) == first.distributed
     assert first.reserve + first.distributed == first.collective_income
-    # a correction needs a reason and keeps the first version
+    # a correction names the version it corrects, needs a reason, and keeps the first version
     with pytest.raises(ApplicationError) as exc:
         services.settlement_run(user=users["county"], agreement=agreement, settlement=settle(2024, "260000"))
+    assert exc.value.field == "corrects_version" and "第 1 版" in exc.value.message
+    with pytest.raises(ApplicationError) as exc:
+        services.settlement_run(
+            user=users["county"], agreement=agreement, settlement=settle(2024, "260000", corrects_version=1)
+        )
     assert exc.value.field == "reason"
     second = services.settlement_run(
-        user=users["county"], agreement=agreement, settlement=settle(2024, "260000", reason="审计调整利润")
+        user=users["county"],
+        agreement=agreement,
+        settlement=settle(2024, "260000", reason="审计调整利润", corrects_version=1),
     )
-    assert second.version == 2
+    assert second.version == 2 and second.corrects == first
     assert Settlement.objects.filter(agreement=agreement, year=2024).count() == 2
     assert selectors.settlement_current(agreement, 2024) == second
 

@@ -16,6 +16,7 @@ from xiangcun.agreements.tests.factories import draft, in_force
 from xiangcun.core.errors import AccessDenied, ApplicationError
 from xiangcun.core.inputs import parse
 from xiangcun.core.models import AuditEntry
+from xiangcun.core.tests.clock import server_date
 from xiangcun.funding import services
 from xiangcun.funding.models import FundingApplication, FundingRound, RoundStatus, SelectionMode
 from xiangcun.funding.schemas import FiguresIn, RoundIn
@@ -147,8 +148,10 @@ def test_exact_selection_beats_greedy_and_explains_every_exclusion(users):
     # and rank order, the other mode, is stored beside it: it funds a alone
     assert result.other_total_score < result.total_score
     assert (a.other_selected, b.other_selected, c.other_selected) == (True, False, False)
-    published = services.round_publish(user=users["city"], funding_round=result, start=dt.date(2025, 5, 6))
-    assert published.status == RoundStatus.PUBLISHED and published.publicity_end is not None
+    with server_date(dt.date(2025, 5, 6)):
+        published = services.round_publish(user=users["city"], funding_round=result)
+    assert published.status == RoundStatus.PUBLISHED and published.publicity_start == dt.date(2025, 5, 6)
+    assert published.publicity_end is not None
 
 
 def test_public_sees_published_round_and_exports_xlsx(users, client_as):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0001_initial'),
+        ('agreements', '0004_workflow_dates_and_settlement_chain_constraints'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
