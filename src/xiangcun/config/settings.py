@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "xiangcun.agreements",
     "xiangcun.funding",
     "xiangcun.policies",
+    "xiangcun.privacy",
     "xiangcun.web",
     "xiangcun.ops",
 ]

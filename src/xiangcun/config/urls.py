@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("xiangcun.agreements.urls")),
     path("", include("xiangcun.funding.urls")),
     path("", include("xiangcun.policies.urls")),
+    path("", include("xiangcun.privacy.urls")),
     path("", include("xiangcun.web.urls")),
 ]
 if settings.DEBUG:

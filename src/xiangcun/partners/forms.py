@@ -54,6 +54,8 @@ class PartnerRegisterForm(forms.Form):
     certifications = forms.CharField(
         label=_("资质证书"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    # Unticked until the person ticks it: consent to the 个人信息处理规则 is never presumed.
+    privacy_consent = forms.BooleanField(label=_("我已阅读并同意《个人信息处理规则》"), required=False)
 
     def __init__(self, *args: object, counties: list[tuple[str, str]] = (), **kwargs: object) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -68,3 +70,4 @@ class PartnerProfileForm(PartnerRegisterForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         del self.fields["username"]
         del self.fields["password"]
+        del self.fields["privacy_consent"]
