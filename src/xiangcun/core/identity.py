@@ -260,13 +260,15 @@ def parse_phone(text: str) -> PhoneNumber:
     area_length = area_code_length(digits)
     area = digits[:area_length]
     local = digits[area_length:]
-    if len(groups) > 1 and groups[0] == area and not extension:
-        # "0635-8231234-801": the groups after the local number are its extension.
-        local, rest = "", groups[1:]
-        while rest and len(local) < 7:
-            local += rest.pop(0)
-        if rest:
-            extension = "".join(rest)
+    if not extension and len(groups) > 1:
+        # "0635-8231234-801": the local number ends with the first group that gives it 7 digits; the
+        # groups after it are the extension.
+        end = 0
+        for group in groups:
+            end += len(group)
+            if end - area_length >= 7:
+                break
+        local, extension = digits[area_length:end], digits[end:]
     if not _LOCAL.fullmatch(local) or len(extension) > 6:
         raise IdentityError(PHONE_MESSAGE)
     return PhoneNumber("landline", local, area=area, extension=extension)

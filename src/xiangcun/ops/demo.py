@@ -18,7 +18,7 @@ from xiangcun.regions.models import Region, Village
 
 __all__ = ["DEMO_CONSENT_SOURCE", "DEMO_PASSWORD", "DemoLogin", "demo_present", "demo_users_create"]
 
-DEMO_CONSENT_SOURCE = "示例数据（合成账号，由 xiangcun demo 创建）"
+DEMO_CONSENT_SOURCE = "xiangcun demo"  # the synthetic demo accounts: their consent is the demo's
 
 
 def demo_present() -> bool:

@@ -119,7 +119,7 @@ class PartnerRegisterIn(PartnerProfileIn):
     username: Text(150) = Field(..., min_length=3, title="用户名")  # type: ignore[valid-type]
     password: str = Field(..., min_length=10, max_length=128, title="密码")
     privacy_consent: Accepted = Field(
-        ..., title="同意《个人信息处理规则》", description="must be true: the user ticked the box"
+        ..., title="《个人信息处理规则》", description="must be true: the user ticked the box"
     )
 
 

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.accounts.privacy import PRIVACY_NOTICE_VERSION, PRIVACY_NOTICES
