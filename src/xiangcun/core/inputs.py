@@ -18,6 +18,7 @@ bounds, so that no number is unbounded and no text unlimited.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
@@ -36,6 +37,7 @@ from xiangcun.core import identity, vocab
 from xiangcun.core.errors import CHINESE, N_, ApplicationError, Message, Msg, as_message, render
 
 M = TypeVar("M", bound=BaseModel)
+CJK = re.compile(r"[\u4e00-\u9fff]")
 T = TypeVar("T")
 
 MAX_MONEY = Decimal(10) ** 12  # yuan; no amount on the platform comes near it
@@ -177,6 +179,10 @@ def reason_of(error: Any) -> Message:
         return cause.msg
     if isinstance(cause, ApplicationError):
         return cause.msg
+    if isinstance(cause, str) and CJK.search(cause):
+        # ninja hands the API's validation errors over with the validator's message as text: a msgid,
+        # or an already rendered Chinese sentence (which then stays Chinese in English too).
+        return Msg(cause)
     template = REASONS.get(str(error.get("type")), "格式不正确")
     params = {k: v for k, v in ctx.items() if k != "error"}
     return Msg(template, **params) if params else Msg(template)

@@ -72,6 +72,7 @@ def demo_users_create(*, city_code: str = "371500") -> list[DemoLogin]:
     )
     operator.is_staff = operator.is_superuser = True
     operator.save(update_fields=["is_staff", "is_superuser"])
+    privacy_consent_record(user=operator, source=DEMO_CONSENT_SOURCE)
     for username, role, code, name in specs:
         account = user_create(
             username=username,

@@ -104,8 +104,8 @@ def partner_register(*, data: PartnerRegisterIn, source: str) -> Partner:
         raise ApplicationError("该用户名已被注册", field="username")
     profile = data.model_dump(include=set(PartnerProfileIn.model_fields))
     partner = Partner(**_model_values(profile), status=PartnerStatus.PENDING)
-    _check(partner)
     _identity_free(partner)
+    _check(partner)
     try:
         user = partner_account_create(
             username=username, password=data.password, display_name=partner.name[:60]
@@ -141,8 +141,8 @@ def partner_update(*, user: Any, partner: Partner, data: PartnerEditIn) -> Partn
     if own and not office and partner.status == PartnerStatus.VERIFIED:
         partner.status = PartnerStatus.PENDING
         changed.append("status")
-    _check(partner)
     _identity_free(partner)
+    _check(partner)
     _save(partner, update_fields=[*changed, "updated_at"])
     return partner
 
