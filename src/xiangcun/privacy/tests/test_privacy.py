@@ -366,3 +366,19 @@ def test_officials_cannot_erase_their_accounts_here(users, client_as):
             user=users["county"], confirmation=ErasureIn(password="xiangcun-demo-2026", confirm=True)
         )
     assert User.objects.get(pk=users["county"].pk).is_active
+
+
+def test_on_postgresql_the_database_itself_refuses_to_change_the_read_log(users):
+    from django.db import DatabaseError, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's (SQLite has the ORM's guard only)")
+    partner = partner_registered()
+    log_personal_read(users["city"], partner, ["phone"], "测试")
+    for sql in (
+        "UPDATE accounts_personaldataread SET purpose = 'x'",
+        "DELETE FROM accounts_personaldataread",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert len(_reads(partner)) == 1
