@@ -92,7 +92,7 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
     from xiangcun.funding import services as funding
     from xiangcun.funding.schemas import FiguresIn, RoundIn
     from xiangcun.matching import services as matching
-    from xiangcun.partners.tests.factories import partner_registered, partner_verified
+    from xiangcun.partners.tests.factories import partner_registered, partner_verified, resident_id
     from xiangcun.policies import services as policies
     from xiangcun.policies.schemas import PublishIn
     from xiangcun.policies.selectors import library_files_active
@@ -147,7 +147,9 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
             description="临清专用草稿招募令的项目介绍",
         ),
     )
-    pub_a = notice_published(users, title="东昌公开招募令")
+    # Published notices carry a contact phone: only their region's officials (and a partner paired with
+    # them, none of the demo users) may read it in full, so it is each one's secret.
+    pub_a = notice_published(users, title="东昌公开招募令", contact="王主任 13905350001")
     pub_b = recruitment.notice_create(
         user=users["county2"],
         notice_in=notice_input(
@@ -157,6 +159,7 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
             cooperation_forms=["capital"],
             kinds_wanted=["entrepreneur", "rural_leader"],
             description="依托果园和坑塘发展采摘垂钓，配套农家餐饮和住宿",
+            contact="李主任 0635-2150002",
         ),
     )
     Notice.objects.filter(pk=pub_b.pk).update(status="published", published_at=timezone.now())
@@ -174,7 +177,7 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
                 row=n,
             )
         )
-    for key, n, readers in (("pubA", pub_a, ra), ("pubB", pub_b, rb)):
+    for key, n, readers, phone in (("pubA", pub_a, ra, "13905350001"), ("pubB", pub_b, rb, "0635-2150002")):
         add(
             Obj(
                 "notice",
@@ -182,6 +185,7 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
                 n.pk,
                 readers,
                 n.title,
+                secret=phone,
                 public=True,
                 params={"county": n.county_id, "village": n.village_id},
                 row=n,
@@ -197,14 +201,14 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
 
     # Partners: a pending one from each county (the city office verifies), verified ones for pairings.
     pending_a = partner_registered(
-        "mx_pending_a", name="东昌专用待审合伙人", id_number="371502199001011111", phone="13800000001"
+        "mx_pending_a", name="东昌专用待审合伙人", id_number=resident_id("mx_pending_a"), phone="13800000001"
     )
     pending_b = partner_registered(
         "mx_pending_b",
         name="临清专用待审合伙人",
         home_county=COUNTY_B,
         preferred_counties=[COUNTY_B],
-        id_number="371581199001012222",
+        id_number=resident_id("mx_pending_b", county="371581"),
         phone="13800000002",
     )
     city_only = governing(users, "371500")
@@ -222,7 +226,11 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
             )
         )
     verified_a = partner_verified(
-        users, "mx_verified_a", name="公开合伙人甲", id_number="371502199001013333", phone="13800000003"
+        users,
+        "mx_verified_a",
+        name="公开合伙人甲",
+        id_number=resident_id("mx_verified_a"),
+        phone="13800000003",
     )
     verified_b = partner_verified(
         users,
@@ -230,7 +238,7 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
         name="公开合伙人乙",
         home_county=COUNTY_B,
         preferred_counties=[COUNTY_B],
-        id_number="371581199001014444",
+        id_number=resident_id("mx_verified_b", county="371581"),
         phone="13800000004",
     )
     add(
@@ -274,7 +282,7 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
     # published notice and a verified partner not yet in any pairing).
     notice_published(users, title="东昌待配对招募令")
     partner_verified(
-        users, "mx_run_a", name="待配对合伙人甲", id_number="371502199001015555", phone="13800000005"
+        users, "mx_run_a", name="待配对合伙人甲", id_number=resident_id("mx_run_a"), phone="13800000005"
     )
     free_b = recruitment.notice_create(
         user=users["county2"],
@@ -294,7 +302,7 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
         name="待配对合伙人乙",
         home_county=COUNTY_B,
         preferred_counties=[COUNTY_B],
-        id_number="371581199001016666",
+        id_number=resident_id("mx_run_b", county="371581"),
         phone="13800000006",
     )
     run_a = matching.pairing_run_create(user=users["county"], county_code=COUNTY_A)

@@ -163,6 +163,30 @@ TABLE: dict[str, list[Check] | str] = {
     "POST /api/v1/partners/{partner_id}/verify": [
         write(*PENDING, url="/api/v1/partners/{pk}/verify", api=True, body=body({"verified": True}))
     ],
+    # Personal information: the rules, one's own data, and the city office's read log.
+    "privacy:notice": "the public 个人信息处理规则, no object",
+    "privacy:me": "one's own consents and read log, no id or region",
+    "privacy:data_json": "a copy of one's own data, no id (tests in privacy/tests)",
+    "privacy:data_xlsx": "a copy of one's own data, no id (tests in privacy/tests)",
+    "privacy:delete": "erases one's own account only, no id (tests in privacy/tests)",
+    "privacy:reads": [
+        detail(*PENDING, url="/privacy/reads/?model=partners.partner&pk={pk}", ok=CITY, public_ok=False),
+        detail(
+            *VILLAGES,
+            url="/privacy/reads/?model=regions.village&pk={pk}",
+            ok=CITY,
+            public_ok=False,
+            users=("city", "county", "cadre", "partner", "anonymous"),
+        ),
+    ],
+    # A notice's contact: in full for its region's officials and a partner paired with it (the pub
+    # notices' secret is their phone), masked for everyone else.
+    "matching:notice_contact": [
+        detail(*NOTICES, url="/matching/notices/{pk}/contact/", ok=OFFICIALS),
+    ],
+    "GET /api/v1/notices/{notice_id}/contact": [
+        detail(*NOTICES, url="/api/v1/notices/{pk}/contact", ok=OFFICIALS),
+    ],
     # Matching: recommendations, county pairing runs, pairings.
     "matching:recommendations": [
         listing(*PENDING, url="/matching/recommendations/?partner={pk}", ok=(), listed=False)

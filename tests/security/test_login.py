@@ -142,6 +142,7 @@ def _registration(username: str, password: str) -> dict[str, object]:
         "contact_name": "王五",
         "phone": "13812345678",
         "home_county": "371502",
+        "privacy_consent": True,
     }
 
 

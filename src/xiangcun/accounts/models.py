@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,3 +65,111 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.failures})"
+
+
+class AppendOnlyQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    """Rows of a record are written once and never changed or removed through the ORM."""
+
+    def update(self, **kwargs: object) -> int:
+        raise TypeError(f"{self.model.__name__} is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError(f"{self.model.__name__} is append-only")
+
+
+class AppendOnly(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise TypeError(f"{type(self).__name__} is append-only")
+
+
+class PrivacyConsent(AppendOnly):
+    """A user's acceptance of one version of the 个人信息处理规则 (``accounts/privacy.py``): when, and on
+    which page or endpoint. Written at registration; never changed (a new version means a new row)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="privacy_consents"
+    )
+    version = models.PositiveSmallIntegerField(_("规则版本"))
+    at = models.DateTimeField(_("同意时间"), default=timezone.now)
+    source = models.CharField(_("来源"), max_length=200)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = _("个人信息处理同意记录")
+        verbose_name_plural = _("个人信息处理同意记录")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="consent_version_ge_1")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} v{self.version} {self.at:%Y-%m-%d}"
+
+
+# How the read log names the fields it records (model field names of the records read).
+FIELD_LABELS = {
+    "name": _("姓名"),
+    "contact_name": _("联系人"),
+    "phone": _("手机号"),
+    "id_number": _("证件号"),
+    "contact": _("联系方式"),
+    "description": _("项目介绍"),
+    "contact_phone": _("联系电话"),
+}
+
+
+class PersonalDataRead(AppendOnly):
+    """One reader's view of one record's personal fields in full (unmasked phone or ID number): who,
+    when, which record (``app_label.model`` and pk), which fields and why. Append-only; written by
+    ``accounts.privacy.log_personal_reads`` only. ``reader`` and ``subject`` keep the user's id even
+    if an account row were ever removed (no database constraint, nothing cascades into this table);
+    ``reader_name`` keeps who it was as shown at the time."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    reader = models.ForeignKey(
+        User,
+        verbose_name=_("查看人"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    reader_name = models.CharField(_("查看人"), max_length=150)
+    reader_role = models.CharField(_("查看人角色"), max_length=20, choices=Role.choices)
+    record_model = models.CharField(_("数据类别"), max_length=60)
+    record_pk = models.CharField(_("记录编号"), max_length=40)
+    subject = models.ForeignKey(
+        User,
+        verbose_name=_("个人信息主体账号"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    fields = models.JSONField(_("字段"), default=list)
+    purpose = models.CharField(_("用途"), max_length=120)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+        indexes = [
+            models.Index(fields=["record_model", "record_pk", "at"], name="read_record_at"),
+            models.Index(fields=["reader", "at"], name="read_reader_at"),
+            models.Index(fields=["subject", "at"], name="read_subject_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reader_name} {self.record_model}#{self.record_pk} {self.at:%Y-%m-%d %H:%M}"
+
+    def field_labels(self) -> list[str]:
+        return [str(FIELD_LABELS.get(f, f)) for f in self.fields]

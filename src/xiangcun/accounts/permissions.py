@@ -47,6 +47,8 @@ class Capability(StrEnum):
     PARTNER_WORK = "partner_work"  # a registered partner's own recommendations, pairings, agreements
     PARTNER_VERIFY = "partner_verify"
     PARTNER_READ_PRIVATE = "partner_read_private"  # unmasked personal data of any partner
+    PERSONAL_DATA_AUDIT = "personal_data_audit"  # the log of who read whose personal data in full
+    OWN_DATA_ERASE = "own_data_erase"  # delete one's own personal data (a self-registered account)
     # 需求对接
     PAIRING_ADVANCE = "pairing_advance"  # notes and steps of a pairing in one's region
     PAIRING_RUN = "pairing_run"  # county one-to-one pairing runs and invitations
@@ -98,6 +100,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         C.BATCH_MANAGE,
         C.PARTNER_VERIFY,
         C.PARTNER_READ_PRIVATE,
+        C.PERSONAL_DATA_AUDIT,
         C.PAIRING_RUN,
         C.PAIRING_SIGN,
         C.MATCH_WEIGHTS_EDIT,
@@ -108,8 +111,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         C.FUNDING_MANAGE,
         C.FUNDING_APPLY,
     },
-    Role.PARTNER: frozenset({C.PARTNER_PROFILE, C.PARTNER_WORK}),
-    Role.PUBLIC: frozenset({C.PARTNER_PROFILE}),
+    Role.PARTNER: frozenset({C.PARTNER_PROFILE, C.PARTNER_WORK, C.OWN_DATA_ERASE}),
+    Role.PUBLIC: frozenset({C.PARTNER_PROFILE, C.OWN_DATA_ERASE}),
 }
 
 # Capabilities that act on the whole city: checked against the city's own code, so that a city
@@ -119,6 +122,7 @@ CITY_WIDE = frozenset(
         C.BATCH_MANAGE,
         C.PARTNER_VERIFY,
         C.PARTNER_READ_PRIVATE,
+        C.PERSONAL_DATA_AUDIT,
         C.MATCH_WEIGHTS_EDIT,
         C.MATCH_BROWSE_PARTNERS,
         C.AGREEMENT_BACKFILL,
@@ -142,6 +146,8 @@ REFUSALS: dict[Capability, str] = {
     C.PARTNER_WORK: N_("推荐招募令需要合伙人资料，请先注册为合伙人。"),
     C.PARTNER_VERIFY: N_("合伙人认证由市合伙人办公室办理"),
     C.PARTNER_READ_PRIVATE: N_("只有市合伙人办公室可以查看合伙人的个人信息"),
+    C.PERSONAL_DATA_AUDIT: N_("个人信息查看记录由市合伙人办公室查阅"),
+    C.OWN_DATA_ERASE: N_("管理人员的账号由市合伙人办公室注销"),
     C.PAIRING_ADVANCE: N_("只有所在地区的管理员和村干部可以推进对接"),
     C.PAIRING_RUN: N_("县域配对由县级或市级管理员组织"),
     C.PAIRING_SIGN: N_("签约和履约由县级或市级管理员登记"),

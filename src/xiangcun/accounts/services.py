@@ -1,6 +1,6 @@
-"""Accounts: user creation and deactivation (the demo users are built by ops.demo). Users are never
-deleted: the audit log and every workflow record keep their actor (``on_delete=PROTECT``), so an
-account that must go is deactivated."""
+"""Accounts: user creation and deactivation (the demo users are built by ops.demo) and consent to the
+个人信息处理规则. Users are never deleted: the audit log and every workflow record keep their actor
+(``on_delete=PROTECT``), so an account that must go is deactivated (or closed by its owner, PIPL)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from xiangcun.accounts.models import ROLE_REGION_LEVEL, Role, User
+from xiangcun.accounts.models import ROLE_REGION_LEVEL, PrivacyConsent, Role, User
+from xiangcun.accounts.privacy import PRIVACY_NOTICE_VERSION, PRIVACY_NOTICES
 from xiangcun.core import regioncodes
 from xiangcun.core.audit import audit
 from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
@@ -97,3 +98,57 @@ def partner_account_create(*, username: str, password: str, display_name: str = 
         first = exc.error_list[0]
         raise ApplicationError(django_message(first.message, first.params), field="password") from None
     return user_create(username=username, password=password, role=Role.PARTNER, display_name=display_name)
+
+
+@transaction.atomic
+def privacy_consent_record(
+    *, user: User, source: str, version: int = PRIVACY_NOTICE_VERSION
+) -> PrivacyConsent:
+    """``user`` accepted version ``version`` of the 个人信息处理规则 now, on ``source`` (the page or endpoint,
+    e.g. ``/partners/register/``; ``demo`` for the synthetic demo accounts)."""
+    if version not in PRIVACY_NOTICES:
+        raise ApplicationError(
+            Msg("《个人信息处理规则》没有第 {version} 版", version=version), field="version"
+        )
+    consent = PrivacyConsent(user=user, version=version, source=source[:200])
+    consent.full_clean()
+    consent.save()
+    audit(
+        actor=user,
+        action="privacy.consent",
+        target=consent,
+        data={"version": version, "source": source[:200]},
+    )
+    return consent
+
+
+CLOSED_NAME = "已注销用户"
+
+
+@transaction.atomic
+def account_close(*, user: User) -> User:
+    """Deactivate ``user``'s account and blank its personal fields: the username becomes
+    ``deleted-<id>``, the display name 已注销用户, e-mail and phone are blanked, the password unusable.
+    The row is never deleted: consents, the read log and the audit trail keep pointing at it."""
+    account = User.objects.select_for_update().get(pk=user.pk)
+    account.username = f"deleted-{account.pk}"
+    account.display_name = CLOSED_NAME
+    account.first_name = account.last_name = account.email = account.phone = ""
+    account.is_active = False
+    account.set_unusable_password()
+    account.full_clean()
+    account.save(
+        update_fields=[
+            "username",
+            "display_name",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "is_active",
+            "password",
+        ]
+    )
+    # The entry names the account by id only: its old username and contact details are gone.
+    audit(actor=account, action="user.close", target=account, data={"reason": "本人注销"})
+    return account

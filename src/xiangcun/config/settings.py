@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xiangcun.funding",
     "xiangcun.policies",
     "xiangcun.inbox",
+    "xiangcun.privacy",
     "xiangcun.web",
     "xiangcun.ops",
 ]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("xiangcun.funding.urls")),
     path("", include("xiangcun.policies.urls")),
     path("", include("xiangcun.inbox.urls")),
+    path("", include("xiangcun.privacy.urls")),
     path("", include("xiangcun.web.urls")),
 ]
 if settings.DEBUG:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -32,11 +33,12 @@ from pydantic import (
     ValidationError,
 )
 
-from xiangcun.core import vocab
+from xiangcun.core import identity, vocab
 from xiangcun.core.errors import CHINESE, N_, ApplicationError, Message, Msg, as_message, render
 from xiangcun.core.money import GROUPING, GroupingError, number_text
 
 M = TypeVar("M", bound=BaseModel)
+CJK = re.compile(r"[\u4e00-\u9fff]")
 T = TypeVar("T")
 
 MAX_MONEY = Decimal(10) ** 12  # yuan; no amount on the platform comes near it
@@ -178,6 +180,10 @@ def reason_of(error: Any) -> Message:
         return cause.msg
     if isinstance(cause, ApplicationError):
         return cause.msg
+    if isinstance(cause, str) and CJK.search(cause):
+        # ninja hands the API's validation errors over with the validator's message as text: a msgid,
+        # or an already rendered Chinese sentence (which then stays Chinese in English too).
+        return Msg(cause)
     template = REASONS.get(str(error.get("type")), "格式不正确")
     params = {k: _shown(v) for k, v in ctx.items() if k != "error"}
     return Msg(template, **params) if params else Msg(template)
@@ -294,6 +300,55 @@ VillageCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"
 TownCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{9}$")]
 CountyCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{6}$")]
 RegionCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(\d{6}|\d{9}|\d{12})$")]
+
+
+def _phone(value: str) -> str:
+    try:
+        return identity.normalise_phone(value)
+    except identity.IdentityError as exc:
+        raise InputProblem(exc.msg) from None
+
+
+def _id_number(value: str) -> str:
+    if not value:
+        return ""
+    today = dt.datetime.now(_CHINA).date()
+    try:
+        return identity.normalise_valid_id_number(value, today=today)
+    except identity.IdentityError as exc:
+        raise InputProblem(exc.msg) from None
+
+
+_CHINA = ZoneInfo("Asia/Shanghai")
+
+Phone = Annotated[
+    str,
+    BeforeValidator(lambda v: "" if v is None else v),
+    StringConstraints(strip_whitespace=True, max_length=40),
+    AfterValidator(_phone),
+]
+"""A mainland mobile or a landline (``core.identity``), stored normalised: ``13912345678``,
+``0635-8231234``, ``0635-8231234转801``; blank is ``""``. Full-width digits, spaces, hyphens,
+parentheses and a ``+86``/``0086`` prefix are accepted as typed."""
+
+IdNumber = Annotated[
+    str,
+    BeforeValidator(lambda v: "" if v is None else v),
+    StringConstraints(strip_whitespace=True, max_length=40),
+    AfterValidator(_id_number),
+]
+"""A resident ID number (GB 11643-1999 check digit and a real birth date) or a unified social credit
+code (GB 32100-2015 check character), normalised to 18 upper-case characters; blank is ``""``."""
+
+
+def _accepted(value: bool) -> bool:
+    if value is not True:
+        raise InputProblem("须勾选同意")
+    return value
+
+
+Accepted = Annotated[bool, AfterValidator(_accepted)]
+"""A box the user must tick (consent to the 个人信息处理规则): anything but ``true`` is refused."""
 
 
 def _split_words(value: Any) -> Any:

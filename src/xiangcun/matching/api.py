@@ -14,6 +14,7 @@ from xiangcun.matching.models import Pairing, PairingRun
 from xiangcun.matching.schemas import (
     InterestIn,
     NoteIn,
+    NoticeContactOut,
     PairingListOut,
     PairingOut,
     PairingQuery,
@@ -27,7 +28,7 @@ from xiangcun.matching.schemas import (
     WeightsOut,
 )
 from xiangcun.partners.selectors import partner_get_for
-from xiangcun.recruitment.selectors import notice_get_for
+from xiangcun.recruitment.selectors import PURPOSE_NOTICE_API, notice_get_for
 
 router = Router(auth=session_auth)  # every endpoint needs a login but reading the weights
 
@@ -108,6 +109,20 @@ def pairing_note(request: HttpRequest, pairing_id: int, payload: NoteIn) -> Stat
         user=request.user, pairing=pairing, note=payload.note, meeting_date=payload.meeting_date
     )
     return Status(201, pairing)
+
+
+@router.get(
+    "/notices/{int:notice_id}/contact",
+    response={200: NoticeContactOut, **ERRORS},
+    auth=None,
+    summary="招募令联系方式（本辖区管理人员和对接中的合伙人可见完整号码）",
+)
+def notice_contact(request: HttpRequest, notice_id: int) -> dict[str, Any]:
+    """In full for the officials governing the notice's region and the partner in an active pairing
+    with it (each such view logged); phone numbers masked for everyone else."""
+    notice = notice_get_for(request.user, notice_id)
+    contact = selectors.notice_contact_view(request.user, notice, purpose=PURPOSE_NOTICE_API)
+    return {"notice": notice.pk, "contact": contact.contact, "masked": not contact.full}
 
 
 @router.get("/matching/weights", response={200: WeightsOut, **ERRORS}, auth=None, summary="匹配权重")

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiangcun.accounts.models import Role, User
+from xiangcun.core import identity
 from xiangcun.matching import synthetic, synthetic_phrases
 from xiangcun.matching.models import Pairing, PairingEvent
 from xiangcun.partners.models import Partner, PartnerStatus
@@ -61,11 +62,39 @@ def demo_clear() -> None:
     Partner.objects.filter(is_demo=True).delete()
 
 
-def _id_number(rng: random.Random, county: str, organisation: bool) -> str:
-    if organisation:
-        return f"91{county}MA{rng.randrange(10**9, 10**10)}"[:18]
-    year = rng.randrange(1960, 2000)
-    return f"{county}{year}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{rng.randrange(1000, 9999)}"
+DEMO_ACCOUNT_PHONE = "13800000000"
+DEMO_ACCOUNT_ID = "371502199001011234"  # a valid resident ID number (check digit 4)
+
+
+class _Identifiers:
+    """Synthetic phone and ID numbers for the demo partners: valid (check characters computed) and
+    unique (a number already given is drawn again), deterministic from the generator."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.phones = {DEMO_ACCOUNT_PHONE}
+        self.ids = {DEMO_ACCOUNT_ID}
+
+    def phone(self) -> str:
+        while True:
+            value = f"1{self.rng.choice('3578')}{self.rng.randrange(10**8, 10**9)}"
+            if value not in self.phones:
+                self.phones.add(value)
+                return value
+
+    def id_number(self, county: str, organisation: bool) -> str:
+        rng = self.rng
+        while True:
+            if organisation:
+                body = "91" + county + "".join(rng.choice(identity.USCC_CHARS) for _ in range(9))
+                value = body + identity.uscc_check_char(body)
+            else:
+                born = f"{rng.randrange(1960, 2000)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}"
+                body = f"{county}{born}{rng.randrange(0, 1000):03d}"
+                value = body + identity.id_check_char(body)
+            if value not in self.ids:
+                self.ids.add(value)
+                return value
 
 
 @transaction.atomic
@@ -153,6 +182,7 @@ def demo_build(*, scale: str, seed: int, city_code: str = "371500") -> DemoMatch
         created += len(rows)
 
     partners = synthetic.generate_partners(counties, n_partners, seed)
+    identifiers = _Identifiers(rng)
     pending: list[Partner] = []
     for i, p in enumerate(partners):
         contact = (
@@ -168,8 +198,8 @@ def demo_build(*, scale: str, seed: int, city_code: str = "371500") -> DemoMatch
                 is_organisation=p.is_organisation,
                 kind=p.kind,
                 contact_name=contact,
-                phone=f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}",
-                id_number=_id_number(rng, p.home_county_code, p.is_organisation),
+                phone=identifiers.phone(),
+                id_number=identifiers.id_number(p.home_county_code, p.is_organisation),
                 home_county_id=p.home_county_code,
                 liaocheng_born=p.home_county_code.startswith(city_code[:4]),
                 title_level=rng.choice(["intermediate", "associate_senior", "senior"])
@@ -204,8 +234,8 @@ def demo_build(*, scale: str, seed: int, city_code: str = "371500") -> DemoMatch
             name="示例合伙人",
             kind=p.kind,
             contact_name="示例合伙人",
-            phone="13800000000",
-            id_number="371502199001011234",
+            phone=DEMO_ACCOUNT_PHONE,
+            id_number=DEMO_ACCOUNT_ID,
             home_county_id=p.home_county_code,
             liaocheng_born=True,
             title_level="intermediate",

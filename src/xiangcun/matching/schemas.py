@@ -16,7 +16,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 
 from xiangcun.core.api import Page
 from xiangcun.core.inputs import CountyCode, Text, number
-from xiangcun.partners.selectors import partner_view
+from xiangcun.partners.selectors import NAME_ONLY, partner_view
 
 
 def _blank_to_empty(value: Any) -> Any:
@@ -191,7 +191,7 @@ class PairingOut(Schema):
 
     @staticmethod
     def resolve_partner_name(obj: Any, context: dict[str, Any]) -> str:
-        return partner_view(obj.partner, context["request"].user).name
+        return partner_view(obj.partner, context["request"].user, fields=NAME_ONLY).name
 
     @staticmethod
     def resolve_status_label(obj: Any) -> str:
@@ -201,6 +201,14 @@ class PairingOut(Schema):
 class PairingListOut(Schema):
     items: list[PairingOut]
     count: int
+
+
+class NoticeContactOut(Schema):
+    """A notice's contact line as the caller may see it (``masked``: phone numbers hidden)."""
+
+    notice: int
+    contact: str
+    masked: bool
 
 
 class WeightsOut(Schema):

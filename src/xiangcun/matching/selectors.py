@@ -1,5 +1,6 @@
 """Reads for matching: facts loaded from the database, the cached scoring index, explained
-recommendations both ways, candidate pairs and pairings as each party may see them.
+recommendations both ways, candidate pairs and pairings as each party may see them, and who sees a
+notice's contact in full (the partner in an active pairing with it).
 
 The fit itself is ``scoring.py`` (pure); this module only loads data and calls it.
 """
@@ -16,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability as C
-from xiangcun.accounts.permissions import can, is_official, require, require_login
+from xiangcun.accounts.permissions import can, governs, is_official, require, require_login
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core.errors import N_, AccessDenied, Msg, NotFoundError
 from xiangcun.core.todos import Todo, TodoItem, todo_of
@@ -40,8 +41,9 @@ from xiangcun.matching.scoring import (
     top_k_partners_for_notice,
 )
 from xiangcun.partners.models import Partner, PartnerStatus
-from xiangcun.partners.selectors import PartnerView, is_own, partner_view
+from xiangcun.partners.selectors import NAME_ONLY, PartnerView, is_own, partner_view
 from xiangcun.recruitment.models import Notice, NoticeResource, NoticeStatus
+from xiangcun.recruitment.selectors import PURPOSE_NOTICE, NoticeContact, notice_contact_for
 from xiangcun.regions.models import Level, Region
 
 
@@ -232,7 +234,7 @@ def partner_recommendations_for(
     partners = partners_by_id([r.id for r in recs])
     rows = []
     for r in recs:
-        view = partner_view(partners[r.id], user)
+        view = partner_view(partners[r.id], user, fields=NAME_ONLY)
         rows.append((replace(r, title=view.name), view))
     return rows
 
@@ -499,3 +501,26 @@ def cooperation_for(user: Any, notice: Notice) -> Cooperation | None:
     if pairing is not None:
         return Cooperation("paired", partner, pairing)
     return Cooperation("open", partner)
+
+
+# --------------------------------------------------------------------------------------------------
+# A notice's contact: who sees it in full
+# --------------------------------------------------------------------------------------------------
+PURPOSE_PAIRED = N_("对接中的合伙人联系村庄")
+
+
+def in_active_pairing(user: Any, notice: Notice) -> bool:
+    """``user``'s partner profile is in an active pairing (意向, 洽谈, 签约, 履约) with ``notice``."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Pairing.objects.filter(notice=notice, partner__user=user, status__in=ACTIVE_STATUSES).exists()
+
+
+def notice_contact_view(user: Any, notice: Notice, *, purpose: str = PURPOSE_NOTICE) -> NoticeContact:
+    """A notice's contact as ``user`` may see it: in full for the officials governing its region
+    (recruitment decides) and for the partner in an active pairing with it (decided here, where the
+    pairings are); masked for every other account and anonymous readers. Full views are logged."""
+    if governs(user, notice.region_code):
+        return notice_contact_for(user, notice, purpose=purpose)
+    granted = in_active_pairing(user, notice)
+    return notice_contact_for(user, notice, purpose=PURPOSE_PAIRED, granted=granted)

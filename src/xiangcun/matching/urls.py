@@ -14,6 +14,7 @@ urlpatterns = [
     path("matching/pairings/<int:pk>/note/", views.pairing_note, name="pairing_note"),
     path("matching/interest/<int:notice_pk>/", views.express_interest, name="interest"),
     path("matching/weights/", views.weights_edit, name="weights"),
+    path("matching/notices/<int:pk>/contact/", views.notice_contact, name="notice_contact"),
     path(
         "matching/notices/<int:pk>/recommendations/",
         views.notice_recommendations,

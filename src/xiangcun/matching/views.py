@@ -25,7 +25,7 @@ from xiangcun.matching import selectors, services
 from xiangcun.matching.models import PairingStatus
 from xiangcun.matching.schemas import InterestIn, NoteIn, PairingTransitionIn, RunIn, SendIn, WeightsIn
 from xiangcun.matching.scoring import FACTOR_LABELS, FACTORS
-from xiangcun.partners.selectors import partner_get_for, partner_of_user, partner_view
+from xiangcun.partners.selectors import NAME_ONLY, partner_get_for, partner_of_user, partner_view
 from xiangcun.recruitment.models import NoticeStatus
 from xiangcun.recruitment.selectors import notice_get_for
 
@@ -91,7 +91,7 @@ def _run_rows(run: Any, user: Any) -> list[dict[str, Any]]:
             {
                 "notice": n,
                 "town": n.village.town,
-                "partner": partner_view(q, user),
+                "partner": partner_view(q, user, fields=NAME_ONLY),
                 "fit": p["fit"],
                 "percent": round(p["fit"] * 100),
                 "reasons": selectors.pair_explanation(n, q).explanation(),
@@ -168,7 +168,7 @@ def my_pairings(request: HttpRequest) -> HttpResponse:
         request,
         "matching/mine.html",
         {
-            "pairings": [(p, partner_view(p.partner, request.user)) for p in pairings],
+            "pairings": [(p, partner_view(p.partner, request.user, fields=NAME_ONLY)) for p in pairings],
             "statuses": [(value, label, counts.get(value, 0)) for value, label in PairingStatus.choices],
             "status": status,
         },
@@ -184,7 +184,11 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "matching/pairing.html",
         {
             "pairing": pairing,
-            "pv": partner_view(pairing.partner, request.user),
+            "pv": partner_view(pairing.partner, request.user, fields=NAME_ONLY),
+            # The village's contact for the partner of an active pairing (officials have the notice's page).
+            "contact": selectors.notice_contact_view(request.user, pairing.notice)
+            if selectors.pairing_party(request.user, pairing) == "partner"
+            else None,
             "events": selectors.pairing_events(pairing),
             "next_status": next_status,
             "next_label": PairingStatus(next_status).label if next_status else "",
@@ -311,3 +315,13 @@ def notice_cooperate_section(request: HttpRequest, notice: Any) -> dict[str, Any
     if cooperation is None:
         return None
     return {"c": cooperation, "notice": notice, "back": request.path}
+
+
+@require_GET
+def notice_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """A notice's contact line as an HTML fragment for the notice's page (``hx-get``): in full for the
+    partner in an active pairing with the notice (and the officials governing it), masked for anyone
+    else. The full view is logged (``accounts.privacy``)."""
+    notice = notice_get_for(request.user, pk)
+    contact = selectors.notice_contact_view(request.user, notice)
+    return render(request, "recruitment/_contact.html", {"contact": contact, "notice_pk": notice.pk})

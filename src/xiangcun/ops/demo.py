@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from xiangcun.accounts.models import Role, User
-from xiangcun.accounts.services import DEMO_PASSWORD, user_create
+from xiangcun.accounts.services import DEMO_PASSWORD, privacy_consent_record, user_create
 from xiangcun.core import regioncodes
 from xiangcun.regions.models import Region, Village
 
-__all__ = ["DEMO_PASSWORD", "DemoLogin", "demo_present", "demo_users_create"]
+__all__ = ["DEMO_CONSENT_SOURCE", "DEMO_PASSWORD", "DemoLogin", "demo_present", "demo_users_create"]
+
+DEMO_CONSENT_SOURCE = "xiangcun demo"  # the synthetic demo accounts: their consent is the demo's
 
 
 def demo_present() -> bool:
@@ -70,8 +72,9 @@ def demo_users_create(*, city_code: str = "371500") -> list[DemoLogin]:
     )
     operator.is_staff = operator.is_superuser = True
     operator.save(update_fields=["is_staff", "is_superuser"])
+    privacy_consent_record(user=operator, source=DEMO_CONSENT_SOURCE)
     for username, role, code, name in specs:
-        user_create(
+        account = user_create(
             username=username,
             password=DEMO_PASSWORD,
             role=role,
@@ -79,6 +82,8 @@ def demo_users_create(*, city_code: str = "371500") -> list[DemoLogin]:
             display_name=name,
             is_demo=True,
         )
+        # The demo accounts are synthetic: their consent to the 个人信息处理规则 is recorded as the demo's.
+        privacy_consent_record(user=account, source=DEMO_CONSENT_SOURCE)
         region_name = {
             city.code: city.name,
             county.code: county.name,

@@ -1,5 +1,6 @@
 """Partners: public self-registration; list and detail with personal identifiers masked for
-everyone but the city office and the partner themself; verification by the city office."""
+everyone but the city office and the partner themself (the city office's full views logged);
+verification by the city office."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ router = Router()  # public: registration, the list and profiles; verification n
 def partner_register(request: HttpRequest, payload: PartnerRegisterIn) -> Status[PartnerView]:
     # It says whether a user name is taken: limited, so that names cannot be harvested.
     count_request(request, "register", per_minute=10, anonymous_per_minute=5)
-    partner = services.partner_register(data=payload)
-    return Status(201, selectors.partner_view(partner, partner.user))
+    partner = services.partner_register(data=payload, source="POST /api/v1/partners/register")
+    return Status(201, selectors.partner_view(partner, partner.user))  # one's own: not logged
 
 
 class PartnerQuery(Page):
@@ -49,13 +50,14 @@ def partner_list(request: HttpRequest, filters: Query[PartnerQuery]) -> dict[str
         ),
     )
     rows, count = paginate(qs, filters)
-    return {"items": [selectors.partner_view(p, request.user) for p in rows], "count": count}
+    views = selectors.partner_views(rows, request.user, purpose=selectors.PURPOSE_API)
+    return {"items": views, "count": count}
 
 
 @router.get("/partners/{int:partner_id}", response={200: PartnerOut, **ERRORS}, summary="合伙人详情")
 def partner_detail(request: HttpRequest, partner_id: int) -> PartnerView:
     partner = selectors.partner_get_for(request.user, partner_id)
-    return selectors.partner_view(partner, request.user)
+    return selectors.partner_view(partner, request.user, purpose=selectors.PURPOSE_API)
 
 
 @router.post(
@@ -74,4 +76,4 @@ def partner_verify(request: HttpRequest, partner_id: int, payload: PartnerVerify
         reason=payload.reason,
         expected_status=payload.expected_status or partner.status,
     )
-    return selectors.partner_view(partner, user)
+    return selectors.partner_view(partner, user, purpose=selectors.PURPOSE_VERIFY)

@@ -67,6 +67,8 @@ class PartnerRegisterForm(forms.Form):
     certifications = forms.CharField(
         label=_("资质证书"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
     )
+    # Unticked until the person ticks it: consent to the 个人信息处理规则 is never presumed.
+    privacy_consent = forms.BooleanField(label=_("我已阅读并同意《个人信息处理规则》"), required=False)
 
     def __init__(self, *args: object, counties: list[tuple[str, str]] = (), **kwargs: object) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -81,3 +83,4 @@ class PartnerProfileForm(PartnerRegisterForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         del self.fields["username"]
         del self.fields["password"]
+        del self.fields["privacy_consent"]

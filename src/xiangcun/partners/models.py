@@ -19,11 +19,14 @@ class PartnerStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     VERIFIED = "verified", _("已认证")
     REFUSED = "refused", _("未通过")
+    CLOSED = "closed", _("已注销")  # the partner deleted their personal data (``partner_anonymise``)
 
 
 class Partner(BaseModel):
     """A partner profile. ``contact_name``, ``phone`` and ``id_number`` are personal identifiers:
-    shown in full only to the city office and the partner themself (see ``selectors.partner_view``)."""
+    shown in full only to the city office and the partner themself (see ``selectors.partner_view``),
+    every such view by the city office logged (``accounts.privacy``). ``phone`` is stored normalised
+    and ``id_number`` checked (``core.identity``); both are unique among the profiles that hold one."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -105,6 +108,13 @@ class Partner(BaseModel):
             models.CheckConstraint(
                 condition=~models.Q(status="refused") | ~models.Q(refusal_reason=""),
                 name="partner_refusal_has_reason",
+            ),
+            # One profile per person or organisation and per phone (an erased profile holds neither).
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~models.Q(id_number=""), name="partner_id_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["phone"], condition=~models.Q(phone=""), name="partner_phone_unique"
             ),
         ]
 

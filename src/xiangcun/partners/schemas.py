@@ -17,9 +17,12 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringC
 from xiangcun.core import vocab
 from xiangcun.core.errors import Msg
 from xiangcun.core.inputs import (
+    Accepted,
     CountyCode,
+    IdNumber,
     InputProblem,
     OptionalMoney,
+    Phone,
     Text,
     VocabCode,
     VocabCodes,
@@ -96,8 +99,8 @@ class PartnerProfileIn(Schema):
     is_organisation: bool = Field(False, title="以机构名义注册")
     kind: VocabCode("kind") = Field(..., title="合伙人类型")  # type: ignore[valid-type]
     contact_name: _text(40) = Field("", title="联系人")  # type: ignore[valid-type]
-    phone: _text(20) = Field("", title="手机号")  # type: ignore[valid-type]
-    id_number: _text(20) = Field("", title="身份证号/统一社会信用代码")  # type: ignore[valid-type]
+    phone: Phone = Field("", title="手机号")
+    id_number: IdNumber = Field("", title="身份证号/统一社会信用代码")
     home_county: OptionalCounty = Field(None, title="籍贯县（市、区）")
     liaocheng_born: bool | None = Field(None, title="聊城籍", description="default: from home_county")
     title_level: TitleLevel = Field("", title="专业技术职称")
@@ -120,6 +123,9 @@ class PartnerRegisterIn(PartnerProfileIn):
 
     username: Text(150) = Field(..., min_length=3, title="用户名")  # type: ignore[valid-type]
     password: str = Field(..., min_length=10, max_length=128, title="密码")
+    privacy_consent: Accepted = Field(
+        ..., title="《个人信息处理规则》", description="must be true: the user ticked the box"
+    )
 
 
 class PartnerEditIn(PartnerProfileIn):

@@ -1,8 +1,10 @@
 """Reads of partners. Personal identifiers are masked for everyone but the city office and the
-partner themself (``partner_view``)."""
+partner themself (``partner_view`` / ``partner_views``); each view of them by the city office is logged
+with its purpose (``accounts.privacy``), a partner reading their own profile is not."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability, can, require, require_login
+from xiangcun.accounts.privacy import PersonalRead, log_personal_reads
 from xiangcun.core import vocab
 from xiangcun.core.errors import N_, AccessDenied, ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_id_number, mask_name, mask_phone
@@ -133,8 +136,27 @@ class PartnerView:
         return getattr(self.partner, name)
 
 
-def partner_view(partner: Partner, user: Any) -> PartnerView:
-    private = can_see_private(user, partner)
+# Why the city office sees a partner's identifiers in full: the purposes the read log records.
+PURPOSE_VERIFY = N_("市级管理员审核合伙人")
+PURPOSE_LIST = N_("市级管理员查阅合伙人名单")
+PURPOSE_CORRECT = N_("市级管理员更正合伙人资料")
+PURPOSE_API = N_("市级管理员通过接口查阅合伙人")
+PURPOSE_EXPORT = N_("导出合伙人名单（Excel）")
+PURPOSE_MATCHING = N_("市级管理员查阅合伙人推荐")
+
+# The personal fields a page may show; a person's name is personal, an organisation's is not. A view
+# is logged when it shows a phone or ID number in full, with every personal field it shows.
+PERSONAL_FIELDS = ("name", "contact_name", "phone", "id_number")
+IDENTIFIERS = ("phone", "id_number")
+NAME_ONLY = ("name",)  # pages that show a partner's name only (pairings, runs): nothing to log
+
+
+def _shown(partner: Partner, fields: tuple[str, ...]) -> tuple[str, ...]:
+    shown = tuple(f for f in fields if getattr(partner, f) and not (f == "name" and partner.is_organisation))
+    return shown if any(f in IDENTIFIERS for f in shown) else ()
+
+
+def _view(partner: Partner, private: bool) -> PartnerView:
     person_name = partner.name if (private or partner.is_organisation) else mask_name(partner.name)
     return PartnerView(
         partner=partner,
@@ -144,6 +166,36 @@ def partner_view(partner: Partner, user: Any) -> PartnerView:
         id_number=partner.id_number if private else mask_id_number(partner.id_number),
         private=private,
     )
+
+
+def partner_views(
+    partners: Iterable[Partner],
+    user: Any,
+    *,
+    purpose: str = "",
+    fields: tuple[str, ...] = PERSONAL_FIELDS,
+) -> list[PartnerView]:
+    """The partners as ``user`` may see them. Where a phone or ID number is shown in full to someone
+    other than the partner (the city office), the ``fields`` the page shows are logged for ``purpose``,
+    one row per partner, in one insert. A page that shows names only says ``fields=NAME_ONLY``."""
+    views, reads = [], []
+    for partner in partners:
+        private = can_see_private(user, partner)
+        views.append(_view(partner, private))
+        shown = _shown(partner, fields) if private else ()
+        if shown:
+            reads.append(PersonalRead(partner, shown, partner.user_id))
+    if reads and not purpose and any(r.subject_id != getattr(user, "pk", None) for r in reads):
+        raise ValueError("showing identifiers in full needs the purpose for the read log")
+    log_personal_reads(user, reads, purpose)
+    return views
+
+
+def partner_view(
+    partner: Partner, user: Any, *, purpose: str = "", fields: tuple[str, ...] = PERSONAL_FIELDS
+) -> PartnerView:
+    """One partner as ``user`` may see it (``partner_views``: a full view by the city office is logged)."""
+    return partner_views([partner], user, purpose=purpose, fields=fields)[0]
 
 
 def capital_text(low: Decimal | None, high: Decimal | None) -> str:

@@ -1,8 +1,10 @@
-"""Writes to partners: public self-registration, profile edits, verification by the city office.
+"""Writes to partners: public self-registration (with consent to the 个人信息处理规则), profile edits,
+verification by the city office, and the erasure of a partner's personal data.
 
-Inputs arrive parsed (``schemas.PartnerRegisterIn`` / ``PartnerEditIn``); what needs the database —
-a free username, county codes that exist — and the capital range of the stored profile after an
-edit are checked here.
+Inputs arrive parsed (``schemas.PartnerRegisterIn`` / ``PartnerEditIn``: phone numbers normalised, ID
+numbers checked); what needs the database — a free username, county codes that exist, an ID number or
+phone number no other profile holds — and the capital range of the stored profile after an edit are
+checked here.
 """
 
 from __future__ import annotations
@@ -10,15 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xiangcun.accounts.models import User
 from xiangcun.accounts.permissions import Capability, can, require
-from xiangcun.accounts.services import partner_account_create
+from xiangcun.accounts.services import partner_account_create, privacy_consent_record
 from xiangcun.core import regioncodes
 from xiangcun.core.audit import audit
-from xiangcun.core.errors import ApplicationError, ConflictError, Msg
+from xiangcun.core.errors import AccessDenied, ApplicationError, ConflictError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.partners.models import Partner, PartnerStatus
 from xiangcun.partners.schemas import PartnerEditIn, PartnerProfileIn, PartnerRegisterIn
@@ -71,14 +73,39 @@ def _check(partner: Partner) -> None:
     full_clean(partner)
 
 
+def _identity_free(partner: Partner) -> None:
+    """No other profile holds ``partner``'s ID number or phone number (an erased one holds neither)."""
+    others = Partner.objects.exclude(pk=partner.pk) if partner.pk else Partner.objects.all()
+    if partner.id_number and others.filter(id_number=partner.id_number).exists():
+        raise ApplicationError("该身份证号/统一社会信用代码已注册过合伙人", field="id_number")
+    if partner.phone and others.filter(phone=partner.phone).exists():
+        raise ApplicationError("该手机号已注册过合伙人", field="phone")
+
+
+def _save(partner: Partner, **kwargs: Any) -> None:
+    """Save; a concurrent registration with the same ID or phone number that committed first (the
+    unique constraints) is the same refusal as ``_identity_free``'s."""
+    try:
+        with transaction.atomic():
+            partner.save(**kwargs)
+    except IntegrityError as exc:
+        if "id_number" in str(exc):
+            raise ApplicationError("该身份证号/统一社会信用代码已注册过合伙人", field="id_number") from exc
+        if "phone" in str(exc):
+            raise ApplicationError("该手机号已注册过合伙人", field="phone") from exc
+        raise
+
+
 @transaction.atomic
-def partner_register(*, data: PartnerRegisterIn) -> Partner:
-    """Public self-registration: a partner account and a profile awaiting the city's verification."""
+def partner_register(*, data: PartnerRegisterIn, source: str) -> Partner:
+    """Public self-registration: a partner account, its consent to the current 个人信息处理规则 (given on
+    ``source``, the page or endpoint) and a profile awaiting the city's verification."""
     username = data.username
     if User.objects.filter(username__iexact=username).exists():
         raise ApplicationError("该用户名已被注册", field="username")
     profile = data.model_dump(include=set(PartnerProfileIn.model_fields))
     partner = Partner(**_model_values(profile), status=PartnerStatus.PENDING)
+    _identity_free(partner)
     _check(partner)
     try:
         user = partner_account_create(
@@ -92,7 +119,8 @@ def partner_register(*, data: PartnerRegisterIn) -> Partner:
         user.phone = partner.phone
         user.save(update_fields=["phone"])
     partner.user = user
-    partner.save()
+    _save(partner)
+    privacy_consent_record(user=user, source=source)
     audit(actor=user, action="partner.register", target=partner, data={"status": partner.status})
     return partner
 
@@ -106,6 +134,8 @@ def partner_update(*, user: Any, partner: Partner, data: PartnerEditIn) -> Partn
     if not own:
         require(user, Capability.PARTNER_VERIFY, message="只能修改自己的合伙人资料")
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if partner.status == PartnerStatus.CLOSED:
+        raise ApplicationError("该合伙人已注销，资料不能修改")
     fields = _model_values(data.changes())
     for name, value in fields.items():
         setattr(partner, name, value)
@@ -113,8 +143,9 @@ def partner_update(*, user: Any, partner: Partner, data: PartnerEditIn) -> Partn
     if own and not office and partner.status == PartnerStatus.VERIFIED:
         partner.status = PartnerStatus.PENDING
         changed.append("status")
+    _identity_free(partner)
     _check(partner)
-    partner.save(update_fields=[*changed, "updated_at"])
+    _save(partner, update_fields=[*changed, "updated_at"])
     # Field names only: the values are personal data, kept in the profile, not in the log.
     audit(
         actor=user,
@@ -134,6 +165,8 @@ def partner_verify(
     else, or edited by the partner) is a 409."""
     require(user, Capability.PARTNER_VERIFY, message="只有市合伙人办公室可以审核合伙人")
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if partner.status == PartnerStatus.CLOSED:
+        raise ApplicationError("该合伙人已注销，不能审核")
     if expected_status is not None and partner.status != expected_status:
         raise ConflictError(
             Msg(
@@ -157,4 +190,48 @@ def partner_verify(
         target=partner,
         data={"status": partner.status, "reason": partner.refusal_reason},
     )
+    return partner
+
+
+ERASED_NAME = "已注销用户"
+# What erasure blanks: every field about the person (the row stays: pairings and agreements refer to it).
+ERASED_VALUES: dict[str, Any] = {
+    "name": ERASED_NAME,
+    "contact_name": "",
+    "phone": "",
+    "id_number": "",
+    "home_county": None,
+    "liaocheng_born": False,
+    "title_level": "",
+    "high_level_talent": False,
+    "capital_min": None,
+    "capital_max": None,
+    "skills": [],
+    "tags": [],
+    "preferred_counties": [],
+    "preferred_categories": [],
+    "cooperation_forms": [],
+    "resources_wanted": [],
+    "profile": "",
+    "track_record": "",
+    "certifications": "",
+    "refusal_reason": "",
+    "status": PartnerStatus.CLOSED,
+}
+
+
+@transaction.atomic
+def partner_anonymise(*, user: Any, partner: Partner) -> Partner:
+    """Erase the personal data of ``user``'s own profile: name → 已注销用户, phone, ID number, contact and
+    every descriptive field blanked, status 已注销 (no longer listed, matched or verified). The row
+    itself stays, so that the pairings and agreements it is party to (kept as the law requires) still
+    name a party. Only the partner themself erases their profile (``privacy.services``)."""
+    if not is_own(user, partner):
+        raise AccessDenied("只能注销自己的合伙人资料")
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    for name, value in ERASED_VALUES.items():
+        setattr(partner, name, value)
+    full_clean(partner)
+    partner.save(update_fields=[*ERASED_VALUES, "updated_at"])
+    audit(actor=user, action="partner.anonymise", target=partner, data={"fields": sorted(ERASED_VALUES)})
     return partner

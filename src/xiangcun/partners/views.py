@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.permissions import Capability, can
+from xiangcun.accounts.privacy import PRIVACY_NOTICE_VERSION
+from xiangcun.accounts.selectors import consents_of, reads_about
 from xiangcun.core import vocab
 from xiangcun.core.inputs import parse, perform, submit
 from xiangcun.core.ratelimit import limited
@@ -55,7 +57,9 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         "partners/partner_list.html",
         {
             "page": page,
-            "views": [selectors.partner_view(p, request.user) for p in page],
+            "views": selectors.partner_views(
+                page, request.user, purpose=selectors.PURPOSE_LIST, fields=("name", "phone")
+            ),
             "query": query.urlencode(),
             "counties": counties_of(settings.XIANGCUN_CITY_CODE),
             "kinds": vocab.PARTNER_KINDS,
@@ -69,8 +73,9 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.partner_get_for(request.user, pk)  # 404 / 403 via the error middleware
-    view = selectors.partner_view(partner, request.user)
+    view = selectors.partner_view(partner, request.user, purpose=selectors.PURPOSE_VERIFY)
     county_names = dict(_counties())
+    own = selectors.is_own(request.user, partner)
     return render(
         request,
         "partners/partner_detail.html",
@@ -82,8 +87,13 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resources": [vocab.label("resource", c) for c in partner.resources_wanted],
             "counties": [county_names.get(c, c) for c in partner.preferred_counties],
             "city_office": can(request.user, Capability.PARTNER_VERIFY),
-            "can_edit": selectors.is_own(request.user, partner)
-            or can(request.user, Capability.PARTNER_VERIFY),
+            "can_edit": partner.status != PartnerStatus.CLOSED
+            and (own or can(request.user, Capability.PARTNER_VERIFY)),
+            # One's own profile: the consent given, who read the data in full (PIPL art. 44), and the
+            # download and erasure of it (the privacy pages).
+            "own": own,
+            "consent": consents_of(request.user).first() if own else None,
+            "reads": list(reads_about(request.user)[:20]) if own else [],
         },
     )
 
@@ -94,7 +104,10 @@ def partner_register(request: HttpRequest) -> HttpResponse:
     form = PartnerRegisterForm(request.POST or None, counties=_counties())
     partner = None
     if request.method == "POST":
-        partner = submit(form, lambda d: services.partner_register(data=parse(PartnerRegisterIn, d)))
+        partner = submit(
+            form,
+            lambda d: services.partner_register(data=parse(PartnerRegisterIn, d), source=request.path),
+        )
         if partner is not None:
             assert partner.user is not None
             login(request, partner.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -103,7 +116,10 @@ def partner_register(request: HttpRequest) -> HttpResponse:
             return redirect(safe_next(request) or reverse("partners:detail", args=[partner.pk]))
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "partners/register.html", {"form": form, "next": safe_next(request) or ""}, status=status
+        request,
+        "partners/register.html",
+        {"form": form, "next": safe_next(request) or "", "notice_version": PRIVACY_NOTICE_VERSION},
+        status=status,
     )
 
 
@@ -112,6 +128,8 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The partner edits their own profile; the city office may correct any."""
     partner = selectors.partner_get_for(request.user, pk, write=True)
     own = selectors.is_own(request.user, partner)
+    if request.method == "GET":  # the form shows the identifiers in full: the city office's view is logged
+        selectors.partner_view(partner, request.user, purpose=selectors.PURPOSE_CORRECT)
     initial = {
         name: getattr(partner, name)
         for name in (
@@ -162,7 +180,9 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
         request,
         "partners/queue.html",
         {
-            "rows": [selectors.partner_view(p, request.user) for p in queue],
+            "rows": selectors.partner_views(
+                queue, request.user, purpose=selectors.PURPOSE_VERIFY, fields=("name", "phone", "id_number")
+            ),
             "total": pending.count(),
         },
     )

@@ -225,9 +225,22 @@ class TransitionOut(Schema):
         return str(obj.actor) if obj.actor else None
 
 
+def _contact(notice: Notice, context: dict[str, Any]) -> selectors.NoticeContact:
+    """The notice's contact and description for the request's user, worked out (and its full view
+    logged) once per response."""
+    cache = context.setdefault("notice_contacts", {})
+    if notice.pk not in cache:
+        cache[notice.pk] = selectors.notice_contact_for(
+            context["request"].user, notice, purpose=selectors.PURPOSE_NOTICE_API
+        )
+    return cache[notice.pk]  # type: ignore[no-any-return]
+
+
 class NoticeDetail(NoticeItem):
-    """A notice as the request's user sees it: contact masked for anonymous readers, the workflow
-    history and the reason of a return only for the officials of its region."""
+    """A notice as the request's user sees it: phone numbers in the contact and the description
+    masked except for the officials governing its region (a partner in an active pairing with it reads
+    them at ``GET /notices/{id}/contact``); the workflow history and the reason of a return only for
+    those officials."""
 
     resources: list[NoticeResourceOut]
     incentives: str
@@ -242,7 +255,11 @@ class NoticeDetail(NoticeItem):
 
     @staticmethod
     def resolve_contact(obj: Notice, context: dict[str, Any]) -> str:
-        return selectors.notice_contact_for(context["request"].user, obj)
+        return _contact(obj, context).contact
+
+    @staticmethod
+    def resolve_description(obj: Notice, context: dict[str, Any]) -> str:
+        return _contact(obj, context).description
 
     @staticmethod
     def resolve_rejection_reason(obj: Notice, context: dict[str, Any]) -> str:

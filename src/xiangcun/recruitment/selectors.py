@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability, can, governs, require
+from xiangcun.accounts.privacy import PersonalRead, log_personal_reads
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import regioncodes, vocab
 from xiangcun.core.errors import N_, AccessDenied, ApplicationError, Message, Msg, NotFoundError
@@ -128,12 +129,59 @@ def notice_can_view(user: Any, notice: Notice) -> bool:
     return notice.status in PUBLIC_STATUSES or governs(user, notice.region_code)
 
 
-def notice_contact_for(user: Any, notice: Notice) -> str:
-    """The notice's contact line: in full for signed-in users (partners, officials), phone numbers
-    masked for anonymous visitors so a published notice does not hand them out to scrapers."""
-    if getattr(user, "is_authenticated", False):
-        return notice.contact
-    return mask_phones_in(notice.contact)
+# Why an official sees a notice's contact in full: the purposes the read log records.
+PURPOSE_NOTICE = N_("管辖区域管理员办理招募令")
+PURPOSE_NOTICE_EDIT = N_("管辖区域管理员修改招募令")
+PURPOSE_NOTICE_API = N_("管辖区域管理员通过接口查阅招募令")
+PURPOSE_BATCH = N_("管辖区域管理员查阅招募令批次")
+
+
+@dataclass(frozen=True)
+class NoticeContact:
+    """A notice's contact line and description as one reader sees them: in ``full``, or with every
+    phone number masked (``core.masking.mask_phones_in``)."""
+
+    contact: str
+    description: str
+    full: bool
+    hidden: bool = False  # something was masked (the contact held a phone number)
+
+
+def notice_contacts_for(
+    user: Any, notices: list[Notice], *, purpose: str, granted: bool = False
+) -> list[NoticeContact]:
+    """The notices' contacts as ``user`` may see them. In full for the officials governing a notice's
+    region (or when an upper layer has ``granted`` it: matching, for the partner in an active pairing
+    with the notice); masked for every other account and anonymous readers. Each full view of a phone
+    number is logged for ``purpose`` (one row per notice, one insert)."""
+    out, reads = [], []
+    for notice in notices:
+        full = granted or governs(user, notice.region_code)
+        contact, description = mask_phones_in(notice.contact), mask_phones_in(notice.description)
+        masked = NoticeContact(
+            contact, description, False, contact != notice.contact or description != notice.description
+        )
+        if not full:
+            out.append(masked)
+            continue
+        out.append(NoticeContact(notice.contact, notice.description, True))
+        fields = tuple(
+            name
+            for name, value, hidden in (
+                ("contact", notice.contact, masked.contact),
+                ("description", notice.description, masked.description),
+            )
+            if value != hidden
+        )
+        if fields:
+            reads.append(PersonalRead(notice, fields))
+    log_personal_reads(user, reads, purpose)
+    return out
+
+
+def notice_contact_for(user: Any, notice: Notice, *, purpose: str, granted: bool = False) -> NoticeContact:
+    """One notice's ``notice_contacts_for``."""
+    return notice_contacts_for(user, [notice], purpose=purpose, granted=granted)[0]
 
 
 def notice_get_for(user: Any, pk: int, *, write: bool = False) -> Notice:

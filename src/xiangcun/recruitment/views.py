@@ -131,7 +131,10 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     official = selectors.notice_is_governed(request.user, notice)
     context: dict[str, Any] = {
         "notice": notice,
-        "contact": selectors.notice_contact_for(request.user, notice),
+        "contact": selectors.notice_contact_for(request.user, notice, purpose=selectors.PURPOSE_NOTICE),
+        # A partner may be in an active pairing with the notice: matching (above this app) says, and
+        # serves the contact in full to them as an htmx fragment.
+        "ask_matching": can(request.user, Capability.PARTNER_WORK),
         "official": official,
         "editable": official and notice.status in services.EDITABLE,
         "actions": services.notice_actions_for(request.user, notice) if official else [],
@@ -228,6 +231,8 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for(request.user, pk)
     require(request.user, Capability.NOTICE_DRAFT, notice.region_code,
             message="该招募令不在您的管辖范围内，不能修改。")  # fmt: skip
+    if request.method == "GET":  # the form shows the contact in full: logged
+        selectors.notice_contact_for(request.user, notice, purpose=selectors.PURPOSE_NOTICE_EDIT)
     form = NoticeForm(request.POST or None, initial=NoticeForm.initial_of(NoticeIn.of(notice)))
     if request.method == "POST":
         saved = submit(
@@ -244,8 +249,9 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_get_for(request.user, pk)
     notices = list(selectors.batch_notices(batch))
-    for n in notices:
-        n.display_contact = selectors.notice_contact_for(request.user, n)  # type: ignore[attr-defined]
+    contacts = selectors.notice_contacts_for(request.user, notices, purpose=selectors.PURPOSE_BATCH)
+    for n, contact in zip(notices, contacts, strict=True):
+        n.display_contact = contact.contact  # type: ignore[attr-defined]
     return render(request, "recruitment/batch_detail.html", {"batch": batch, "notices": notices})
 
 

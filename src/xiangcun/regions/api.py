@@ -27,7 +27,7 @@ def _check_code(code: str, field: str = "code") -> str:
 
 def _village_detail(request: HttpRequest, code: str) -> selectors.VillageProfile:
     village = selectors.village_get_for(request.user, code)
-    return selectors.village_profile(village, request.user)
+    return selectors.village_profile(village, request.user, purpose=selectors.PURPOSE_VILLAGE_API)
 
 
 @router.get(

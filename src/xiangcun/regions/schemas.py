@@ -12,7 +12,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from xiangcun.core.inputs import Count, OptionalMoney, Quantity, Text, Year
+from xiangcun.core.inputs import Count, OptionalMoney, Phone, Quantity, Text, Year
 
 
 class VillageProfileIn(Schema):
@@ -23,7 +23,7 @@ class VillageProfileIn(Schema):
     cultivated_land_mu: Quantity | None = Field(None, title="耕地面积（亩）")
     featured_industry: Text(100, required=False) | None = Field(None, title="特色产业")  # type: ignore[valid-type]
     contact_name: Text(40, required=False) | None = Field(None, title="联系村干部")  # type: ignore[valid-type]
-    contact_phone: Text(20, required=False) | None = Field(None, title="联系电话")  # type: ignore[valid-type]
+    contact_phone: Phone | None = Field(None, title="联系电话")
     # year → collective income in yuan; a blank amount removes the year's figure
     incomes: dict[Year, OptionalMoney] = Field(default_factory=dict, title="村集体收入")
 

@@ -1,4 +1,5 @@
-"""Reads of regions and villages. Personal fields are masked unless the reader governs the village."""
+"""Reads of regions and villages. Personal fields are masked unless the reader governs the village
+(whose full views are logged)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from xiangcun.accounts.permissions import Capability, can, governs, require
+from xiangcun.accounts.privacy import filled, log_personal_read
 from xiangcun.accounts.scoping import Scope
 from xiangcun.core import regioncodes
-from xiangcun.core.errors import Msg, NotFoundError
+from xiangcun.core.errors import N_, Msg, NotFoundError
 from xiangcun.core.masking import mask_name, mask_phone
 from xiangcun.regions.bands import income_band
 from xiangcun.regions.models import Level, Region, Village, VillageIncome
@@ -122,10 +124,19 @@ class VillageProfile:
     can_edit: bool
 
 
-def village_profile(village: Village, user: Any) -> VillageProfile:
-    """The profile as ``user`` may see it: contact details in full only for the village's officials."""
+# Why an official sees a village's contact in full: the purposes the read log records.
+PURPOSE_VILLAGE = N_("管辖区域管理员查看村庄联系人")
+PURPOSE_VILLAGE_EDIT = N_("管辖区域管理员修改村庄档案")
+PURPOSE_VILLAGE_API = N_("管辖区域管理员通过接口查阅村庄档案")
+
+
+def village_profile(village: Village, user: Any, *, purpose: str) -> VillageProfile:
+    """The profile as ``user`` may see it: contact details in full only for the village's officials,
+    each such view of a phone number logged for ``purpose`` (``accounts.privacy``)."""
     incomes = village_incomes(village)
     official = governs(user, village.code)
+    if official and village.contact_phone:
+        log_personal_read(user, village, filled(village, ("contact_name", "contact_phone")), purpose)
     return VillageProfile(
         village=village,
         incomes=incomes,

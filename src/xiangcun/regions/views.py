@@ -54,7 +54,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     village = selectors.village_get_for(request.user, code)
-    profile = selectors.village_profile(village, request.user)
+    profile = selectors.village_profile(village, request.user, purpose=selectors.PURPOSE_VILLAGE)
     return render(
         request,
         "regions/village_detail.html",
@@ -85,7 +85,7 @@ def village_search(request: HttpRequest) -> HttpResponse:
 @login_required
 def village_edit(request: HttpRequest, code: str) -> HttpResponse:
     village = selectors.village_get_for(request.user, code, write=True)
-    profile = selectors.village_profile(village, request.user)
+    profile = selectors.village_profile(village, request.user, purpose=selectors.PURPOSE_VILLAGE_EDIT)
     years = services.income_years()
     incomes = {i.year: i.amount for i in profile.incomes}
     form = VillageProfileForm(request.POST or None, instance=village, years=years, incomes=incomes)

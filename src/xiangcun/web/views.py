@@ -90,6 +90,7 @@ DESK_TOOLS: list[tuple[str | Promise, str, Callable[[Any], bool]]] = [
     (_("合伙人协议"), "/agreements/", _any(C.OFFICIAL_READ, C.PARTNER_WORK)),
     (_("政策维护"), "/policies/manage/", _any(C.POLICY_EDIT)),
     (_("项目遴选"), "/funding/", _any(C.FUNDING_MANAGE)),
+    (_("个人信息查看记录"), "/privacy/reads/", _any(C.PERSONAL_DATA_AUDIT)),
 ]
 
 

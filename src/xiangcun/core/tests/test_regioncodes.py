@@ -43,5 +43,5 @@ def test_masking_hides_the_middle_of_identifiers():
 def test_phones_inside_free_text_are_masked_but_other_numbers_are_not():
     from xiangcun.core.masking import mask_phones_in
 
-    assert mask_phones_in("石志建 13330016197，座机 0635-8888888") == "石志建 133****6197，座机 0635-8888888"
+    assert mask_phones_in("石志建 13330016197，座机 0635-8888888") == "石志建 133****6197，座机 0635-***8888"
     assert mask_phones_in("投资 123456789012 元") == "投资 123456789012 元"

@@ -20,6 +20,7 @@ KEYWORDS = [
     "AccessDenied",
     "NotAuthenticated",
     "InputProblem",
+    "IdentityError",
     "InputError",
     "FieldProblem",
     "ContractError",
