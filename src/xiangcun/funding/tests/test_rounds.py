@@ -336,7 +336,8 @@ def _text(html: str) -> str:
 def test_the_publicity_page_states_the_mode_and_gives_one_reason_per_application(users, client_as):
     # given the rank-order round, published
     funding_round, _rows = _selected(users)
-    services.round_publish(user=users["city"], funding_round=funding_round, start=dt.date(2025, 5, 12))
+    with server_date(dt.date(2025, 5, 12)):
+        services.round_publish(user=users["city"], funding_round=funding_round)
     # when anyone opens its 公示
     page = client_as("public").get(f"/funding/{funding_round.pk}/").content.decode()
     # then it says how it selected, in 万元
@@ -359,7 +360,8 @@ def test_the_publicity_page_states_the_mode_and_gives_one_reason_per_application
 
 def test_the_analysis_shows_the_optimum_to_officials_and_is_refused_to_everyone_else(users, client_as):
     funding_round, (a, b, c, d) = _selected(users)
-    services.round_publish(user=users["city"], funding_round=funding_round, start=dt.date(2025, 5, 12))
+    with server_date(dt.date(2025, 5, 12)):
+        services.round_publish(user=users["city"], funding_round=funding_round)
     url = f"/funding/{funding_round.pk}/analysis/"
     # the city office (and the other officials) read it, linked from the round page
     assert url in client_as("city").get(f"/funding/{funding_round.pk}/").content.decode()

@@ -35,7 +35,7 @@ def invited(users: dict[str, Any]) -> tuple[Any, Any, Any]:
     """A published notice of the cadre's village, two verified partners; the county sends its run."""
     notice_published(users, title="黄家庄村采摘园招募合伙人")
     one = partner_verified(users)
-    two = partner_verified(users, "lisi", name="李四", phone="13900000000", id_number="371502199001019999")
+    two = partner_verified(users, "lisi", name="李四")
     for partner in (one, two):  # each has read "您的合伙人资料已通过认证"
         assert inbox_of(partner.user) == ["您的合伙人资料已通过认证，可以查看为您推荐的招募令"]
         notification_mark_all_read(user=partner.user)
