@@ -64,7 +64,7 @@ def test_registering_from_the_notice_comes_back_to_it_awaiting_verification(clie
     back = f"/notices/{notice.pk}/"
     form = client.get("/partners/register/", {"next": back}).content.decode()
     assert f'name="next" value="{back}"' in form
-    data = {"username": "wangwu", "password": PASSWORD, "name": "王五", "kind": "technician",
+    data = {"username": "wangwu", "password": PASSWORD, "name": "王五", "kind": "technician", "privacy_consent": "on",
             "phone": "13900003333", "next": back}  # fmt: skip
 
     response = client.post(f"/partners/register/?next={back}", data)
@@ -88,7 +88,7 @@ def test_an_off_site_next_is_refused_on_log_in_and_registration(client, users, t
     form = re.search(r'<form method="post" class="form".*?</form>', login_page, re.S).group(0)
     assert 'name="next" value=""' in form and "/partners/register/?next" not in login_page
 
-    data = {"username": "zhaoliu", "password": PASSWORD, "name": "赵六", "kind": "technician",
+    data = {"username": "zhaoliu", "password": PASSWORD, "name": "赵六", "kind": "technician", "privacy_consent": "on",
             "phone": "13900004444", "next": target}  # fmt: skip
     response = client.post(f"/partners/register/?next={target}", data)
     partner = Partner.objects.get(user__username="zhaoliu")
