@@ -219,6 +219,10 @@ TASKS = {
     }
 }
 
+# Jobs of the task queue (imports, exports) write a heartbeat while they run; one without a heartbeat
+# for this many seconds has lost its worker and is marked failed (resources/jobs.py, `xiangcun jobs reap`).
+JOB_HEARTBEAT_TIMEOUT = env.int("JOB_HEARTBEAT_TIMEOUT", default=120)
+
 # Resource exports with more rows than this are built by the task queue (login required), not in the request.
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
 
