@@ -387,6 +387,12 @@ class Run:
             yield
         self.longest_write = max(self.longest_write, time.perf_counter() - started)
 
+    def beat(self) -> None:
+        """The heartbeat alone (while the file is read)."""
+        if self.job_id is not None:
+            with self.write():
+                pass
+
 
 RUNNING_STATES = (ImportStatus.VALIDATING, ImportStatus.WRITING)
 
@@ -443,7 +449,7 @@ def import_file(
     except ApplicationError as exc:
         return Outcome(False, [sheets.Problem("", 0, "", "", exc.message)], {"rows": 0})
     try:
-        book = sheets.read(data, filename)
+        book = sheets.read(data, filename, tick=run.beat)
     except sheets.FileProblem as exc:
         return Outcome(False, [sheets.Problem("", 0, "", "", exc.message)], {"rows": 0})
     plan, problems = validate(book, user=user, progress=progress)

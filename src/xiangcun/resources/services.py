@@ -266,6 +266,9 @@ def _reserve_ids(count: int) -> range | None:
     return range(base + 1, base + count + 1)
 
 
+STAGE_ROWS_PER_INSERT = 500
+
+
 @dataclass(frozen=True)
 class StagedChunk:
     """New resources of an import as database values, ready to stage (``resources_stage``)."""
@@ -291,16 +294,22 @@ def resources_stage(*, batch: str, chunk: StagedChunk) -> int:
     count = len(chunk.rows)
     ids = _reserve_ids(count)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    marks = ", ".join(["%s"] * (len(_copied_columns()) + 5))
-    params = [
-        [batch, chunk.start + i, ids[i] if ids else None, now, now, *row] for i, row in enumerate(chunk.rows)
-    ]
+    row_marks = "(" + ", ".join(["%s"] * (len(_copied_columns()) + 5)) + ")"
+    sql = (
+        f"INSERT INTO {quote(ImportStagedResource._meta.db_table)} "
+        f"(batch, seq, resource_id, created_at, updated_at, {columns}) VALUES "
+    )
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(ImportStagedResource._meta.db_table)} "
-            f"(batch, seq, resource_id, created_at, updated_at, {columns}) VALUES ({marks})",
-            params,
-        )
+        # Multi-row VALUES (as bulk_create does), STAGE_ROWS_PER_INSERT rows per statement: within
+        # every backend's limit on parameters.
+        for first in range(0, count, STAGE_ROWS_PER_INSERT):
+            rows = range(first, min(count, first + STAGE_ROWS_PER_INSERT))
+            params = [
+                value
+                for i in rows
+                for value in (batch, chunk.start + i, ids[i] if ids else None, now, now, *chunk.rows[i])
+            ]
+            cursor.execute(sql + ", ".join([row_marks] * len(rows)), params)
     if ids:
         spatial.index_upsert((pk, lng, lat) for pk, (lng, lat) in zip(ids, chunk.points, strict=True))
     return count
