@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -115,9 +116,21 @@ def default_database(settings_dict: dict[str, Any]) -> Iterator[Any]:
         connections.settings["default"] = original_settings
 
 
-def _settings_for(name: str) -> dict[str, Any]:
+def _settings_for(name: str, lock_timeout_ms: int | None = None) -> dict[str, Any]:
+    """The suite's connection settings for database ``name``, with another lock timeout if asked."""
     settings_dict = copy.deepcopy(connections["default"].settings_dict)
     settings_dict["NAME"] = name
+    if lock_timeout_ms is not None:
+        options = settings_dict["OPTIONS"]
+        if settings_dict["ENGINE"].endswith("sqlite3"):
+            options["init_command"] = re.sub(
+                r"busy_timeout=\d+", f"busy_timeout={lock_timeout_ms}", options["init_command"]
+            )
+            options["timeout"] = lock_timeout_ms / 1000
+        else:
+            options["options"] = re.sub(
+                r"lock_timeout=\d+", f"lock_timeout={lock_timeout_ms}", options.get("options", "")
+            )
     return settings_dict
 
 
@@ -146,23 +159,25 @@ def scratch_template(django_db_setup, django_db_blocker, tmp_path_factory) -> It
 
 
 @pytest.fixture
-def scratch_db(scratch_template, tmp_path, settings) -> Iterator[Scratch]:  # type: ignore[no-untyped-def]
+def scratch_db(request, scratch_template, tmp_path, settings) -> Iterator[Scratch]:  # type: ignore[no-untyped-def]
     """A fresh database copied from ``scratch_template`` for this test (mark the test ``django_db``:
     that is what makes the suite create its test database), with its own media folder. Commits are
-    real; workers and commands started through the ``Scratch`` see them."""
+    real; workers and commands started through the ``Scratch`` see them. Parametrised indirectly with
+    ``{"lock_timeout_ms": n}``, this process waits that long for a lock instead of the setting's."""
+    lock_timeout_ms = getattr(request, "param", {}).get("lock_timeout_ms")
     settings.MEDIA_ROOT = tmp_path / "media"
     if connections["default"].vendor == "sqlite":
         path = tmp_path / "scratch.sqlite3"
         shutil.copyfile(scratch_template, path)
         scratch = Scratch("sqlite", str(path), f"sqlite:///{path}", tmp_path / "media")
-        settings_dict = _settings_for(str(path))
+        settings_dict = _settings_for(str(path), lock_timeout_ms)
     else:
         name = f"{scratch_template}_{uuid.uuid4().hex[:8]}"
         with connections["default"]._nodb_cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{scratch_template}"')
         parts = urlsplit(os.environ["DATABASE_URL"])
         scratch = Scratch("postgresql", name, urlunsplit(parts._replace(path=f"/{name}")), tmp_path / "media")
-        settings_dict = _settings_for(name)
+        settings_dict = _settings_for(name, lock_timeout_ms)
     try:
         with default_database(settings_dict):
             yield scratch
