@@ -264,7 +264,33 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
             )
         )
 
-    # Pairing runs: one per county, proposed by its own office.
+    # Pairing runs: one per county, proposed by its own office, each with a pair to invite (a
+    # published notice and a verified partner not yet in any pairing).
+    notice_published(users, title="东昌待配对招募令")
+    partner_verified(
+        users, "mx_run_a", name="待配对合伙人甲", id_number="371502199001015555", phone="13800000005"
+    )
+    free_b = recruitment.notice_create(
+        user=users["county2"],
+        notice_in=notice_input(
+            title="临清待配对招募令",
+            village_codes=[vb],
+            category="farm_stay",
+            cooperation_forms=["capital"],
+            kinds_wanted=["entrepreneur", "rural_leader"],
+            description="依托果园和坑塘发展采摘垂钓，配套农家餐饮和住宿",
+        ),
+    )
+    Notice.objects.filter(pk=free_b.pk).update(status="published", published_at=timezone.now())
+    partner_verified(
+        users,
+        "mx_run_b",
+        name="待配对合伙人乙",
+        home_county=COUNTY_B,
+        preferred_counties=[COUNTY_B],
+        id_number="371581199001016666",
+        phone="13800000006",
+    )
     run_a = matching.pairing_run_create(user=users["county"], county_code=COUNTY_A)
     run_b = matching.pairing_run_create(user=users["county2"], county_code=COUNTY_B)
     for key, r, code in (("A", run_a, COUNTY_A), ("B", run_b, COUNTY_B)):

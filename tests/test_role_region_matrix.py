@@ -189,7 +189,15 @@ TABLE: dict[str, list[Check] | str] = {
     ],
     "matching:run": [detail(*RUNS, url="/matching/runs/{pk}/", ok=COUNTY_LEVEL)],
     "GET /api/v1/pairing/runs/{run_id}": [detail(*RUNS, url="/api/v1/pairing/runs/{pk}", ok=COUNTY_LEVEL)],
-    "matching:run_send": [write(*RUNS, url="/matching/runs/{pk}/send/", body=body({}))],
+    "matching:run_send": [
+        write(
+            *RUNS,
+            url="/matching/runs/{pk}/send/",
+            body=lambda o, shared: {
+                "pair": [f"{p['notice']}:{p['partner']}" for p in o.row.proposal["pairs"]]
+            },
+        )
+    ],
     "POST /api/v1/pairing/runs/{run_id}/send": [
         write(*RUNS, url="/api/v1/pairing/runs/{pk}/send", api=True, body=body({}))
     ],

@@ -1,18 +1,25 @@
-"""Accounts: login throttling and user creation (the demo users are built by ops.demo)."""
+"""Accounts: user creation and deactivation (the demo users are built by ops.demo). Users are never
+deleted: the audit log and every workflow record keep their actor (``on_delete=PROTECT``), so an
+account that must go is deactivated."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from xiangcun.accounts.models import ROLE_REGION_LEVEL, Role, User
 from xiangcun.core import regioncodes
-from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.core.audit import audit
+from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
 from xiangcun.core.validation import django_message
 
 DEMO_PASSWORD = "xiangcun-demo-2026"
 
 
+@transaction.atomic
 def user_create(
     *,
     username: str,
@@ -44,6 +51,39 @@ def user_create(
     user.set_password(password)
     user.full_clean()
     user.save()
+    audit(
+        actor=None,
+        action="user.create",
+        target=user,
+        region_code=region_code,
+        data={"username": username, "role": role, "is_demo": is_demo},
+    )
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: Any, user: User, reason: str) -> User:
+    """The operator closes an account: it can no longer log in, and everything it did stays
+    attributed to it. Only a platform operator (superuser) may; a reason is required."""
+    if not getattr(actor, "is_superuser", False):
+        raise AccessDenied("只有平台运维管理员可以停用账号")
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("停用账号须填写原因", field="reason")
+    if actor.pk == user.pk:
+        raise ApplicationError("不能停用自己的账号", field="user")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise ApplicationError("该账号已停用", field="user")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit(
+        actor=actor,
+        action="user.deactivate",
+        target=user,
+        region_code=user.region_code,
+        data={"reason": reason},
+    )
     return user
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from xiangcun.accounts.models import User
 from xiangcun.agreements import services
-from xiangcun.agreements.models import Agreement, GuaranteePayment, Settlement
+from xiangcun.agreements.models import Agreement, AgreementEvent, GuaranteePayment, Settlement
 from xiangcun.agreements.schemas import AgreementIn, GuaranteePaidIn, SettlementIn, TransitionIn
 from xiangcun.core.inputs import parse
 from xiangcun.regions.models import Village
@@ -50,6 +50,8 @@ def demo_clear() -> None:
     ``funding.demo.demo_clear`` (funding applications protect their agreements)."""
     Settlement.objects.filter(agreement__is_demo=True).delete()
     GuaranteePayment.objects.filter(agreement__is_demo=True).delete()
+    # A record's history protects it (on_delete=PROTECT); only the synthetic demo is ever removed.
+    AgreementEvent.objects.filter(agreement__is_demo=True).delete()
     Agreement.objects.filter(is_demo=True).delete()
 
 

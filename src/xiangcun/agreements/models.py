@@ -248,9 +248,11 @@ class LabourCommitment(BaseModel):
 class AgreementEvent(BaseModel):
     """The audit trail: every state transition (and objection, answer) with who and when."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="events")
+    # PROTECT both ways: the history of a record is kept with it, and its actors with it (accounts
+    # are deactivated, not deleted); ``None`` is the system (e.g. closing expired notices).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     from_status = models.CharField(_("原状态"), max_length=12, choices=AgreementStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=AgreementStatus.choices)

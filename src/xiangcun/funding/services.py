@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability, require
 from xiangcun.agreements.models import Agreement, AgreementStatus
+from xiangcun.core.audit import audit
 from xiangcun.core.errors import ApplicationError
 from xiangcun.core.validation import full_clean
 from xiangcun.core.workdays import OBJECTION_WORKING_DAYS, add_working_days
@@ -59,6 +60,12 @@ def round_create(*, user: Any, new_round: RoundIn, is_demo: bool = False) -> Fun
     )
     full_clean(row)
     row.save()
+    audit(
+        actor=user,
+        action="funding_round.create",
+        target=row,
+        data={"name": row.name, "year": row.year, "budget": row.budget, "weights": row.weights},
+    )
     return row
 
 
@@ -84,6 +91,13 @@ def application_submit(
     application = FundingApplication(round=funding_round, agreement=agreement, submitted_by=user, **values)
     full_clean(application)
     application.save()
+    audit(
+        actor=user,
+        action="funding_application.submit",
+        target=application,
+        region_code=agreement.village_id,
+        data={"round": funding_round.pk, "agreement": agreement.pk, **values},
+    )
     return application
 
 
@@ -98,6 +112,13 @@ def application_verify(*, user: Any, application: FundingApplication) -> Funding
     application.verified_by = user
     application.verified_at = timezone.now()
     application.save(update_fields=["verified", "verified_by", "verified_at", "updated_at"])
+    audit(
+        actor=user,
+        action="funding_application.verify",
+        target=application,
+        region_code=application.agreement.village_id,
+        data={"round": application.round_id},
+    )
     return application
 
 
@@ -168,6 +189,16 @@ def round_select(*, user: Any, funding_round: FundingRound) -> FundingRound:
             "updated_at",
         ]
     )
+    audit(
+        actor=user,
+        action="funding_round.select",
+        target=funding_round,
+        data={
+            "selected": sorted(result.selected),
+            "total_score": result.total_score,
+            "total_requested": result.total_requested,
+        },
+    )
     return funding_round
 
 
@@ -182,4 +213,10 @@ def round_publish(*, user: Any, funding_round: FundingRound, start: dt.date | No
     funding_round.publicity_end = add_working_days(first, OBJECTION_WORKING_DAYS)
     funding_round.status = RoundStatus.PUBLISHED
     funding_round.save(update_fields=["publicity_start", "publicity_end", "status", "updated_at"])
+    audit(
+        actor=user,
+        action="funding_round.publish",
+        target=funding_round,
+        data={"publicity_start": funding_round.publicity_start, "publicity_end": funding_round.publicity_end},
+    )
     return funding_round

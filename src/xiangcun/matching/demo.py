@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.models import Role, User
 from xiangcun.matching import synthetic, synthetic_phrases
-from xiangcun.matching.models import Pairing
+from xiangcun.matching.models import Pairing, PairingEvent
 from xiangcun.partners.models import Partner, PartnerStatus
 from xiangcun.recruitment.models import (
     Notice,
@@ -48,6 +48,9 @@ class DemoMatchingResult:
 @transaction.atomic
 def demo_clear() -> None:
     """Remove the demo notices, batches and partners (before the regions are rebuilt)."""
+    # A record's history protects it (on_delete=PROTECT); only the synthetic demo is ever removed.
+    PairingEvent.objects.filter(pairing__notice__is_demo=True).delete()
+    PairingEvent.objects.filter(pairing__partner__is_demo=True).delete()
     Pairing.objects.filter(notice__is_demo=True).delete()
     Pairing.objects.filter(partner__is_demo=True).delete()
     NoticeResource.objects.filter(notice__is_demo=True).delete()

@@ -106,9 +106,11 @@ class Pairing(BaseModel):
 class PairingEvent(BaseModel):
     """An audited step or note of a pairing: stage changes, site visits and meetings (with dates)."""
 
-    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="events")
+    pairing = models.ForeignKey(Pairing, on_delete=models.PROTECT, related_name="events")
+    # PROTECT both ways: the history of a record is kept with it, and its actors with it (accounts
+    # are deactivated, not deleted); ``None`` is the system (e.g. closing expired notices).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     from_status = models.CharField(_("原阶段"), max_length=12, choices=PairingStatus.choices, blank=True)
     to_status = models.CharField(_("新阶段"), max_length=12, choices=PairingStatus.choices)

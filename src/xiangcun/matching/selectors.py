@@ -245,7 +245,10 @@ def pair_explanation(notice: Notice, partner: Partner) -> Fit:
 
 
 def notices_by_id(ids: list[int]) -> dict[int, Notice]:
-    return {n.pk: n for n in Notice.objects.filter(pk__in=ids).select_related("village", "county")}
+    return {
+        n.pk: n
+        for n in Notice.objects.filter(pk__in=ids).select_related("village", "village__town", "county")
+    }
 
 
 def partners_by_id(ids: list[int]) -> dict[int, Partner]:

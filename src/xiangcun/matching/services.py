@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from xiangcun.accounts.permissions import Capability, require
+from xiangcun.core.audit import audit
 from xiangcun.core.errors import AccessDenied, ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.matching import selectors
@@ -52,6 +53,12 @@ def weights_update(
     row.updated_by = user
     full_clean(row)
     row.save()
+    audit(
+        actor=user,
+        action="matching.weights_update",
+        target=row,
+        data={"values": row.values, "threshold": row.threshold},
+    )
     return row
 
 
@@ -142,6 +149,17 @@ def pairing_run_create(*, user: Any, county_code: str) -> PairingRun:
     )
     full_clean(run)
     run.save()
+    audit(
+        actor=user,
+        action="pairing_run.create",
+        target=run,
+        region_code=county.code,
+        data={
+            "threshold": threshold,
+            "total_fit": run.total_fit,
+            "pairs": len(result.to_json().get("pairs", [])),
+        },
+    )
     return run
 
 
@@ -171,6 +189,13 @@ def pairing_run_send(
         created.append(_pairing_open(user, notice, partner, PairingOrigin.OFFICE, item["fit"], run))
     run.invitations_sent = True
     run.save(update_fields=["invitations_sent", "updated_at"])
+    audit(
+        actor=user,
+        action="pairing_run.send",
+        target=run,
+        region_code=run.county_id,
+        data={"pairings": [p.pk for p in created]},
+    )
     return created
 
 
@@ -187,6 +212,13 @@ def _pairing_open(
     note = "合伙人表达合作意向" if origin == PairingOrigin.PARTNER else "组织发出对接邀请"
     PairingEvent.objects.create(
         pairing=pairing, actor=user, from_status="", to_status=pairing.status, note=note
+    )
+    audit(
+        actor=user,
+        action="pairing.open",
+        target=pairing,
+        region_code=notice.region_code,
+        data={"notice": notice.pk, "partner": partner.pk, "origin": origin, "fit": fit, "run": run},
     )
     return pairing
 
@@ -271,6 +303,13 @@ def pairing_transition(
     PairingEvent.objects.create(
         pairing=pairing, actor=user, from_status=source, to_status=to_status, note=(note or reason).strip()
     )
+    audit(
+        actor=user,
+        action="pairing.transition",
+        target=pairing,
+        region_code=pairing.notice.region_code,
+        data={"from": source, "to": to_status, "reason": reason[:300]},
+    )
     return pairing
 
 
@@ -289,6 +328,13 @@ def pairing_note_add(*, user: Any, pairing: Pairing, note: str, meeting_date: dt
     )
     full_clean(event)
     event.save()
+    audit(
+        actor=user,
+        action="pairing.note",
+        target=pairing,
+        region_code=pairing.notice.region_code,
+        data={"event": event.pk, "meeting_date": meeting_date},
+    )
     return event
 
 

@@ -78,6 +78,7 @@ def county_pairing(request: HttpRequest) -> HttpResponse:
 
 
 def _run_rows(run: Any, user: Any) -> list[dict[str, Any]]:
+    """The proposal's pairs, best fit first (ties by notice), with what the reviewer filters on."""
     pairs = run.proposal.get("pairs", [])
     notices = selectors.notices_by_id([int(p["notice"]) for p in pairs])
     partners = selectors.partners_by_id([int(p["partner"]) for p in pairs])
@@ -89,19 +90,53 @@ def _run_rows(run: Any, user: Any) -> list[dict[str, Any]]:
         rows.append(
             {
                 "notice": n,
+                "town": n.village.town,
                 "partner": partner_view(q, user),
                 "fit": p["fit"],
                 "percent": round(p["fit"] * 100),
                 "reasons": selectors.pair_explanation(n, q).explanation(),
             }
         )
+    rows.sort(key=lambda r: (-r["fit"], r["notice"].pk))
     return rows
+
+
+def _bounded_percent(value: str | None) -> int | None:
+    """``?above=`` as a whole percentage 0–100; anything else is no selection."""
+    if value is None or not value.strip().isdigit():
+        return None
+    return min(100, int(value))
 
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Review a proposal: sorted by fit, filtered by town and partner kind; nothing is ticked until
+    the reviewer ticks rows or asks for every row above a fit ("全选匹配度不低于 X% 的组合")."""
     run = selectors.pairing_run_get_for(request.user, pk)
-    return render(request, "matching/run.html", {"run": run, "rows": _run_rows(run, request.user)})
+    rows = _run_rows(run, request.user)
+    towns = sorted({(r["town"].code, r["town"].name) for r in rows})
+    kinds = sorted({(r["partner"].partner.kind, r["partner"].kind_label) for r in rows})
+    town, kind = request.GET.get("town", ""), request.GET.get("kind", "")
+    above = _bounded_percent(request.GET.get("above"))
+    shown = [
+        r
+        for r in rows
+        if (not town or r["town"].code == town) and (not kind or r["partner"].partner.kind == kind)
+    ]
+    for r in shown:
+        r["ticked"] = above is not None and r["percent"] >= above
+    context = {
+        "run": run,
+        "rows": shown,
+        "total": len(rows),
+        "towns": towns,
+        "kinds": kinds,
+        "town": town,
+        "kind": kind,
+        "above": above,
+        "ticked": sum(1 for r in shown if r["ticked"]),
+    }
+    return render(request, "matching/run.html", context)
 
 
 @login_required
@@ -109,6 +144,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def run_send(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.pairing_run_get_for(request.user, pk, write=True)
     kept = [v.split(":", 1) for v in request.POST.getlist("pair") if ":" in v]
+    if not kept:
+        messages.error(request, _("请至少勾选一个组合再发出邀请。"))
+        return redirect("matching:run", pk=pk)
 
     def send() -> list[Any]:
         data = parse(SendIn, {"pairs": [{"notice": n, "partner": p} for n, p in kept]})

@@ -17,6 +17,7 @@ from xiangcun.accounts.models import User
 from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.accounts.services import partner_account_create
 from xiangcun.core import regioncodes
+from xiangcun.core.audit import audit
 from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.partners.models import Partner, PartnerStatus
@@ -92,6 +93,7 @@ def partner_register(*, data: PartnerRegisterIn) -> Partner:
         user.save(update_fields=["phone"])
     partner.user = user
     partner.save()
+    audit(actor=user, action="partner.register", target=partner, data={"status": partner.status})
     return partner
 
 
@@ -113,6 +115,13 @@ def partner_update(*, user: Any, partner: Partner, data: PartnerEditIn) -> Partn
         changed.append("status")
     _check(partner)
     partner.save(update_fields=[*changed, "updated_at"])
+    # Field names only: the values are personal data, kept in the profile, not in the log.
+    audit(
+        actor=user,
+        action="partner.update",
+        target=partner,
+        data={"fields": changed, "status": partner.status},
+    )
     return partner
 
 
@@ -130,4 +139,10 @@ def partner_verify(*, user: Any, partner: Partner, verified: bool, reason: str =
     partner.verified_by = user
     full_clean(partner)
     partner.save(update_fields=["status", "refusal_reason", "verified_at", "verified_by", "updated_at"])
+    audit(
+        actor=user,
+        action="partner.verify",
+        target=partner,
+        data={"status": partner.status, "reason": partner.refusal_reason},
+    )
     return partner

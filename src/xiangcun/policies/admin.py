@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from xiangcun.core.admin import AuditedAdmin
 from xiangcun.policies.models import PolicyVersion, SavedEvaluation
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
+class PolicyVersionAdmin(AuditedAdmin):
     list_display = ("number", "ruleset_hash", "note", "published_by", "created_at")
     readonly_fields = ("number", "files", "ruleset_hash", "changed_files", "tests_passed", "published_by")
 
@@ -13,6 +14,6 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SavedEvaluation)
-class SavedEvaluationAdmin(admin.ModelAdmin):
+class SavedEvaluationAdmin(AuditedAdmin):
     list_display = ("id", "user", "on", "ruleset_hash", "total", "created_at")
     readonly_fields = ("user", "on", "ruleset_hash", "facts", "total", "result")

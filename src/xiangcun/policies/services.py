@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from xiangcun.accounts.permissions import Capability, require
+from xiangcun.core.audit import audit
 from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.policies import engine, selectors
@@ -102,6 +103,12 @@ def policy_version_publish(*, user: Any, publish: PublishIn) -> PolicyVersion:
     )
     full_clean(version)
     version.save()
+    audit(
+        actor=user,
+        action="policy.publish",
+        target=version,
+        data={"number": version.number, "ruleset_hash": version.ruleset_hash, "changed_files": changed},
+    )
     return version
 
 
@@ -122,4 +129,10 @@ def evaluation_save(*, user: Any, facts: Mapping[str, object], on: date) -> Save
     )
     full_clean(saved)
     saved.save()
+    audit(
+        actor=user,
+        action="policy.evaluation_save",
+        target=saved,
+        data={"on": on, "ruleset_hash": saved.ruleset_hash, "total": saved.total},
+    )
     return saved

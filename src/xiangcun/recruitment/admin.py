@@ -1,14 +1,15 @@
 from django.contrib import admin
 
+from xiangcun.core.admin import AuditedAdmin, AuditedInline
 from xiangcun.recruitment.models import Notice, NoticeBatch, NoticeResource, NoticeTransition
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(AuditedInline):
     model = NoticeResource
     extra = 0
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(AuditedInline):
     model = NoticeTransition
     extra = 0
     readonly_fields = ("actor", "from_status", "to_status", "reason", "created_at")
@@ -16,7 +17,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(AuditedAdmin):
     list_display = ("id", "title", "level", "category", "county", "status", "published_at", "is_demo")
     list_filter = ("status", "level", "category", "county", "is_demo")
     search_fields = ("title", "description", "village__name")
@@ -25,5 +26,5 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(NoticeBatch)
-class NoticeBatchAdmin(admin.ModelAdmin):
+class NoticeBatchAdmin(AuditedAdmin):
     list_display = ("title", "date", "issuer_level", "region_code", "is_demo")

@@ -206,9 +206,11 @@ class NoticeResource(BaseModel):
 class NoticeTransition(BaseModel):
     """One step of a notice's workflow: who, when, from, to, why."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="transitions")
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="transitions")
+    # PROTECT both ways: the history of a record is kept with it, and its actors with it (accounts
+    # are deactivated, not deleted); ``None`` is the system (e.g. closing expired notices).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     from_status = models.CharField(_("原状态"), max_length=12, choices=NoticeStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=NoticeStatus.choices)

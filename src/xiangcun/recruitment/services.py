@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability, can, require
+from xiangcun.core.audit import audit
 from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.recruitment.models import (
@@ -94,6 +95,13 @@ def notice_create(*, user: Any, notice_in: NoticeIn) -> Notice:
     notice.villages.set(villages)
     _save_resources(notice, notice_in.resources)
     NoticeTransition.objects.create(notice=notice, actor=user, from_status="", to_status=NoticeStatus.DRAFT)
+    audit(
+        actor=user,
+        action="notice.create",
+        target=notice,
+        region_code=notice.region_code,
+        data={"title": notice.title, "villages": [v.code for v in villages], "status": notice.status},
+    )
     return notice
 
 
@@ -115,6 +123,13 @@ def notice_update(*, user: Any, notice: Notice, notice_in: NoticeIn) -> Notice:
     notice.save(update_fields=[*NOTICE_FIELDS, "village", "county", "updated_at"])
     notice.villages.set(villages)
     _save_resources(notice, notice_in.resources)
+    audit(
+        actor=user,
+        action="notice.update",
+        target=notice,
+        region_code=notice.region_code,
+        data={"fields": notice_in.model_dump(include=set(NOTICE_FIELDS) - {"contact"})},
+    )
     return notice
 
 
@@ -216,6 +231,13 @@ def notice_transition(
     NoticeTransition.objects.create(
         notice=notice, actor=user, from_status=source, to_status=notice.status, reason=reason[:300]
     )
+    audit(
+        actor=user,
+        action=f"notice.{action}",
+        target=notice,
+        region_code=notice.region_code,
+        data={"from": source, "to": notice.status, "reason": reason[:300], "batch": notice.batch_id},
+    )
     return notice
 
 
@@ -234,6 +256,13 @@ def batch_create(*, user: Any, batch_in: BatchIn) -> NoticeBatch:
     )
     full_clean(batch)
     batch.save()
+    audit(
+        actor=user,
+        action="batch.create",
+        target=batch,
+        region_code=batch.region_code,
+        data={"title": batch.title, "date": batch.date},
+    )
     return batch
 
 

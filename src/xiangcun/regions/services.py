@@ -8,10 +8,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability, require
+from xiangcun.core.audit import audit
 from xiangcun.core.validation import full_clean
 from xiangcun.regions import demo
 from xiangcun.regions.models import Level, Region, Village, VillageIncome
@@ -123,6 +125,12 @@ def demo_regions_build(*, scale: str, seed: int) -> DemoResult:
         if len(pending_villages) >= _BATCH:
             flush()
     flush()
+    audit(
+        actor=None,
+        action="demo.regions_build",
+        target=("regions.region", settings.XIANGCUN_CITY_CODE),
+        data={"scale": scale, "seed": seed, "towns": towns, "villages": villages},
+    )
     return DemoResult(scale, seed, len(plan.counties), towns, villages, time.perf_counter() - started)
 
 
@@ -165,4 +173,15 @@ def village_profile_save(*, user: Any, village: Village, profile_in: VillageProf
             VillageIncome.objects.filter(village=village, year=year).delete()
         else:
             VillageIncome.objects.update_or_create(village=village, year=year, defaults={"amount": amount})
+    audit(
+        actor=user,
+        action="village.profile_save",
+        target=village,
+        region_code=village.code,
+        # The contact phone is personal data: its change is recorded, not its value.
+        data={
+            "fields": {k: ("***" if k == "contact_phone" else v) for k, v in changes.items()},
+            "incomes": profile_in.incomes,
+        },
+    )
     return village

@@ -5,12 +5,13 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from xiangcun.core.admin import AuditedAdmin, AuditedInline
 from xiangcun.core.errors import ApplicationError
 from xiangcun.resources import parsing, services, spatial
 from xiangcun.resources.models import ExportJob, ImportJob, Resource, ResourcePhoto
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(AuditedInline):
     model = ResourcePhoto
     extra = 0
     readonly_fields = ("thumbnail",)
@@ -35,7 +36,7 @@ class ResourceAdminForm(forms.ModelForm):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(AuditedAdmin):
     form = ResourceAdminForm
     list_display = ("id", "name", "kind", "status", "area", "unit", "village", "is_demo")
     list_filter = ("kind", "status", "is_demo")
@@ -62,14 +63,14 @@ class ResourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(AuditedAdmin):
     list_display = ("id", "original_name", "created_by", "status", "total_rows", "created_at")
     list_filter = ("status",)
     readonly_fields = ("errors", "summary")
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(AuditedAdmin):
     list_display = ("id", "created_by", "status", "row_count", "created_at", "finished_at")
     list_filter = ("status",)
     readonly_fields = ("filters", "error")

@@ -21,6 +21,7 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from xiangcun.accounts.permissions import Capability, require
+from xiangcun.core.audit import audit
 from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.core.uploads import clean_image
 from xiangcun.core.validation import full_clean
@@ -125,6 +126,13 @@ def resource_create(*, user: Any, resource_in: ResourceIn) -> Resource:
     spatial.index_upsert([(resource.pk, resource.lng, resource.lat)])
     if resource_in.notices:
         resource_notices_set(user=user, resource=resource, notice_ids=resource_in.notices)
+    audit(
+        actor=user,
+        action="resource.create",
+        target=resource,
+        region_code=village.code,
+        data={"name": resource.name, "kind": resource.kind, "area": resource.area, "unit": resource.unit},
+    )
     return resource
 
 
@@ -147,6 +155,16 @@ def resource_update(*, user: Any, resource: Resource, changes: ResourcePatch) ->
             spatial.index_upsert([(resource.pk, resource.lng, resource.lat)])
     if changes.notices is not None:
         resource_notices_set(user=user, resource=resource, notice_ids=changes.notices)
+    audit(
+        actor=user,
+        action="resource.update",
+        target=resource,
+        region_code=resource.village_id,
+        data={
+            "changes": {k: v for k, v in values.items() if k != "boundary"},
+            "boundary": "boundary" in values,
+        },
+    )
     return resource
 
 
@@ -154,6 +172,13 @@ def resource_update(*, user: Any, resource: Resource, changes: ResourcePatch) ->
 def resource_delete(*, user: Any, resource: Resource) -> None:
     _require_edit(user, resource.region_code)
     pk = resource.pk
+    audit(
+        actor=user,
+        action="resource.delete",
+        target=resource,
+        region_code=resource.village_id,
+        data={"name": resource.name, "kind": resource.kind, "area": resource.area, "unit": resource.unit},
+    )
     resource.delete()
     spatial.index_delete([pk])
 
@@ -177,6 +202,13 @@ def resource_notices_set(*, user: Any, resource: Resource, notice_ids: Sequence[
                 Msg("招募令“{title}”不涉及该资源所在的村", title=notice.title), field="notices"
             )
     resource.notices.set(notices)
+    audit(
+        actor=user,
+        action="resource.notices_set",
+        target=resource,
+        region_code=resource.village_id,
+        data={"notices": sorted(n.pk for n in notices)},
+    )
     return resource
 
 
@@ -196,12 +228,26 @@ def resource_photo_add(
     )
     full_clean(photo)
     photo.save()
+    audit(
+        actor=user,
+        action="resource.photo_add",
+        target=resource,
+        region_code=resource.village_id,
+        data={"photo": photo.pk, "file": photo.image.name},
+    )
     return photo
 
 
 @transaction.atomic
 def resource_photo_delete(*, user: Any, photo: ResourcePhoto) -> None:
     _require_edit(user, photo.resource.region_code, field="photo")
+    audit(
+        actor=user,
+        action="resource.photo_delete",
+        target=photo.resource,
+        region_code=photo.resource.village_id,
+        data={"photo": photo.pk, "file": photo.image.name},
+    )
     photo.image.delete(save=False)
     photo.thumbnail.delete(save=False)
     photo.delete()
@@ -397,4 +443,8 @@ def resources_update_apply(update: PreparedUpdate) -> int:
 
 @transaction.atomic
 def resource_index_rebuild() -> int:
-    return spatial.index_rebuild()
+    rows = spatial.index_rebuild()
+    audit(
+        actor=None, action="resource.index_rebuild", target=("resources.resource", "*"), data={"rows": rows}
+    )
+    return rows

@@ -283,7 +283,15 @@ def agreement_create(
     agreement.save()
     _write_children(agreement, draft, partner_ids)
     note = f"由对接记录 {pairing.pk} 生成" if pairing is not None else "新建协议草稿"
-    record_event(agreement, user, "", AgreementStatus.DRAFT, note)
+    record_event(
+        agreement,
+        user,
+        "",
+        AgreementStatus.DRAFT,
+        note,
+        action="agreement.create",
+        data={"code": agreement.code},
+    )
     return agreement
 
 
@@ -299,5 +307,7 @@ def agreement_update(*, user: Any, agreement: Agreement, draft: AgreementIn) -> 
     full_clean(agreement)
     agreement.save()
     _write_children(agreement, draft, [p.partner for p in draft.parties])
-    record_event(agreement, user, agreement.status, agreement.status, "修改协议草稿")
+    record_event(
+        agreement, user, agreement.status, agreement.status, "修改协议草稿", action="agreement.update"
+    )
     return agreement

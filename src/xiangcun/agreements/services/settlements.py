@@ -90,6 +90,16 @@ def settlement_run(*, user: Any, agreement: Agreement, settlement: SettlementIn)
         agreement.status,
         agreement.status,
         f"{year} {what}，可分配利润 {settlement.profit} 元",
+        action="settlement.run",
+        data={
+            "settlement": row.pk,
+            "year": year,
+            "version": row.version,
+            "reason": reason,
+            "profit": settlement.profit,
+            "collective_income": row.collective_income,
+            "distributed": row.distributed,
+        },
     )
     return row
 
@@ -119,5 +129,7 @@ def guarantee_payment_record(
         agreement.status,
         agreement.status,
         f"登记 {payment.year} 年度保底收益支付 {row.amount} 元",
+        action="guarantee.paid",
+        data={"payment": row.pk, "year": payment.year, "amount": row.amount, "paid_on": row.paid_on},
     )
     return row

@@ -302,3 +302,31 @@ def test_pairing_step_page_flashes_a_refused_step_and_leaves_403_to_the_middlewa
     assert county.post(url, {"to_status": "negotiating"}).status_code == 302
     assert county.post(url, {"to_status": "signed"}).status_code == 403
     assert Pairing.objects.get(pk=pairing.pk).status == "negotiating"
+
+
+def test_the_review_is_sorted_filtered_and_ticks_nothing_until_asked(pair, client_as, users):
+    notice_published(users, title="第二个招募令：果蔬采摘与民宿", category="agri_processing")
+    partner_verified(users, "wangwu", name="王五", kind="expert", profile="农产品加工技术专家")
+    run = services.pairing_run_create(user=users["county"], county_code=users["county"].region_code)
+    client = client_as("county")
+    page = client.get(f"/matching/runs/{run.pk}/")
+    rows = page.context["rows"]
+    assert len(rows) >= 2 and rows[0]["fit"] > rows[-1]["fit"]
+    assert [r["fit"] for r in rows] == sorted((r["fit"] for r in rows), reverse=True)
+    assert " checked" not in page.content.decode().split('<form method="post"', 1)[1]
+    best = rows[0]["percent"]
+    ticked = client.get(f"/matching/runs/{run.pk}/", {"above": best}).context["rows"]
+    assert all(r["ticked"] == (r["percent"] >= best) for r in ticked) and ticked[0]["ticked"]
+    other_kind = client.get(f"/matching/runs/{run.pk}/", {"kind": "no-such-kind"}).context["rows"]
+    assert other_kind == []
+    town = rows[0]["town"].code
+    assert all(
+        r["town"].code == town
+        for r in client.get(f"/matching/runs/{run.pk}/", {"town": town}).context["rows"]
+    )
+    # Sending with nothing ticked sends nothing and keeps the proposal open.
+    response = client.post(f"/matching/runs/{run.pk}/send/", {})
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.invitations_sent is False and not Pairing.objects.filter(run=run).exists()
+    assert "请至少勾选一个组合" in client.get(f"/matching/runs/{run.pk}/").content.decode()
