@@ -42,13 +42,15 @@ from typing import Any
 
 import django
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.backends.sqlite3._functions import register as register_functions
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from xiangcun.core import audit
 from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.core.models import AuditEntry
 
 FORMAT = "xiangcun-backup"
 FORMAT_VERSION = 1
@@ -94,11 +96,12 @@ def backup_create(*, target: Path) -> Summary:
         database = work / DATABASE_FILES[vendor]
         if vendor == "sqlite":
             _sqlite_copy(Path(connection.settings_dict["NAME"]), database)
+            audit_head = _sqlite_audit_head(database)
         else:
-            _pg_dump(database)
+            audit_head = _pg_dump(database)
         database_bytes = database.stat().st_size
         media_files, media_bytes = _copy_media(Path(settings.MEDIA_ROOT), work / MEDIA)
-        manifest = _manifest(work, vendor)
+        manifest = _manifest(work, vendor, audit_head)
         (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         if archive:
             partial = target.with_name(f".{target.name}.partial")
@@ -176,8 +179,32 @@ def _run(command: list[str], what: str) -> None:
         raise BackupError(Msg("{what}失败：{reason}", what=what, reason=reason))
 
 
-def _pg_dump(destination: Path) -> None:
-    _run([_postgres_tool("pg_dump"), "--format=custom", f"--file={destination}"], "pg_dump")
+def _pg_dump(destination: Path) -> tuple[int, str]:
+    """``pg_dump`` of the snapshot this transaction exports, so that the audit head recorded in the
+    manifest is exactly the dump's."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+        head = audit.head()
+        _run(
+            [_postgres_tool("pg_dump"), "--format=custom", f"--snapshot={snapshot}", f"--file={destination}"],
+            "pg_dump",
+        )
+    return head
+
+
+def _sqlite_audit_head(database: Path) -> tuple[int, str]:
+    """The audit log's last entry in the copy (the head of the very snapshot that was backed up)."""
+    copy = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        row = copy.execute(
+            f'SELECT id, hash FROM "{AuditEntry._meta.db_table}" ORDER BY id DESC LIMIT 1'
+        ).fetchone()
+    finally:
+        copy.close()
+    return (int(row[0]), str(row[1])) if row else (0, audit.GENESIS)
 
 
 def _copy_media(source: Path, destination: Path) -> tuple[int, int]:
@@ -222,7 +249,7 @@ def _platform_version() -> str:
         return "unknown"
 
 
-def _manifest(root: Path, vendor: str) -> dict[str, Any]:
+def _manifest(root: Path, vendor: str, audit_head: tuple[int, str]) -> dict[str, Any]:
     files = [
         {"path": path.relative_to(root).as_posix(), "sha256": _sha256(path), "size": path.stat().st_size}
         for path in sorted(root.rglob("*"))
@@ -236,6 +263,9 @@ def _manifest(root: Path, vendor: str) -> dict[str, Any]:
         "django_version": django.get_version(),
         "database": {"vendor": vendor, "file": DATABASE_FILES[vendor]},
         "migrations": _applied_migrations(),
+        # The hash-chained audit log's head at the moment of the backup (core/audit.py): a restore
+        # checks the chain and this head; an operator can compare it with a note kept off the host.
+        "audit": {"entries": audit_head[0], "head": audit_head[1]},
         "files": files,
     }
 
@@ -327,6 +357,8 @@ class Restored:
     created_at: str
     media_files: int
     migrate_needed: bool
+    audit: audit.Verdict | None
+    audit_matches: bool  # the restored chain ends where the manifest says the backed-up one did
 
 
 def backup_restore(*, source: Path) -> Restored:
@@ -363,11 +395,17 @@ def backup_restore(*, source: Path) -> Restored:
         if (backup.root / MEDIA).is_dir():
             shutil.copytree(backup.root / MEDIA, media_root, dirs_exist_ok=True)
             media_files = sum(1 for p in (backup.root / MEDIA).rglob("*") if p.is_file())
+        expected = backup.manifest.get("audit")
+        verdict = audit.verify() if isinstance(expected, dict) else None
         return Restored(
             vendor=vendor,
             created_at=str(backup.manifest.get("created_at", "")),
             media_files=media_files,
             migrate_needed=bool(_pending_migrations(backup.manifest["migrations"])),
+            audit=verdict,
+            audit_matches=verdict is not None
+            and isinstance(expected, dict)
+            and (verdict.checked, verdict.head) == (expected.get("entries"), expected.get("head")),
         )
 
 

@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 
 from xiangcun.accounts.models import User
+from xiangcun.core import audit
 from xiangcun.ops.backup import DATABASE_FILES, MANIFEST
 from xiangcun.ops.tests.conftest import resource_csv
 from xiangcun.recruitment import services as recruitment
@@ -99,7 +100,7 @@ def test_backup_drop_restore_gives_the_same_data_and_files(scratch_db, tmp_path,
         pytest.skip("the archive is the same files: one vendor is enough")
     # Given the demo with records made through the services, and their uploads and exports
     made = _build_records(scratch_db.media)
-    before, files = _dump(), _media(scratch_db.media)
+    before, files, (_n, head) = _dump(), _media(scratch_db.media), audit.head()
     assert len(files) >= 4
     target = tmp_path / ("backup.tar.gz" if form == "archive" else "backup")
 
@@ -109,11 +110,16 @@ def test_backup_drop_restore_gives_the_same_data_and_files(scratch_db, tmp_path,
     out = io.StringIO()
     call_command("restore", str(target), stdout=out)
 
-    # Then every row and every file is back as it was, and the map's spatial index answers
-    assert "恢复完成" in out.getvalue()
+    # Then every row and every file is back as it was, the audit log verifies and ends where it did,
+    # and the map's spatial index answers
+    assert "恢复完成" in out.getvalue() and "审计日志完整" in out.getvalue()
     after = _dump()
     assert after == before, "dumpdata differs after the restore"
     assert _media(scratch_db.media) == files
+    verify = io.StringIO()
+    call_command("audit", "verify", "--json", stdout=verify)
+    verdict = json.loads(verify.getvalue())
+    assert verdict["ok"] and verdict["entries"] >= 4 and verdict["head"] == head
     from xiangcun.resources.models import Resource
 
     resource = Resource.objects.get(pk=made["resource"])
@@ -134,6 +140,7 @@ def test_the_manifest_lists_versions_migrations_and_every_file(scratch_db, tmp_p
     assert manifest["format"] == "xiangcun-backup" and manifest["format_version"] == 1
     assert manifest["database"]["vendor"] == scratch_db.vendor
     assert manifest["platform_version"] and manifest["created_at"]
+    assert [manifest["audit"]["entries"], manifest["audit"]["head"]] == list(audit.head())
     assert "0001_resources_photos_imports" in manifest["migrations"]["resources"]
     paths = {f["path"] for f in manifest["files"]}
     assert DATABASE_FILES[scratch_db.vendor] in paths

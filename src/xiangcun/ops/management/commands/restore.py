@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from xiangcun.core.errors import render
 from xiangcun.ops.backup import BackupError, backup_check, backup_restore
 
 
@@ -45,6 +46,23 @@ class Command(BaseCommand):
                 f"{restored.media_files} 个媒体文件 media files"
             )
         )
+        verdict = restored.audit
+        if verdict is not None:
+            if not verdict.ok:
+                problem = verdict.problem
+                raise CommandError(
+                    f"数据已恢复，但审计日志校验未通过：{render(problem, 'zh-hans')}\n"
+                    f"The data was restored, but the audit log fails verification: {render(problem, 'en')}"
+                )
+            if not restored.audit_matches:
+                raise CommandError(
+                    f"数据已恢复，但审计日志的末条（{verdict.checked} 条，{verdict.head}）与备份清单记录的不同\n"
+                    f"The data was restored, but the audit log's head ({verdict.checked} entries, {verdict.head}) "
+                    "differs from the one the backup's manifest recorded"
+                )
+            self.stdout.write(
+                f"审计日志完整 audit log verified: {verdict.checked} 条记录 entries, 末条哈希 head {verdict.head}"
+            )
         if restored.migrate_needed:
             self.stdout.write(
                 "本平台版本比备份新：请运行 xiangcun migrate。"
