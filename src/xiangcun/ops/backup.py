@@ -85,7 +85,9 @@ def backup_create(*, target: Path) -> Summary:
     target = target.expanduser().absolute()
     archive = target.name.endswith(ARCHIVE_SUFFIXES)
     if target.exists() and (archive or not target.is_dir() or any(target.iterdir())):
-        raise BackupError(Msg("备份目标已存在：{path}（请换一个新的路径，备份不会覆盖已有文件）", path=str(target)))
+        raise BackupError(
+            Msg("备份目标已存在：{path}（请换一个新的路径，备份不会覆盖已有文件）", path=str(target))
+        )
     if not target.parent.is_dir():
         raise BackupError(Msg("备份目标所在的目录不存在：{path}", path=str(target.parent)))
     vendor = connection.vendor
@@ -118,7 +120,9 @@ def backup_create(*, target: Path) -> Summary:
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
-    return Summary(target, vendor, database_bytes, media_files, media_bytes, round(time.perf_counter() - started, 2))
+    return Summary(
+        target, vendor, database_bytes, media_files, media_bytes, round(time.perf_counter() - started, 2)
+    )
 
 
 def _sqlite_copy(source: Path, destination: Path) -> None:
@@ -151,7 +155,9 @@ def _postgres_tool(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    raise BackupError(Msg("找不到 {tool}：请安装 PostgreSQL 客户端（如 apt-get install postgresql-client）", tool=name))
+    raise BackupError(
+        Msg("找不到 {tool}：请安装 PostgreSQL 客户端（如 apt-get install postgresql-client）", tool=name)
+    )
 
 
 def _pg_environment() -> dict[str, str]:
@@ -298,7 +304,9 @@ def backup_open(path: Path) -> Iterator[Verified]:
         yield Verified(path, _verify(path))
         return
     if not tarfile.is_tarfile(path):
-        raise BackupError(Msg("不是 xiangcun 备份：{path}（应为备份目录或 .tar/.tar.gz 备份文件）", path=str(path)))
+        raise BackupError(
+            Msg("不是 xiangcun 备份：{path}（应为备份目录或 .tar/.tar.gz 备份文件）", path=str(path))
+        )
     with tempfile.TemporaryDirectory(prefix="xiangcun-restore-") as tmp:
         try:
             with tarfile.open(path) as tar:
@@ -315,7 +323,9 @@ def _verify(root: Path) -> dict[str, Any]:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BackupError(Msg("备份清单 {name} 不是有效的 JSON：{reason}", name=MANIFEST, reason=str(exc))) from exc
+        raise BackupError(
+            Msg("备份清单 {name} 不是有效的 JSON：{reason}", name=MANIFEST, reason=str(exc))
+        ) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(Msg("不是 xiangcun 备份：{name} 的格式不对", name=MANIFEST))
     if manifest.get("format_version") != FORMAT_VERSION:
@@ -335,7 +345,9 @@ def _verify(root: Path) -> dict[str, Any]:
         raise BackupError(Msg("不是 xiangcun 备份：{name} 的格式不对", name=MANIFEST))
     listed = {str(f["path"]) for f in files}
     if DATABASE_FILES[database["vendor"]] not in listed:
-        raise BackupError(Msg("备份不完整：清单中没有数据库文件 {name}", name=DATABASE_FILES[database["vendor"]]))
+        raise BackupError(
+            Msg("备份不完整：清单中没有数据库文件 {name}", name=DATABASE_FILES[database["vendor"]])
+        )
     for entry in files:
         path = root / str(entry["path"])
         if not path.resolve().is_relative_to(root.resolve()):
@@ -421,7 +433,12 @@ def _disk_migrations() -> set[tuple[str, str]]:
 
 def _unknown_migrations(applied: dict[str, list[str]]) -> list[str]:
     known = _disk_migrations()
-    return [f"{app}.{name}" for app, names in sorted(applied.items()) for name in names if (app, name) not in known]
+    return [
+        f"{app}.{name}"
+        for app, names in sorted(applied.items())
+        for name in names
+        if (app, name) not in known
+    ]
 
 
 def _pending_migrations(applied: dict[str, list[str]]) -> list[str]:
@@ -443,7 +460,9 @@ def _require_empty_database() -> None:
             finally:
                 probe.close()
         except sqlite3.DatabaseError as exc:
-            raise BackupError(Msg("目标数据库文件 {path} 无法读取：{reason}", path=str(path), reason=str(exc))) from exc
+            raise BackupError(
+                Msg("目标数据库文件 {path} 无法读取：{reason}", path=str(path), reason=str(exc))
+            ) from exc
         if tables:
             raise BackupError(
                 Msg("目标数据库 {path} 不是空的（已有 {n} 张表）。恢复只写入空数据库：请把 DATABASE_URL 指向一个尚不存在的文件，或先移走现有文件（连同 -wal、-shm 文件）后再恢复",

@@ -74,9 +74,13 @@ def export_headers() -> list[str]:
 
 # Workbooks are in Chinese whatever the page's language: officials' ledgers and the imports read them.
 @override("zh-hans")
-def resources_xlsx(resources: QuerySet[Resource], user: Any, *, tick: Callable[[], None] | None = None) -> bytes:
+def resources_xlsx(
+    resources: QuerySet[Resource], user: Any, *, tick: Callable[[], None] | None = None
+) -> bytes:
     return sheets.write_table(
-        resource_export_rows(resources, user, tick=tick), sheet=sheets.RESOURCE_SHEET, headers=export_headers()
+        resource_export_rows(resources, user, tick=tick),
+        sheet=sheets.RESOURCE_SHEET,
+        headers=export_headers(),
     )
 
 

@@ -529,7 +529,7 @@ def import_job_retry(*, user: Any, job: ImportJob) -> ImportJob:
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status != ImportStatus.FAILED:
             raise ApplicationError("只有失败的导入任务可以重新运行", field="job")
-        if not job.file or not job.file.storage.exists(job.file.name):
+        if not job.file or not job.file.storage.exists(str(job.file.name)):
             raise ApplicationError("导入文件已不存在，请重新上传", field="job")
         old_batch = job.batch
         job.status, job.batch, job.task_id = ImportStatus.QUEUED, uuid.uuid4().hex, ""

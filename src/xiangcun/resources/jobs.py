@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from xiangcun.core.errors import N_
 from xiangcun.resources import services
-from xiangcun.resources.models import ExportJob, ExportStatus, ImportJob, ImportStatus, ImportStagedResource
+from xiangcun.resources.models import ExportJob, ExportStatus, ImportJob, ImportStagedResource, ImportStatus
 
 IMPORT_LOST = N_("导入任务中断（工作进程无响应），未写入任何数据，可重新运行")
 EXPORT_LOST = N_("导出任务中断（工作进程无响应），请重新导出")
@@ -141,4 +141,3 @@ def jobs_reap(*, now: dt.datetime | None = None) -> Reaped:
     )
     staged = sum(services.resources_staged_discard(batch=batch) for batch in list(orphans))
     return Reaped(imports=imports, exports=exports, staged_rows=staged)
-

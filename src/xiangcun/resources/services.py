@@ -286,7 +286,7 @@ def resources_bulk_create(resources: Iterable[Resource], *, batch_size: int = 20
 def _copied_columns() -> list[tuple[str, str]]:
     """(column, Resource attribute) of every column an import copies from the staging table."""
     return [
-        (f.column, f.attname)
+        (str(f.column), f.attname)
         for f in Resource._meta.concrete_fields
         if f.column not in ("id", "created_at", "updated_at")
     ]
@@ -396,9 +396,9 @@ def resources_staged_discard(*, batch: str, chunk: int = 2000) -> int:
         part = staged.filter(seq__lt=first + chunk)
         with transaction.atomic():
             if spatial.uses_rtree():
-                ids = list(part.values_list("resource_id", flat=True))
+                ids = [pk for pk in part.values_list("resource_id", flat=True) if pk is not None]
                 present = set(Resource.objects.filter(pk__in=ids).values_list("pk", flat=True))
-                spatial.index_delete([pk for pk in ids if pk is not None and pk not in present])
+                spatial.index_delete([pk for pk in ids if pk not in present])
             deleted += part.delete()[0]
 
 
@@ -415,7 +415,7 @@ def resources_update_prepare(resources: Sequence[Resource], fields: Sequence[str
     """Turn updated resources into one parameter row each (outside any transaction: the Python work)."""
     quote = connection.ops.quote_name
     model_fields = [Resource._meta.get_field(name) for name in fields]
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in model_fields)  # type: ignore[union-attr]
+    sets = ", ".join(f"{quote(str(f.column))} = %s" for f in model_fields)  # type: ignore[union-attr]
     sql = f"UPDATE {quote(Resource._meta.db_table)} SET {sets} WHERE id = %s"
     params = [
         [f.get_db_prep_save(getattr(r, f.attname), connection) for f in model_fields]  # type: ignore[union-attr]
@@ -435,7 +435,10 @@ def resources_update_apply(update: PreparedUpdate) -> int:
         changed = cursor.rowcount
     if changed != len(update.params):
         raise ApplicationError(
-            Msg("导入期间有 {n} 项资源被删除，未写入任何数据，请重新导出后再导入", n=len(update.params) - changed)
+            Msg(
+                "导入期间有 {n} 项资源被删除，未写入任何数据，请重新导出后再导入",
+                n=len(update.params) - changed,
+            )
         )
     spatial.index_upsert(update.points)
     return len(update.params)

@@ -129,7 +129,8 @@ def test_backup_drop_restore_gives_the_same_data_and_files(scratch_db, tmp_path,
     # And new rows get new ids (the sequences came back too)
     county = User.objects.get(username="county")
     again = recruitment.notice_create(
-        user=county, notice_in=NoticeIn(title="恢复后的招募令", villages=[resource.village_id], category="farm_stay")
+        user=county,
+        notice_in=NoticeIn(title="恢复后的招募令", villages=[resource.village_id], category="farm_stay"),
     )
     assert again.pk > made["notice"]
 

@@ -21,7 +21,7 @@ from xiangcun.resources.jobs import IMPORT_LOST
 from xiangcun.resources.models import ImportJob, ImportStagedResource, ImportStatus, Resource
 
 ROWS = 30_000
-HEARTBEAT = 3  # seconds, for the test (production: 120)
+HEARTBEAT = 5  # seconds, for the test (production: 120)
 
 
 @pytest.mark.slow
@@ -38,7 +38,8 @@ def test_a_killed_worker_leaves_no_rows_its_job_fails_in_time_and_a_retry_import
     worker = scratch_db.worker(JOB_HEARTBEAT_TIMEOUT=str(HEARTBEAT))
     browser = Client()
     browser.force_login(county)
-    assert browser.get(f"/resources/import/{job.pk}/").status_code == 200  # (the URLconf loaded: no 5-s first request later)
+    # (the first request loads the URLconf, ~5 s: not while the clock runs)
+    assert browser.get(f"/resources/import/{job.pk}/").status_code == 200
 
     # When it is killed (SIGKILL: no clean-up of any kind) while writing, 5,000 rows staged
     wait_for(lambda: ImportStagedResource.objects.filter(batch=job.batch).count() >= 5000, timeout=120)
@@ -46,23 +47,26 @@ def test_a_killed_worker_leaves_no_rows_its_job_fails_in_time_and_a_retry_import
     worker.wait(timeout=10)
     killed = time.monotonic()
 
-    # Then no resource of the import exists, and the job is not failed before its heartbeat is stale
+    # Then no resource of the import exists, and the job still says it is writing
     assert Resource.objects.count() == before
     job.refresh_from_db()
     assert job.status == ImportStatus.WRITING
     assert DBTaskResult.objects.get(id=job.task_id).status == TaskResultStatus.RUNNING
-    assert "写入中" in browser.get(f"/resources/import/{job.pk}/status/").content.decode()
 
     # And the job's page, polled as the browser does, shows it failed within the heartbeat window
     def failed() -> bool:
         response = browser.get(f"/resources/import/{job.pk}/status/")
         return response.headers.get("HX-Redirect") is not None
 
-    wait_for(failed, timeout=HEARTBEAT + 5, every=0.25)
+    last_beat = ImportJob.objects.get(pk=job.pk).heartbeat_at
+    wait_for(failed, timeout=HEARTBEAT + 10, every=0.25)
     noticed = time.monotonic() - killed
-    print(f"job failed {noticed:.2f} s after the kill (heartbeat timeout {HEARTBEAT} s)")
-    assert noticed <= HEARTBEAT + 2, noticed
     job.refresh_from_db()
+    silent = (job.finished_at - last_beat).total_seconds()
+    print(
+        f"job failed {noticed:.2f} s after the kill, {silent:.2f} s after its last heartbeat (timeout {HEARTBEAT} s)"
+    )
+    assert HEARTBEAT <= silent <= HEARTBEAT + 3, silent  # not before the timeout, and promptly after
     assert job.status == ImportStatus.FAILED
     assert job.errors[0]["message"] == IMPORT_LOST
     assert Resource.objects.count() == before  # the partial work is gone, never seen

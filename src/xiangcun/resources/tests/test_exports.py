@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from xiangcun.core.errors import NotFoundError
-from xiangcun.resources import exports, jobs, selectors
+from xiangcun.resources import jobs, selectors
 from xiangcun.resources.models import ExportJob, ExportStatus, Resource
 from xiangcun.resources.tests.factories import cadre_village, resource_create
 
