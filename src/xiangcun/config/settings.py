@@ -112,7 +112,7 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'xiangcun.sqlite3'}")}
 # How long a write waits for a lock before the request gets 503 "系统繁忙" (core/busy.py): SQLite's
 # busy_timeout (one writer at a time), PostgreSQL's lock_timeout. The longest write transaction the
-# platform makes is an import's final commit: ~0.3 s for 30,000 rows, ~2 s for the 200,000-row
+# platform makes is an import's final commit: ~0.5 s for 30,000 rows, ~3 s for the 200,000-row
 # maximum (docs/operations.md), so 10 s leaves a wide margin while nobody waits forever.
 DATABASE_LOCK_TIMEOUT_MS = env.int("DATABASE_LOCK_TIMEOUT_MS", default=10_000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
