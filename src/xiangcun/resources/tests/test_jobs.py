@@ -245,3 +245,21 @@ def test_a_retry_of_a_job_whose_file_is_gone_says_so(users, settings, tmp_path):
     with pytest.raises(ApplicationError) as refused:
         imports.import_job_retry(user=users["county"], job=job)
     assert refused.value.message_zh == "导入文件已不存在，请重新上传"
+
+
+def test_the_reap_command_says_what_it_marked(users, settings):
+    from django.core.management import call_command
+
+    settings.JOB_HEARTBEAT_TIMEOUT = 120
+    ImportJob.objects.create(
+        created_by=users["county"],
+        file="q.csv",
+        status=ImportStatus.VALIDATING,
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=5),
+    )
+    out = io.StringIO()
+    call_command("jobs", "reap", stdout=out)
+    assert "1 个导入 imports" in out.getvalue()
+    quiet = io.StringIO()
+    call_command("jobs", "reap", stdout=quiet)
+    assert quiet.getvalue() == ""  # nothing to do, nothing said (it runs every minute)
