@@ -94,6 +94,7 @@ def backup_create(*, target: Path) -> Summary:
     if vendor not in DATABASE_FILES:
         raise BackupError(Msg("不支持备份该数据库：{vendor}", vendor=vendor))
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    partial = target.with_name(f".{target.name}.partial")
     try:
         database = work / DATABASE_FILES[vendor]
         if vendor == "sqlite":
@@ -106,7 +107,7 @@ def backup_create(*, target: Path) -> Summary:
         manifest = _manifest(work, vendor, audit_head)
         (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         if archive:
-            partial = target.with_name(f".{target.name}.partial")
+            partial.touch(mode=0o600)  # personal data: its owner's only, like the directory
             with tarfile.open(partial, "w:gz" if target.name.endswith(("gz", "tgz")) else "w") as tar:
                 for path in sorted(work.rglob("*")):
                     tar.add(path, arcname=path.relative_to(work).as_posix(), recursive=False)
@@ -120,6 +121,7 @@ def backup_create(*, target: Path) -> Summary:
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
+        partial.unlink(missing_ok=True)
     return Summary(
         target, vendor, database_bytes, media_files, media_bytes, round(time.perf_counter() - started, 2)
     )

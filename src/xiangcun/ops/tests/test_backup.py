@@ -137,6 +137,9 @@ def test_backup_drop_restore_gives_the_same_data_and_files(scratch_db, tmp_path,
 
 def test_the_manifest_lists_versions_migrations_and_every_file(scratch_db, tmp_path):
     call_command("backup", str(tmp_path / "b"))
+    call_command("backup", str(tmp_path / "b.tar"))
+    # (personal data: readable by the owner only)
+    assert (tmp_path / "b").stat().st_mode & 0o077 == 0 and (tmp_path / "b.tar").stat().st_mode & 0o077 == 0
     manifest = json.loads((tmp_path / "b" / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["format"] == "xiangcun-backup" and manifest["format_version"] == 1
     assert manifest["database"]["vendor"] == scratch_db.vendor
