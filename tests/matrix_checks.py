@@ -118,7 +118,7 @@ def _snapshots() -> dict[str, Callable[[Any], Any]]:
     from xiangcun.partners.models import Partner
     from xiangcun.recruitment.models import Notice
     from xiangcun.regions.models import Region, Village
-    from xiangcun.resources.models import Resource
+    from xiangcun.resources.models import ImportJob, Resource
 
     def row(model: Any, **counts: Callable[[Any], Any]) -> Callable[[Any], Any]:
         def snap(pk: Any) -> Any:
@@ -167,6 +167,7 @@ def _snapshots() -> dict[str, Callable[[Any], Any]]:
         ),
         "application": row(FundingApplication),
         "notification": row(Notification),
+        "import": row(ImportJob),
     }
 
 

@@ -348,7 +348,7 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
             )
         )
 
-    # Import jobs: their creator's only.
+    # Import jobs: their creator's, and the officials' of the creator's region (who may retry them).
     for key, who in (("A", "county"), ("B", "county2")):
         job = ImportJob.objects.create(
             file="imports/matrix.xlsx",
@@ -357,7 +357,8 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
             status="done",
             summary={"villages": 0, "resources": 0},
         )
-        add(Obj("import", key, job.pk, frozenset({who}), job.original_name, row=job))
+        readers = governing(users, users[who].region_code) | {who}
+        add(Obj("import", key, job.pk, readers, job.original_name, row=job))
 
     # Agreements: drafts; in 公示 with an objection; in force with a settlement and a guarantee payment.
     for key, county, tag, readers in (("A", COUNTY_A, "东昌", ra), ("B", COUNTY_B, "临清", rb)):

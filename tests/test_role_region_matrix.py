@@ -299,11 +299,14 @@ TABLE: dict[str, list[Check] | str] = {
     "resources:import": "an upload becomes the uploader's own job (checked by resources:import_*)",
     "resources:import_template": "an empty template",
     "resources:import_progress": [detail(*IMPORTS, url="/resources/import/{pk}/", ok=())],
-    "resources:import_status": [
-        detail(*IMPORTS, url="/resources/import/{pk}/status/", ok=("county", "county2"))
-    ],
-    "resources:import_result": [
-        detail(*IMPORTS, url="/resources/import/{pk}/result/", ok=("county", "county2"))
+    "resources:import_status": [detail(*IMPORTS, url="/resources/import/{pk}/status/", ok=COUNTY_LEVEL)],
+    "resources:import_result": [detail(*IMPORTS, url="/resources/import/{pk}/result/", ok=COUNTY_LEVEL)],
+    "resources:import_retry": [
+        write(
+            *IMPORTS,
+            url="/resources/import/{pk}/retry/",
+            effective="a retry re-runs a failed job; the matrix's jobs are done (resources/tests/test_jobs.py)",
+        )
     ],
     "resources:detail": [detail(*RESOURCES, url="/resources/{pk}/", ok=ALL)],
     "resources:edit": [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -15,7 +16,8 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from xiangcun.agreements.api import router as agreements_router
-from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.core.busy import busy_error, is_busy
+from xiangcun.core.errors import ApplicationError, Msg, ServiceBusy
 from xiangcun.core.inputs import json_path, reason_of
 from xiangcun.funding.api import router as funding_router
 from xiangcun.matching.api import router as matching_router
@@ -85,7 +87,19 @@ def _detail(error: dict[str, Any]) -> dict[str, Any]:
 
 @api.exception_handler(ApplicationError)
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    if isinstance(exc, ServiceBusy):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(OperationalError)
+def on_database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """The database was busy (a lock not granted in time): 503 JSON with ``Retry-After``. Any other
+    operational error stays what it is, a server error."""
+    if not is_busy(exc):
+        raise exc
+    return on_application_error(request, busy_error())
 
 
 @api.exception_handler(AuthenticationError)

@@ -112,20 +112,29 @@ TEMPLATES = [
 
 # Database: SQLite (WAL) in the project folder by default; PostgreSQL via DATABASE_URL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'xiangcun.sqlite3'}")}
+# How long a write waits for a lock before the request gets 503 "系统繁忙" (core/busy.py): SQLite's
+# busy_timeout (one writer at a time), PostgreSQL's lock_timeout. The longest write transaction the
+# platform makes is an import's final commit: ~0.5 s for 30,000 rows, ~3 s for the 200,000-row
+# maximum (docs/operations.md), so 10 s leaves a wide margin while nobody waits forever.
+DATABASE_LOCK_TIMEOUT_MS = env.int("DATABASE_LOCK_TIMEOUT_MS", default=10_000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                f"PRAGMA busy_timeout={DATABASE_LOCK_TIMEOUT_MS}; "
                 "PRAGMA foreign_keys=ON; PRAGMA cache_size=-64000;"
             ),
             "transaction_mode": "IMMEDIATE",
+            "timeout": DATABASE_LOCK_TIMEOUT_MS / 1000,
         }
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -225,6 +234,10 @@ TASKS = {
         )
     }
 }
+
+# Jobs of the task queue (imports, exports) write a heartbeat while they run; one without a heartbeat
+# for this many seconds has lost its worker and is marked failed (resources/jobs.py, `xiangcun jobs reap`).
+JOB_HEARTBEAT_TIMEOUT = env.int("JOB_HEARTBEAT_TIMEOUT", default=120)
 
 # Resource exports with more rows than this are built by the task queue (login required), not in the request.
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -28,15 +29,20 @@ from xiangcun.resources.selectors import (
     resource_list_for,
 )
 
-# A queued or running job older than this has crashed (its worker died): it is marked failed.
-EXPORT_JOB_STALE_AFTER = dt.timedelta(hours=1)
+# A running export job moves its heartbeat every this many rows (``jobs.py`` reaps one without).
+HEARTBEAT_EVERY = 2000
 
 
-def resource_export_rows(resources: QuerySet[Resource], user: Any) -> Any:
-    """Rows of the export, in the import layout plus three columns for reading."""
+def resource_export_rows(
+    resources: QuerySet[Resource], user: Any, *, tick: Callable[[], None] | None = None
+) -> Any:
+    """Rows of the export, in the import layout plus three columns for reading; ``tick`` is called
+    every ``HEARTBEAT_EVERY`` rows."""
     rights, owners, statuses = dict(RightType.choices), dict(OwnerType.choices), dict(ResourceStatus.choices)
     # One query for the rows and their village and county (not two more per row).
-    for r in resources.select_related("village__county").iterator(chunk_size=2000):
+    for n, r in enumerate(resources.select_related("village__county").iterator(chunk_size=2000), 1):
+        if tick is not None and n % HEARTBEAT_EVERY == 0:
+            tick()
         yield [
             r.pk,
             r.village_id,
@@ -68,9 +74,13 @@ def export_headers() -> list[str]:
 
 # Workbooks are in Chinese whatever the page's language: officials' ledgers and the imports read them.
 @override("zh-hans")
-def resources_xlsx(resources: QuerySet[Resource], user: Any) -> bytes:
+def resources_xlsx(
+    resources: QuerySet[Resource], user: Any, *, tick: Callable[[], None] | None = None
+) -> bytes:
     return sheets.write_table(
-        resource_export_rows(resources, user), sheet=sheets.RESOURCE_SHEET, headers=export_headers()
+        resource_export_rows(resources, user, tick=tick),
+        sheet=sheets.RESOURCE_SHEET,
+        headers=export_headers(),
     )
 
 
@@ -89,48 +99,50 @@ def export_job_create(*, user: Any, filters: ResourceFilters, mine: bool) -> Exp
         job = ExportJob.objects.create(
             created_by=user, filters={**filters.as_json(), "mine": bool(mine and is_official(user))}
         )
-        from xiangcun.resources.tasks import export_job_task
-
         job_id = job.pk
-        transaction.on_commit(lambda: export_job_task.enqueue(job_id=job_id))
+
+        def enqueue() -> None:
+            from xiangcun.resources.tasks import export_job_task
+
+            result = export_job_task.enqueue(job_id=job_id)
+            ExportJob.objects.filter(pk=job_id).update(task_id=str(result.id))
+
+        transaction.on_commit(enqueue)
     return job
 
 
 def export_job_run(*, job_id: int) -> ExportJob:
-    """Build one job's file (the task calls this); a failure is recorded on the job and re-raised."""
+    """Build one job's file (the task calls this), with a heartbeat as it reads; a failure is recorded
+    on the job and re-raised. A job that is not queued (reaped, or run already) is left alone."""
     job = ExportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.finished:
+    now = timezone.now()
+    if not ExportJob.objects.filter(pk=job.pk, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING, heartbeat_at=now, updated_at=now
+    ):
+        job.refresh_from_db()
         return job
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, updated_at=timezone.now())
+    running = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING)
+
+    def tick() -> None:
+        running.update(heartbeat_at=timezone.now())
+
     try:
         filters = ResourceFilters.from_params(job.filters)
         qs = resources_to_export(job.created_by, filters, mine=bool(job.filters.get("mine")))
         count = qs.count()
-        data = resources_xlsx(qs, job.created_by)
+        data = resources_xlsx(qs, job.created_by, tick=tick)
         # An unguessable name: the file holds what its creator may read, and media may be served as is.
         job.file.save(f"resources-{secrets.token_urlsafe(16)}.xlsx", ContentFile(data), save=False)
     except Exception as exc:  # an unexpected failure: record it on the job (the task's error is logged too)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
+        running.update(status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
         raise
-    ExportJob.objects.filter(pk=job.pk).update(
+    if not running.update(
         status=ExportStatus.DONE,
         row_count=count,
         file=job.file.name,
         finished_at=timezone.now(),
         updated_at=timezone.now(),
-    )
+    ):
+        job.file.delete(save=False)  # reaped meanwhile: the user was told to export again
     job.refresh_from_db()
     return job
-
-
-def export_jobs_expire(*, now: dt.datetime | None = None) -> int:
-    """Mark as failed the jobs still queued or running after ``EXPORT_JOB_STALE_AFTER`` (their worker
-    crashed or never ran), so that none stays "running" forever. The progress page calls this each time
-    it is viewed; returns how many jobs it marked."""
-    now = now or timezone.now()
-    return ExportJob.objects.filter(
-        status__in=(ExportStatus.QUEUED, ExportStatus.RUNNING),
-        created_at__lt=now - EXPORT_JOB_STALE_AFTER,
-    ).update(status=ExportStatus.FAILED, error="导出超时，请重新导出", finished_at=now, updated_at=now)

@@ -193,6 +193,13 @@ class ImportJob(BaseModel):
     errors = models.JSONField(_("错误"), default=list, blank=True)
     summary = models.JSONField(_("结果"), default=dict, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Liveness (``jobs.py``): the running job writes ``heartbeat_at`` every chunk; a job without one
+    # for ``JOB_HEARTBEAT_TIMEOUT`` is reaped. ``batch`` names this run's staged rows (a retry gets a
+    # new one, so a presumed-dead run that wakes up can no longer commit); ``task_id`` is the task
+    # queue's row (django-tasks), reconciled when the job is reaped.
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    batch = models.CharField(_("写入批次"), max_length=32, blank=True, default="")
+    task_id = models.CharField(_("队列任务编号"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -233,6 +240,8 @@ class ExportJob(BaseModel):
     file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
     error = models.TextField(_("错误"), blank=True, default="")
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    task_id = models.CharField(_("队列任务编号"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -242,3 +251,48 @@ class ExportJob(BaseModel):
     @property
     def finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+
+class ImportStagedResource(BaseModel):
+    """A new resource of an import that is still being written: the import writes these in short
+    chunks (each its own transaction, so other writers are never held up for long), then one short
+    final transaction copies the whole batch into ``Resource`` (``INSERT … SELECT``). Nobody reads this
+    table, so no reader ever sees half an import; a dead job's rows are deleted by the reaper.
+
+    The columns are ``Resource``'s, by the same names (``test_jobs.py`` checks that they stay so). On
+    SQLite each row carries the id reserved for its resource, so that its point goes into the R-tree
+    with its chunk (an R-tree entry without a resource matches nothing) rather than in the final
+    transaction."""
+
+    batch = models.CharField(max_length=32)
+    seq = models.PositiveIntegerField()
+    resource_id = models.BigIntegerField(null=True, blank=True)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=40)
+    right = models.CharField(max_length=12)
+    owner_type = models.CharField(max_length=12)
+    owner_name = models.CharField(max_length=60, blank=True)
+    area = models.DecimalField(max_digits=12, decimal_places=2)
+    unit = models.CharField(max_length=4)
+    area_mu = models.DecimalField(max_digits=14, decimal_places=4)
+    village_id = models.CharField(max_length=12)
+    lng = models.FloatField()
+    lat = models.FloatField()
+    boundary = models.JSONField(null=True, blank=True)
+    current_use = models.CharField(max_length=200, blank=True)
+    permitted_use = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=12)
+    description = models.TextField(blank=True)
+    valuation_method = models.CharField(max_length=12, blank=True)
+    valuation_parameters = models.JSONField(default=dict, blank=True)
+    appraised_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    appraised_on = models.DateField(null=True, blank=True)
+    appraiser = models.CharField(max_length=100, blank=True)
+    created_by_id = models.BigIntegerField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("batch", "seq")
+        constraints = [models.UniqueConstraint(fields=["batch", "seq"], name="staged_resource_batch_seq")]
+        verbose_name = _("导入暂存资源")
+        verbose_name_plural = _("导入暂存资源")

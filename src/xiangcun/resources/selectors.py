@@ -19,7 +19,7 @@ from xiangcun.core import vocab
 from xiangcun.core.errors import ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_name
 from xiangcun.resources import spatial
-from xiangcun.resources.models import ExportJob, OwnerType, Resource, ResourceStatus
+from xiangcun.resources.models import ExportJob, ImportJob, OwnerType, Resource, ResourceStatus
 
 # Below this zoom the map API answers with grid clusters (unless the filter leaves few resources).
 CLUSTER_BELOW_ZOOM = 13
@@ -179,6 +179,23 @@ def export_job_get_for(user: Any, pk: int) -> ExportJob:
     if job is None or not getattr(user, "is_authenticated", False) or job.created_by_id != user.pk:
         raise NotFoundError("导出任务不存在")
     return job
+
+
+def import_job_get_for(user: Any, pk: int, *, write: bool = False) -> ImportJob:
+    """The import job, for its creator and for the officials who may import in the creator's region
+    (they see its result and may retry it when it failed). Anyone else gets ``NotFoundError``. The
+    same rule reads and writes (``write`` is there for the one signature of access functions)."""
+    job = ImportJob.objects.select_related("created_by").filter(pk=pk).first()
+    if job is None or not getattr(user, "is_authenticated", False):
+        raise NotFoundError("导入任务不存在")
+    region = job.created_by.region_code
+    if (
+        job.created_by_id == user.pk
+        or getattr(user, "is_superuser", False)
+        or (region and can(user, Capability.RESOURCE_IMPORT, region))
+    ):
+        return job
+    raise NotFoundError("导入任务不存在")
 
 
 def filters_or_none(params: Any) -> tuple[ResourceFilters, str | None]:

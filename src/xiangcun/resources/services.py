@@ -8,13 +8,15 @@ Who may write: ``RESOURCE_EDIT`` in a region containing the resource's village
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import shapely
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -26,7 +28,7 @@ from xiangcun.core.validation import full_clean
 from xiangcun.regions import boundaries
 from xiangcun.regions.models import Region, Village
 from xiangcun.resources import parsing, spatial
-from xiangcun.resources.models import Resource, ResourcePhoto
+from xiangcun.resources.models import ImportStagedResource, Resource, ResourcePhoto
 from xiangcun.resources.schemas import ResourceIn, ResourcePatch
 
 THUMBNAIL_SIZE = (320, 240)
@@ -277,13 +279,169 @@ def resources_bulk_create(resources: Iterable[Resource], *, batch_size: int = 20
     return created
 
 
-def resources_bulk_update(resources: Sequence[Resource], fields: Sequence[str]) -> int:
-    """Update resources (import with 系统编号) and re-index their points."""
-    if not resources:
+# Large imports (``imports.py``) write their new resources to ``ImportStagedResource`` in short chunks
+# and copy the whole batch in the final transaction; updates are prepared outside that transaction
+# and applied there with one statement per row. Only SQL over rows already in the database runs while
+# the final transaction holds the write lock (SQLite has one for the whole file).
+def _copied_columns() -> list[tuple[str, str]]:
+    """(column, Resource attribute) of every column an import copies from the staging table."""
+    return [
+        (str(f.column), f.attname)
+        for f in Resource._meta.concrete_fields
+        if f.column not in ("id", "created_at", "updated_at")
+    ]
+
+
+def _reserve_ids(count: int) -> range | None:
+    """SQLite: reserve ``count`` resource ids (the AUTOINCREMENT counter moves past them, so no other
+    insert takes them) for rows staged now and inserted later; call in the write transaction. None on
+    PostgreSQL, whose index needs no ids in advance."""
+    if not spatial.uses_rtree() or not count:
+        return None
+    table = Resource._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {connection.ops.quote_name(table)}")
+        top = cursor.fetchone()
+        base = max(int(row[0]) if row else 0, int(top[0]) if top else 0)
+        if row:
+            cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [base + count, table])
+        else:
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, base + count])
+    return range(base + 1, base + count + 1)
+
+
+STAGE_ROWS_PER_INSERT = 500
+
+
+@dataclass(frozen=True)
+class StagedChunk:
+    """New resources of an import as database values, ready to stage (``resources_stage``)."""
+
+    start: int
+    rows: list[list[Any]]
+    points: list[tuple[float, float]]
+
+
+def resources_stage_prepare(resources: Sequence[Resource], *, start: int) -> StagedChunk:
+    """The Python work of staging (field values to database values), done outside any transaction."""
+    fields = [Resource._meta.get_field(attname) for _column, attname in _copied_columns()]
+    rows = [[f.get_db_prep_save(getattr(r, f.attname), connection) for f in fields] for r in resources]  # type: ignore[union-attr]
+    return StagedChunk(start, rows, [(r.lng, r.lat) for r in resources])
+
+
+def resources_stage(*, batch: str, chunk: StagedChunk) -> int:
+    """Stage a chunk of new resources under ``batch``: invisible to every reader until
+    ``resources_commit_staged``. Call inside the caller's short transaction, which then holds only
+    this: one multi-row insert (and on SQLite the chunk's reserved ids and R-tree entries)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column, _attname in _copied_columns())
+    count = len(chunk.rows)
+    ids = _reserve_ids(count)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    row_marks = "(" + ", ".join(["%s"] * (len(_copied_columns()) + 5)) + ")"
+    sql = (
+        f"INSERT INTO {quote(ImportStagedResource._meta.db_table)} "
+        f"(batch, seq, resource_id, created_at, updated_at, {columns}) VALUES "
+    )
+    with connection.cursor() as cursor:
+        # Multi-row VALUES (as bulk_create does), STAGE_ROWS_PER_INSERT rows per statement: within
+        # every backend's limit on parameters.
+        for first in range(0, count, STAGE_ROWS_PER_INSERT):
+            rows = range(first, min(count, first + STAGE_ROWS_PER_INSERT))
+            params = [
+                value
+                for i in rows
+                for value in (batch, chunk.start + i, ids[i] if ids else None, now, now, *chunk.rows[i])
+            ]
+            cursor.execute(sql + ", ".join([row_marks] * len(rows)), params)
+    if ids:
+        spatial.index_upsert((pk, lng, lat) for pk, (lng, lat) in zip(ids, chunk.points, strict=True))
+    return count
+
+
+def resources_commit_staged(*, batch: str, expected: int) -> int:
+    """Copy a staged batch into ``Resource`` (one ``INSERT … SELECT`` in file order, on SQLite with the
+    ids reserved and indexed when staged); call inside the import's final transaction. Refuses a batch
+    that does not hold ``expected`` rows (rows deleted by the reaper), so that a half batch is never
+    published."""
+    quote = connection.ops.quote_name
+    table, staged = quote(Resource._meta.db_table), quote(ImportStagedResource._meta.db_table)
+    columns = ", ".join(quote(column) for column, _attname in _copied_columns())
+    ids = ("id, ", "resource_id, ") if spatial.uses_rtree() else ("", "")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {staged} WHERE batch = %s", [batch])
+        row = cursor.fetchone()
+        if row is None or int(row[0]) != expected:
+            raise RuntimeError(f"staged batch {batch} holds {row and row[0]} rows, {expected} expected")
+        cursor.execute(
+            f"INSERT INTO {table} ({ids[0]}created_at, updated_at, {columns}) "
+            f"SELECT {ids[1]}%s, %s, {columns} FROM {staged} WHERE batch = %s ORDER BY seq",
+            [now, now, batch],
+        )
+        return int(cursor.rowcount)
+
+
+def resources_staged_discard(*, batch: str, chunk: int = 2000) -> int:
+    """Delete a batch's staged rows, a chunk per transaction (nobody reads them: no hurry, no long
+    lock), with the R-tree entries of those that never became resources."""
+    staged = ImportStagedResource.objects.filter(batch=batch)
+    deleted = 0
+    while True:
+        first = staged.order_by("seq").values_list("seq", flat=True).first()
+        if first is None:
+            return deleted
+        part = staged.filter(seq__lt=first + chunk)
+        with transaction.atomic():
+            if spatial.uses_rtree():
+                ids = [pk for pk in part.values_list("resource_id", flat=True) if pk is not None]
+                present = set(Resource.objects.filter(pk__in=ids).values_list("pk", flat=True))
+                spatial.index_delete([pk for pk in ids if pk not in present])
+            deleted += part.delete()[0]
+
+
+@dataclass(frozen=True)
+class PreparedUpdate:
+    """Rows of an import's updates as database values: what ``resources_update_apply`` sends."""
+
+    sql: str
+    params: list[list[Any]]
+    points: list[tuple[int, float, float]]
+
+
+def resources_update_prepare(resources: Sequence[Resource], fields: Sequence[str]) -> PreparedUpdate:
+    """Turn updated resources into one parameter row each (outside any transaction: the Python work)."""
+    quote = connection.ops.quote_name
+    model_fields = [Resource._meta.get_field(name) for name in fields]
+    sets = ", ".join(f"{quote(str(f.column))} = %s" for f in model_fields)  # type: ignore[union-attr]
+    sql = f"UPDATE {quote(Resource._meta.db_table)} SET {sets} WHERE id = %s"
+    params = [
+        [f.get_db_prep_save(getattr(r, f.attname), connection) for f in model_fields]  # type: ignore[union-attr]
+        + [r.pk]
+        for r in resources
+    ]
+    return PreparedUpdate(sql, params, [(r.pk, r.lng, r.lat) for r in resources])
+
+
+def resources_update_apply(update: PreparedUpdate) -> int:
+    """Apply prepared updates (inside the caller's transaction) and re-index their points. Refuses
+    when a row is gone (deleted since the file was validated): the import then writes nothing."""
+    if not update.params:
         return 0
-    Resource.objects.bulk_update(resources, list(fields), batch_size=1000)
-    spatial.index_upsert((r.pk, r.lng, r.lat) for r in resources)
-    return len(resources)
+    with connection.cursor() as cursor:
+        cursor.executemany(update.sql, update.params)
+        changed = cursor.rowcount
+    if changed != len(update.params):
+        raise ApplicationError(
+            Msg(
+                "导入期间有 {n} 项资源被删除，未写入任何数据，请重新导出后再导入",
+                n=len(update.params) - changed,
+            )
+        )
+    spatial.index_upsert(update.points)
+    return len(update.params)
 
 
 @transaction.atomic

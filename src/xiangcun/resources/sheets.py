@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,7 +124,14 @@ def _norm(header: Any) -> str:
     return str(header or "").strip().rstrip("*").strip().replace("(", "（").replace(")", "）")
 
 
-def _table(sheet: str, header_row: list[Any], body: Any) -> tuple[Table | None, list[Problem]]:
+Tick = Callable[[], None] | None
+# While a large file is read, ``tick`` is called every this many rows (a job's heartbeat).
+TICK_EVERY = 5000
+
+
+def _table(
+    sheet: str, header_row: list[Any], body: Any, tick: Tick = None
+) -> tuple[Table | None, list[Problem]]:
     columns, extra = LAYOUTS[sheet]
     known = {h: k for h, k, _r in columns}
     problems: list[Problem] = []
@@ -156,12 +164,14 @@ def _table(sheet: str, header_row: list[Any], body: Any) -> tuple[Table | None, 
             continue
         row = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
         table.rows.append((number, row))
+        if tick is not None and len(table.rows) % TICK_EVERY == 0:
+            tick()
         if len(table.rows) > MAX_ROWS:
             raise FileProblem(f"工作表“{sheet}”超过 {MAX_ROWS:,} 行，请分批导入")
     return table, []
 
 
-def read_xlsx(data: bytes) -> Book:
+def read_xlsx(data: bytes, tick: Tick = None) -> Book:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
@@ -177,7 +187,7 @@ def read_xlsx(data: bytes) -> Book:
             if header is None:
                 continue
             body = ((n, list(values)) for n, values in enumerate(rows, start=2))
-            table, found = _table(sheet, list(header), body)
+            table, found = _table(sheet, list(header), body, tick)
             problems.extend(found)
             if table is not None:
                 tables[sheet] = table
@@ -188,7 +198,7 @@ def read_xlsx(data: bytes) -> Book:
     return Book(tables, problems)
 
 
-def read_csv(data: bytes) -> Book:
+def read_csv(data: bytes, tick: Tick = None) -> Book:
     if b"\x00" in data[:4096]:
         raise FileProblem("文件不是文本格式的 CSV 文件")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -208,16 +218,16 @@ def read_csv(data: bytes) -> Book:
     if sheet is None:
         raise FileProblem("无法识别 CSV 的内容：表头中应有“资源名称”（资源）或“村名”（村庄）")
     body = ((n, list(values)) for n, values in enumerate(reader, start=2))
-    table, problems = _table(sheet, list(header), body)
+    table, problems = _table(sheet, list(header), body, tick)
     return Book({sheet: table} if table else {}, problems)
 
 
-def read(data: bytes, filename: str) -> Book:
+def read(data: bytes, filename: str, *, tick: Tick = None) -> Book:
     name = filename.lower()
     if name.endswith(".csv"):
-        return read_csv(data)
+        return read_csv(data, tick)
     if name.endswith(".xlsx"):
-        return read_xlsx(data)
+        return read_xlsx(data, tick)
     raise FileProblem("只能导入 .xlsx 或 .csv 文件（旧版 .xls 请另存为 .xlsx）")
 
 

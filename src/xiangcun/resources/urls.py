@@ -16,6 +16,7 @@ urlpatterns = [
     path("resources/import/<int:pk>/", views.import_progress, name="import_progress"),
     path("resources/import/<int:pk>/status/", views.import_status, name="import_status"),
     path("resources/import/<int:pk>/result/", views.import_result, name="import_result"),
+    path("resources/import/<int:pk>/retry/", views.import_retry, name="import_retry"),
     path("resources/<int:pk>/", views.resource_detail, name="detail"),
     path("resources/<int:pk>/edit/", views.resource_edit, name="edit"),
     path("resources/<int:pk>/photos/", views.resource_photo_add, name="photo_add"),

@@ -20,7 +20,7 @@ from xiangcun.core import vocab
 from xiangcun.core.inputs import parse, submit
 from xiangcun.core.ratelimit import limited
 from xiangcun.regions.selectors import counties_of, county_boundaries, region_get_for
-from xiangcun.resources import exports, imports, selectors, services, sheets
+from xiangcun.resources import exports, imports, jobs, selectors, services, sheets
 from xiangcun.resources.forms import ImportForm, PhotoForm, PhotoUploadForm, ResourceForm
 from xiangcun.resources.models import ExportStatus, ResourceStatus
 from xiangcun.resources.schemas import ResourceIn, ResourcePatch
@@ -207,21 +207,24 @@ def resource_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _export_job(request: HttpRequest, pk: int) -> Any:
+    """The export job, first marked failed if its worker died (no heartbeat; ``jobs.py``)."""
+    job = selectors.export_job_get_for(request.user, pk)
+    if jobs.export_job_reap(job=job):
+        job.refresh_from_db()
+    return job
+
+
 @login_required
 def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The export job's page: progress while queued or running, the download once done. Viewing it
-    first marks crashed jobs (queued or running for over an hour) as failed."""
-    exports.export_jobs_expire()
-    job = selectors.export_job_get_for(request.user, pk)
-    return render(request, "resources/export_progress.html", {"job": job})
+    """The export job's page: progress while queued or running, the download once done."""
+    return render(request, "resources/export_progress.html", {"job": _export_job(request, pk)})
 
 
 @login_required
 def export_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The status block, polled by htmx until the job is finished (it then stops polling)."""
-    exports.export_jobs_expire()
-    job = selectors.export_job_get_for(request.user, pk)
-    return render(request, "resources/_export_status.html", {"job": job})
+    return render(request, "resources/_export_status.html", {"job": _export_job(request, pk)})
 
 
 @login_required
@@ -261,7 +264,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> Any:
-    return imports.import_job_get_for(request.user, pk)
+    """The import job, first marked failed if its worker died (no heartbeat; ``jobs.py``)."""
+    job = selectors.import_job_get_for(request.user, pk)
+    if jobs.import_job_reap(job=job):
+        job.refresh_from_db()
+    return job
 
 
 @login_required
@@ -288,6 +295,17 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
     if not job.finished:
         return redirect("resources:import_progress", pk=pk)
     return render(request, "resources/import_result.html", {"job": job})
+
+
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed import again (its creator, or an official of the creator's region)."""
+    job = selectors.import_job_get_for(request.user, pk, write=True)
+    job = imports.import_job_retry(user=request.user, job=job)
+    if job.finished:
+        return redirect("resources:import_result", pk=pk)
+    return redirect("resources:import_progress", pk=pk)
 
 
 # A section of the village page (regions/sections.py), registered in apps.py.

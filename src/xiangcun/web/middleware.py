@@ -31,7 +31,7 @@ class ChosenLanguageMiddleware:
 class ApplicationErrorMiddleware:
     """The HTML side of the one error mapping (the API has its own handler in ``config/api.py``):
     a domain error that escapes a page view becomes its page — 404, 403 or 400 with the Chinese
-    message — never a 500."""
+    message — never a 500. A busy database (``core/busy.py``) is the 503 page with ``Retry-After``."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,10 +42,19 @@ class ApplicationErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.shortcuts import render
 
-        from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError
+        from xiangcun.core.busy import busy_error, is_busy
+        from xiangcun.core.errors import AccessDenied, ApplicationError, NotFoundError, ServiceBusy
 
-        if request.path.startswith("/api/") or not isinstance(exception, ApplicationError):
+        if request.path.startswith("/api/"):
             return None
+        if is_busy(exception):
+            exception = busy_error()
+        if not isinstance(exception, ApplicationError):
+            return None
+        if isinstance(exception, ServiceBusy):
+            response = render(request, "503.html", {"message": exception.message}, status=503)
+            response["Retry-After"] = str(exception.retry_after)
+            return response
         if isinstance(exception, NotFoundError):
             return render(request, "404.html", {"exception": exception.message}, status=404)
         if isinstance(exception, AccessDenied):

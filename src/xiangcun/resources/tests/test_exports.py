@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from xiangcun.core.errors import NotFoundError
-from xiangcun.resources import exports, selectors
+from xiangcun.resources import jobs, selectors
 from xiangcun.resources.models import ExportJob, ExportStatus, Resource
 from xiangcun.resources.tests.factories import cadre_village, resource_create
 
@@ -121,9 +121,10 @@ def test_anonymous_above_the_limit_gets_the_explanation_and_no_job(client, users
 
 
 def test_a_crashed_job_is_marked_failed_when_its_page_is_viewed(client_as, users):
+    # Given a running job whose worker stopped beating three minutes ago, and a job just queued
     job = ExportJob.objects.create(created_by=users["partner"], status=ExportStatus.RUNNING)
     fresh = ExportJob.objects.create(created_by=users["partner"], status=ExportStatus.QUEUED)
-    ExportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=3))
     c = client_as("partner")
     status = c.get(f"/resources/export/{fresh.pk}/status/")
     assert "hx-get" in status.content.decode()  # still polling
@@ -131,11 +132,28 @@ def test_a_crashed_job_is_marked_failed_when_its_page_is_viewed(client_as, users
     job.refresh_from_db()
     fresh.refresh_from_db()
     assert job.status == ExportStatus.FAILED and job.finished_at is not None
+    assert job.error == "导出任务中断（工作进程无响应），请重新导出"
     assert fresh.status == ExportStatus.QUEUED
     assert "hx-get" not in page
     assert c.get(f"/resources/export/{job.pk}/resources.xlsx").status_code == 302
 
 
-def test_export_job_expiry_counts_the_stale_jobs(users):
-    ExportJob.objects.create(created_by=users["partner"])
-    assert exports.export_jobs_expire(now=timezone.now() + dt.timedelta(hours=2)) == 1
+def test_the_reaper_fails_exports_never_picked_up_or_without_heartbeat(users):
+    # Given a job that waits in the queue, one running with a heartbeat and one running without
+    queued = ExportJob.objects.create(created_by=users["partner"])
+    beating = ExportJob.objects.create(
+        created_by=users["partner"], status=ExportStatus.RUNNING, heartbeat_at=timezone.now()
+    )
+    silent = ExportJob.objects.create(
+        created_by=users["partner"],
+        status=ExportStatus.RUNNING,
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=5),
+    )
+    # When the reaper runs now, then two hours later
+    now = jobs.jobs_reap()
+    later = jobs.jobs_reap(now=timezone.now() + dt.timedelta(hours=2))
+    # Then the silent job fails at once; the queued one (and the beating one, silent by then) later
+    assert now.exports == 1 and later.exports == 2
+    assert ExportJob.objects.get(pk=silent.pk).error == "导出任务中断（工作进程无响应），请重新导出"
+    assert ExportJob.objects.get(pk=queued.pk).error == "导出超时，请重新导出"
+    assert ExportJob.objects.get(pk=beating.pk).status == ExportStatus.FAILED

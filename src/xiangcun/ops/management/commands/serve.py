@@ -62,6 +62,9 @@ class Command(BaseCommand):
         )
         queue_worker = None
         if worker:
+            from xiangcun.resources.jobs import jobs_reap
+
+            jobs_reap()  # jobs left running by a worker that died with the last server
             queue_worker = subprocess.Popen([sys.executable, "-m", "xiangcun.cli", "db_worker"])
             self.stdout.write(f"task-queue worker running (pid {queue_worker.pid})")
         try:
