@@ -147,23 +147,30 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
             description="临清专用草稿招募令的项目介绍",
         ),
     )
+
     # Published notices carry a contact phone: only their region's officials (and a partner paired with
     # them, none of the demo users) may read it in full, so it is each one's secret.
+    def published_in_b(title: str, **fields: Any) -> Notice:
+        """A notice of county B's village, marked published directly (B's town approval is not the
+        matter of these checks)."""
+        notice = recruitment.notice_create(
+            user=users["county2"],
+            notice_in=notice_input(
+                title=title,
+                village_codes=[vb],
+                category="farm_stay",
+                cooperation_forms=["capital"],
+                kinds_wanted=["entrepreneur", "rural_leader"],
+                description="依托果园和坑塘发展采摘垂钓，配套农家餐饮和住宿",
+                **fields,
+            ),
+        )
+        Notice.objects.filter(pk=notice.pk).update(status="published", published_at=timezone.now())
+        notice.refresh_from_db()
+        return notice
+
     pub_a = notice_published(users, title="东昌公开招募令", contact="王主任 13905350001")
-    pub_b = recruitment.notice_create(
-        user=users["county2"],
-        notice_in=notice_input(
-            title="临清公开招募令",
-            village_codes=[vb],
-            category="farm_stay",
-            cooperation_forms=["capital"],
-            kinds_wanted=["entrepreneur", "rural_leader"],
-            description="依托果园和坑塘发展采摘垂钓，配套农家餐饮和住宿",
-            contact="李主任 0635-2150002",
-        ),
-    )
-    Notice.objects.filter(pk=pub_b.pk).update(status="published", published_at=timezone.now())
-    pub_b.refresh_from_db()
+    pub_b = published_in_b("临清公开招募令", contact="李主任 0635-2150002")
     for key, n, readers in (("A", notice_a, ra), ("B", notice_b, rb)):
         add(
             Obj(
@@ -284,18 +291,7 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
     partner_verified(
         users, "mx_run_a", name="待配对合伙人甲", id_number=resident_id("mx_run_a"), phone="13800000005"
     )
-    free_b = recruitment.notice_create(
-        user=users["county2"],
-        notice_in=notice_input(
-            title="临清待配对招募令",
-            village_codes=[vb],
-            category="farm_stay",
-            cooperation_forms=["capital"],
-            kinds_wanted=["entrepreneur", "rural_leader"],
-            description="依托果园和坑塘发展采摘垂钓，配套农家餐饮和住宿",
-        ),
-    )
-    Notice.objects.filter(pk=free_b.pk).update(status="published", published_at=timezone.now())
+    published_in_b("临清待配对招募令")
     partner_verified(
         users,
         "mx_run_b",

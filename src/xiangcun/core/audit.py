@@ -108,12 +108,12 @@ def on_entry(listener: Listener) -> Listener:
     return listener
 
 
-def _head() -> tuple[int, str]:
+def _locked_head() -> tuple[int, str]:
+    """The head, read after taking the chain's lock (PostgreSQL; SQLite's write lock is already held)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-    last = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
-    return last if last else (0, GENESIS)
+    return head()
 
 
 def audit(
@@ -133,7 +133,7 @@ def audit(
         raise RuntimeError("audit() must be called inside the transaction of the change it records")
     user = actor if getattr(actor, "is_authenticated", False) else None
     object_type, object_id = _target(target)
-    last_id, last_hash = _head()
+    last_id, last_hash = _locked_head()
     entry = AuditEntry(
         id=last_id + 1,
         at=timezone.now(),
