@@ -1,20 +1,82 @@
 """The ``xiangcun`` console script: every Django management command, plus the platform's own
-(``demo``, ``serve``, ``valuate``, ``settle``, ``funding``, …). ``xiangcun --help`` lists them."""
+(``demo``, ``serve``, ``valuate``, ``settle``, ``funding``, …). ``xiangcun --help`` lists them.
+
+The pure computations (``valuate``, ``settle``, ``funding select``, ``policy test|check`` and
+``policy evaluate|batch --dir``) need neither a database nor the site's secrets: they run on a
+minimal settings object, without ``django.setup()`` and without importing the web stack, so they
+start at once and work on a machine with no ``.env``. Every other command sets Django up as usual;
+a missing setting then ends in one sentence on standard error, never a traceback.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Sequence
+
+#: command name → module of its ``Command`` class, for the commands that can run without Django set up.
+PURE_COMMANDS = {
+    "valuate": "xiangcun.agreements.management.commands.valuate",
+    "settle": "xiangcun.agreements.management.commands.settle",
+    "funding": "xiangcun.funding.management.commands.funding",
+    "policy": "xiangcun.policies.management.commands.policy",
+}
+
+#: ``policy`` actions that read only files (``evaluate``/``batch`` read the published library from
+#: the database unless ``--dir`` names a directory).
+_POLICY_FILE_ACTIONS = {"test", "check"}
+
+
+def is_pure(args: Sequence[str]) -> bool:
+    """Whether ``args`` (without the program name) can run without a database."""
+    if not args or args[0] not in PURE_COMMANDS:
+        return False
+    if args[0] != "policy":
+        return True
+    action = args[1] if len(args) > 1 else ""
+    return action in _POLICY_FILE_ACTIONS or any(a == "--dir" or a.startswith("--dir=") for a in args[2:])
+
+
+def _configure_minimal_settings() -> None:
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(
+            DEBUG=False,
+            USE_I18N=False,
+            USE_TZ=True,
+            TIME_ZONE="Asia/Shanghai",
+            INSTALLED_APPS=[],
+            DATABASES={},
+            XIANGCUN_CITY_CODE=os.environ.get("XIANGCUN_CITY_CODE", "371500"),
+        )
+
+
+def run_pure(args: Sequence[str]) -> None:
+    """Run a pure command (``is_pure(args)``) on minimal settings."""
+    _configure_minimal_settings()
+    command = importlib.import_module(PURE_COMMANDS[args[0]]).Command()
+    command.run_from_argv(["xiangcun", *args])
 
 
 def main(argv: list[str] | None = None) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiangcun.config.settings")
-    from django.core.management import execute_from_command_line
-
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         args = ["help"]
-    execute_from_command_line(["xiangcun", *args])
+    if is_pure(args):
+        run_pure(args)
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiangcun.config.settings")
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["xiangcun", *args])
+    except ImproperlyConfigured as exc:
+        # The settings refuse to start (no SECRET_KEY, no ALLOWED_HOSTS…): their message says what to set.
+        sys.stderr.write(f"xiangcun {args[0]}: {exc}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from xiangcun.funding.contracts import funding_select
 
 class Command(BaseCommand):
     help = "项目遴选：择优评分并在预算内求最优组合（funding select INPUT.json，- 为标准输入）"
+    # A pure computation: runs without Django set up (see xiangcun.cli), so no system checks.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="select")

@@ -20,11 +20,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from xiangcun.core.errors import ApplicationError
 from xiangcun.core.exports import csv_row, xlsx_append
-from xiangcun.policies import batch, batch_table, engine, selectors
+from xiangcun.policies import batch, batch_table, engine
 from xiangcun.policies.facts import parse_facts
 
 
@@ -43,6 +44,8 @@ def _fail(exc: ApplicationError) -> _Exit:
 
 class Command(BaseCommand):
     help = "政策计算器：evaluate INPUT.json | test [DIR] | check [DIR] | batch FILE.csv [--out FILE]"
+    # A pure computation: runs without Django set up (see xiangcun.cli), so no system checks.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="evaluate|test|check|batch")
@@ -78,11 +81,16 @@ class Command(BaseCommand):
 
     # ------------------------------------------------------------------------------------------
     def _library(self, directory: str | None, *, published: bool) -> engine.Library:
+        counties = dict(engine.official_counties(settings.XIANGCUN_CITY_CODE))
         if directory:
-            return engine.load_directory(directory, selectors.official_counties())
+            return engine.load_directory(directory, counties)
         if published:
+            # The published library lives in the database: only this path needs Django set up
+            # (``xiangcun.cli`` runs the file-only actions without it).
+            from xiangcun.policies import selectors
+
             return selectors.library_active()
-        return engine.load_directory(engine.LIBRARY_DIR, selectors.official_counties())
+        return engine.load_directory(engine.LIBRARY_DIR, counties)
 
     def _evaluate(self, options: dict[str, Any]) -> int:
         path = options["path"]
