@@ -35,7 +35,15 @@ from scipy.optimize import linear_sum_assignment
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from xiangcun.matching import synthetic
-from xiangcun.matching.assignment import SCALE, assign_dense, assign_sparse, dense_edges, greedy_assign
+from xiangcun.matching.assignment import (
+    SCALE,
+    assign_dense,
+    assign_sparse,
+    assign_stable,
+    blocking_pairs,
+    dense_edges,
+    greedy_assign,
+)
 from xiangcun.matching.scoring import (
     DEFAULT_WEIGHTS,
     ScoringIndex,
@@ -229,6 +237,9 @@ def _run(
     unthresholded = assign_dense(matrix, row_ids, col_ids, 0.0)
     e_rows, e_cols, e_fits = dense_edges(matrix)
     flow_result = assign_sparse(row_ids, col_ids, e_rows, e_cols, e_fits, threshold)
+    edge_args = (row_ids, col_ids, e_rows, e_cols, e_fits, threshold)
+    county_stable, t_county_stable = _timed(lambda: assign_stable(*edge_args, proposing="partner"))
+    county_stable_v = assign_stable(*edge_args, proposing="notice")
     result["county_pairing"] = {
         "county": county_code,
         "notices": len(rows),
@@ -246,6 +257,17 @@ def _run(
         ),
         "equal_to_min_cost_flow": bool(abs(county_result.total_fit - flow_result.total_fit) <= 1e-6),
         "target_ms": 50,
+        "max_fit_blocking_pairs": blocking_pairs(county_result, *edge_args),
+        "stable": {
+            "s": round(t_county_stable, 3),
+            "pairs": len(county_stable.pairs),
+            "total_fit": round(county_stable.total_fit, 6),
+            "blocking_pairs": blocking_pairs(county_stable, *edge_args),
+            "fit_loss_vs_max_fit": round(1 - county_stable.total_fit / county_result.total_fit, 6)
+            if county_result.pairs
+            else None,
+            "partner_and_village_proposing_agree": county_stable.pairs == county_stable_v.pairs,
+        },
     }
     del matrix, masked
 
@@ -261,6 +283,8 @@ def _run(
             index.notice_ids, index.partner_ids, graph.notice, graph.partner, graph.fit, threshold
         )
     )
+    graph_args = (index.notice_ids, index.partner_ids, graph.notice, graph.partner, graph.fit, threshold)
+    province_stable, t_stable = _timed(lambda: assign_stable(*graph_args, proposing="partner"))
     # independent check of the flow solver on real data: one county's notices with their candidate
     # edges, solved again by linear_sum_assignment on the dense matrix (non-edges 0)
     county_rows = np.flatnonzero(index_county == busiest)
@@ -293,6 +317,16 @@ def _run(
         if province.pairs
         else None,
         "optimum_not_below_greedy": bool(chosen_int >= greedy_int),
+        "max_fit_blocking_pairs_on_graph": blocking_pairs(province, *graph_args),
+        "stable": {
+            "s": round(t_stable, 2),
+            "pairs": len(province_stable.pairs),
+            "total_fit": round(province_stable.total_fit, 6),
+            "blocking_pairs_on_graph": blocking_pairs(province_stable, *graph_args),
+            "fit_loss_vs_max_fit": round(1 - province_stable.total_fit / province.total_fit, 6)
+            if province.pairs
+            else None,
+        },
         "county_subgraph_check": {
             "notices": len(sub_rows),
             "partners": len(sub_cols),

@@ -16,6 +16,8 @@ from xiangcun.matching.assignment import (
     Assignment,
     assign_dense,
     assign_sparse,
+    assign_stable,
+    blocking_pairs,
     dense_edges,
     greedy_assign,
     pair_dense,
@@ -167,3 +169,56 @@ def test_index_helpers_pair_a_county_and_list_its_allowed_pairs() -> None:
     assert first == sorted(first, reverse=True)
     province = pair_sparse(index, k=80, threshold=0.5, by_county=False)
     assert province.total_fit == pytest.approx(pair_dense(index, 0.5).total_fit, abs=1e-6)
+
+
+def brute_blocking(result: Assignment, fit: np.ndarray, threshold: float) -> int:
+    """Blocking pairs counted one by one from the definition."""
+    of_notice = {int(p.notice[1:]): p.fit for p in result.pairs}
+    of_partner = {int(p.partner[1:]): p.fit for p in result.pairs}
+    n, m = fit.shape
+    return sum(
+        1
+        for i in range(n)
+        for j in range(m)
+        if fit[i, j] >= threshold
+        and fit[i, j] > 0
+        and fit[i, j] > of_notice.get(i, 0.0)
+        and fit[i, j] > of_partner.get(j, 0.0)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(matrices, st.sampled_from([0.0, 0.3, 0.5]))
+def test_stable_pairing_has_no_blocking_pair_and_both_sides_agree(fit: np.ndarray, threshold: float) -> None:
+    n, m = fit.shape
+    rows, cols, fits = dense_edges(fit)
+    args = (ids("n", n), ids("p", m), rows, cols, fits, threshold)
+    by_partner = assign_stable(*args, proposing="partner")
+    by_village = assign_stable(*args, proposing="notice")
+    for result in (by_partner, by_village):
+        check_valid(result, fit, threshold)
+        assert blocking_pairs(result, *args) == 0 == brute_blocking(result, fit, threshold)
+        assert result.total_fit <= exhaustive_best(fit, threshold) + 1e-9
+    # one shared fit on both sides: the stable pairing is unique (greedy by the same order is it too)
+    assert by_partner.pairs == by_village.pairs == greedy_assign(*args).pairs
+    optimum = assign_dense(fit, ids("n", n), ids("p", m), threshold)
+    assert blocking_pairs(optimum, *args) == brute_blocking(optimum, fit, threshold)
+
+
+def test_max_fit_can_leave_a_blocking_pair_that_the_stable_option_removes() -> None:
+    # village A and partner X fit best (0.9); max-fit pairs A–Y and B–X to gain 0.1 in total
+    fit = np.array([[0.9, 0.8], [0.8, 0.0]])
+    args = (["A", "B"], ["X", "Y"], *dense_edges(fit), 0.5)
+    optimum = assign_dense(fit, ["A", "B"], ["X", "Y"], 0.5)
+    stable = assign_stable(*args)
+    assert {(p.notice, p.partner) for p in optimum.pairs} == {("A", "Y"), ("B", "X")}
+    assert blocking_pairs(optimum, *args) == 1  # A and X both prefer each other
+    assert [(p.notice, p.partner) for p in stable.pairs] == [("A", "X")]
+    assert blocking_pairs(stable, *args) == 0
+    assert stable.total_fit == pytest.approx(0.9) and optimum.total_fit == pytest.approx(1.6)
+    assert stable.unmatched_notices == ("B",) and stable.unmatched_partners == ("Y",)
+
+
+def test_stable_pairing_refuses_an_unknown_side() -> None:
+    with pytest.raises(ValueError):
+        assign_stable(["A"], ["X"], [0], [0], [0.9], proposing="county")
