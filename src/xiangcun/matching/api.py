@@ -69,7 +69,9 @@ def run_detail(request: HttpRequest, run_id: int) -> PairingRun:
 )
 def run_send(request: HttpRequest, run_id: int, payload: SendIn) -> dict[str, Any]:
     run = selectors.pairing_run_get_for(request.user, run_id, write=True)
-    created = services.pairing_run_send(user=request.user, run=run, pairs=payload.kept())
+    created = services.pairing_run_send(
+        user=request.user, run=run, pairs=payload.kept(), method=payload.method
+    )
     return {"items": created, "count": len(created)}
 
 

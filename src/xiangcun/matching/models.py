@@ -50,8 +50,15 @@ class PairingOrigin(models.TextChoices):
     OFFICE = "office", _("组织邀请")
 
 
+class PairingMethod(models.TextChoices):
+    MAX_FIT = "max_fit", _("总匹配度最高")
+    STABLE = "stable", _("稳定配对")
+
+
 class PairingRun(BaseModel):
-    """A one-to-one pairing proposal for a county (dense assignment), reviewed before invitations."""
+    """A county's pairing proposals, reviewed before invitations: the max-fit pairing (dense
+    assignment) and beside it the stable pairing (no pair that both prefer each other to what they
+    got), each with its total fit and its number of such blocking pairs; the reviewer sends one."""
 
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     run_by = models.ForeignKey(
@@ -60,7 +67,15 @@ class PairingRun(BaseModel):
     threshold = models.FloatField(_("最低匹配度"))
     total_fit = models.FloatField(_("总匹配度"), default=0)
     proposal = models.JSONField(_("配对方案"), default=dict)
+    stable_proposal = models.JSONField(_("稳定配对方案"), default=dict, blank=True)
+    method = models.CharField(
+        _("发出邀请的方案"), max_length=10, choices=PairingMethod.choices, default=PairingMethod.MAX_FIT
+    )
     invitations_sent = models.BooleanField(_("已发出邀请"), default=False)
+
+    def proposal_of(self, method: str) -> dict:  # type: ignore[type-arg]
+        """The proposal JSON of ``method`` (runs made before the stable option have only max-fit)."""
+        return self.stable_proposal if method == PairingMethod.STABLE else self.proposal
 
     class Meta:
         ordering = ("-created_at", "-id")

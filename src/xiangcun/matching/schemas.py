@@ -9,7 +9,7 @@ and the weights' own rules (every factor, sum 1 — ``scoring.Weights``) are the
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
@@ -47,6 +47,7 @@ class SendIn(Schema):
     """The pairs of the proposal to invite (all of them when ``pairs`` is omitted)."""
 
     pairs: list[PairIn] | None = Field(None, max_length=10_000, title="邀请的组合")
+    method: Literal["max_fit", "stable"] = Field("max_fit", title="配对方式")
 
     def kept(self) -> list[tuple[str, str]] | None:
         return [(p.notice, p.partner) for p in self.pairs] if self.pairs is not None else None
@@ -149,6 +150,9 @@ class RunOut(Schema):
     total_fit: float
     unmatched_notices: list[str]
     unmatched_partners: list[str]
+    blocking_pairs: int | None
+    stable: dict[str, Any] | None
+    method: str
     invitations_sent: bool
 
     @staticmethod
@@ -166,6 +170,15 @@ class RunOut(Schema):
     @staticmethod
     def resolve_unmatched_partners(obj: Any) -> list[str]:
         return obj.proposal.get("unmatched_partners", [])  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_blocking_pairs(obj: Any) -> int | None:
+        return obj.proposal.get("blocking_pairs")  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_stable(obj: Any) -> dict[str, Any] | None:
+        """The stable pairing beside it (pairs, total fit, blocking pairs = 0); null for old runs."""
+        return obj.stable_proposal or None
 
 
 class PairingOut(Schema):

@@ -19,11 +19,19 @@ from xiangcun.core.audit import audit
 from xiangcun.core.errors import AccessDenied, ApplicationError, ConflictError, Msg
 from xiangcun.core.validation import full_clean
 from xiangcun.matching import selectors
-from xiangcun.matching.assignment import Assignment, assign_dense, assign_sparse
+from xiangcun.matching.assignment import (
+    Assignment,
+    assign_dense,
+    assign_sparse,
+    assign_stable,
+    blocking_pairs,
+    dense_edges,
+)
 from xiangcun.matching.models import (
     MatchingWeights,
     Pairing,
     PairingEvent,
+    PairingMethod,
     PairingOrigin,
     PairingRun,
     PairingStatus,
@@ -103,6 +111,20 @@ def county_candidates(county_code: str, threshold: float | None = None) -> list[
     return pairs.to_json()
 
 
+def county_proposals(county_code: str, threshold: float) -> dict[str, dict[str, Any]]:
+    """Both pairings of a county on the same fits and threshold, as proposal JSON with their
+    blocking pairs: ``max_fit`` (exact, dense) and ``stable`` (deferred acceptance, partners propose;
+    with one shared fit the village-proposing run gives the same pairing)."""
+    index, matrix = county_matrix(county_code)
+    edges = (index.notice_ids, index.partner_ids, *dense_edges(matrix), threshold)
+    best = assign_dense(matrix, index.notice_ids, index.partner_ids, threshold)
+    stable = assign_stable(*edges, proposing="partner")
+    return {
+        PairingMethod.MAX_FIT: {**best.to_json(), "blocking_pairs": blocking_pairs(best, *edges)},
+        PairingMethod.STABLE: {**stable.to_json(), "blocking_pairs": blocking_pairs(stable, *edges)},
+    }
+
+
 def county_assignment(county_code: str, threshold: float | None = None) -> Assignment:
     """The exact one-to-one pairing of a county: dense assignment over all free partners."""
     _, default_threshold = selectors.weights_current()
@@ -144,9 +166,15 @@ def pairing_run_create(*, user: Any, county_code: str) -> PairingRun:
     county = _county(county_code)
     _require_county_official(user, county.code)
     _, threshold = selectors.weights_current()
-    result = county_assignment(county.code, threshold)
+    proposals = county_proposals(county.code, threshold)
+    best, stable = proposals[PairingMethod.MAX_FIT], proposals[PairingMethod.STABLE]
     run = PairingRun(
-        county=county, run_by=user, threshold=threshold, total_fit=result.total_fit, proposal=result.to_json()
+        county=county,
+        run_by=user,
+        threshold=threshold,
+        total_fit=best["total_fit"],
+        proposal=best,
+        stable_proposal=stable,
     )
     full_clean(run)
     run.save()
@@ -158,7 +186,10 @@ def pairing_run_create(*, user: Any, county_code: str) -> PairingRun:
         data={
             "threshold": threshold,
             "total_fit": run.total_fit,
-            "pairs": len(result.to_json().get("pairs", [])),
+            "pairs": len(best["pairs"]),
+            "blocking_pairs": best["blocking_pairs"],
+            "stable_total_fit": stable["total_fit"],
+            "stable_pairs": len(stable["pairs"]),
         },
     )
     return run
@@ -166,14 +197,20 @@ def pairing_run_create(*, user: Any, county_code: str) -> PairingRun:
 
 @transaction.atomic
 def pairing_run_send(
-    *, user: Any, run: PairingRun, pairs: list[tuple[str, str]] | None = None
+    *,
+    user: Any,
+    run: PairingRun,
+    pairs: list[tuple[str, str]] | None = None,
+    method: str = PairingMethod.MAX_FIT,
 ) -> list[Pairing]:
-    """Send invitations for the reviewed proposal (all its pairs, or the ``pairs`` kept)."""
+    """Send invitations for the reviewed proposal of ``method`` (all its pairs, or the ``pairs`` kept)."""
     _require_county_official(user, run.county_id)
     run = PairingRun.objects.select_for_update().get(pk=run.pk)
     if run.invitations_sent:  # by someone else meanwhile, or earlier: nothing is sent twice
         raise ConflictError("该配对方案的邀请已发出", field="run")
-    proposal = run.proposal.get("pairs", [])
+    if method not in PairingMethod.values or not run.proposal_of(method).get("pairs"):
+        raise ApplicationError("该配对方案没有这种配对方式的结果", field="method")
+    proposal = run.proposal_of(method).get("pairs", [])
     keep = {(str(n), str(p)) for n, p in pairs} if pairs is not None else None
     created: list[Pairing] = []
     for item in proposal:
@@ -191,13 +228,14 @@ def pairing_run_send(
             continue
         created.append(_pairing_open(user, notice, partner, PairingOrigin.OFFICE, item["fit"], run))
     run.invitations_sent = True
-    run.save(update_fields=["invitations_sent", "updated_at"])
+    run.method = method
+    run.save(update_fields=["invitations_sent", "method", "updated_at"])
     audit(
         actor=user,
         action="pairing_run.send",
         target=run,
         region_code=run.county_id,
-        data={"pairings": [p.pk for p in created]},
+        data={"method": method, "pairings": [p.pk for p in created]},
     )
     return created
 

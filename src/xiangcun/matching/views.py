@@ -22,7 +22,7 @@ from xiangcun.accounts.permissions import Capability, can, governs, require
 from xiangcun.core import regioncodes
 from xiangcun.core.inputs import parse, perform, submit
 from xiangcun.matching import selectors, services
-from xiangcun.matching.models import PairingStatus
+from xiangcun.matching.models import PairingMethod, PairingStatus
 from xiangcun.matching.schemas import InterestIn, NoteIn, PairingTransitionIn, RunIn, SendIn, WeightsIn
 from xiangcun.matching.scoring import FACTOR_LABELS, FACTORS
 from xiangcun.partners.selectors import NAME_ONLY, partner_get_for, partner_of_user, partner_view
@@ -77,9 +77,10 @@ def county_pairing(request: HttpRequest) -> HttpResponse:
     return render(request, "matching/county.html", {"county": county, "counties": counties, "runs": runs})
 
 
-def _run_rows(run: Any, user: Any) -> list[dict[str, Any]]:
-    """The proposal's pairs, best fit first (ties by notice), with what the reviewer filters on."""
-    pairs = run.proposal.get("pairs", [])
+def _run_rows(run: Any, user: Any, method: str) -> list[dict[str, Any]]:
+    """The pairs of the ``method`` proposal, best fit first (ties by notice), with what the reviewer
+    filters on."""
+    pairs = run.proposal_of(method).get("pairs", [])
     notices = selectors.notices_by_id([int(p["notice"]) for p in pairs])
     partners = selectors.partners_by_id([int(p["partner"]) for p in pairs])
     rows = []
@@ -113,7 +114,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Review a proposal: sorted by fit, filtered by town and partner kind; nothing is ticked until
     the reviewer ticks rows or asks for every row above a fit ("全选匹配度不低于 X% 的组合")."""
     run = selectors.pairing_run_get_for(request.user, pk)
-    rows = _run_rows(run, request.user)
+    method = request.GET.get("method", "")
+    if run.invitations_sent:
+        method = run.method
+    elif method not in PairingMethod.values or not run.proposal_of(method):
+        method = PairingMethod.MAX_FIT
+    rows = _run_rows(run, request.user, method)
     towns = sorted({(r["town"].code, r["town"].name) for r in rows})
     kinds = sorted({(r["partner"].partner.kind, r["partner"].kind_label) for r in rows})
     town, kind = request.GET.get("town", ""), request.GET.get("kind", "")
@@ -125,8 +131,21 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     for r in shown:
         r["ticked"] = above is not None and r["percent"] >= above
+    options = [
+        {
+            "method": value,
+            "label": label,
+            "proposal": run.proposal_of(value),
+            "chosen": value == method,
+        }
+        for value, label in PairingMethod.choices
+        if run.proposal_of(value)
+    ]
     context = {
         "run": run,
+        "method": method,
+        "options": options,
+        "threshold_percent": round(run.threshold * 100),
         "rows": shown,
         "total": len(rows),
         "towns": towns,
@@ -149,8 +168,14 @@ def run_send(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("matching:run", pk=pk)
 
     def send() -> list[Any]:
-        data = parse(SendIn, {"pairs": [{"notice": n, "partner": p} for n, p in kept]})
-        return services.pairing_run_send(user=request.user, run=run, pairs=data.kept())
+        data = parse(
+            SendIn,
+            {
+                "pairs": [{"notice": n, "partner": p} for n, p in kept],
+                "method": request.POST.get("method") or "max_fit",
+            },
+        )
+        return services.pairing_run_send(user=request.user, run=run, pairs=data.kept(), method=data.method)
 
     created = perform(request, send)
     if created is None:

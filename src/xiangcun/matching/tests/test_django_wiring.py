@@ -330,3 +330,62 @@ def test_the_review_is_sorted_filtered_and_ticks_nothing_until_asked(pair, clien
     run.refresh_from_db()
     assert run.invitations_sent is False and not Pairing.objects.filter(run=run).exists()
     assert "请至少勾选一个组合" in client.get(f"/matching/runs/{run.pk}/").content.decode()
+
+
+def test_the_review_offers_the_stable_pairing_beside_max_fit(users, client_as, monkeypatch):
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    # two notices and two partners whose fits make the options differ: village A and partner X fit
+    # best (0.9), yet max-fit pairs A–Y and B–X (0.8 + 0.8) — A and X would both rather work together
+    a = notice_published(users, title="甲村：坑塘养殖")
+    b = notice_published(users, title="乙村：果蔬采摘", category="agri_processing")
+    x = partner_verified(users)
+    y = partner_verified(users, "wangwu", name="王五", kind="expert", profile="农产品加工技术专家")
+    index = SimpleNamespace(notice_ids=[str(a.pk), str(b.pk)], partner_ids=[str(x.pk), str(y.pk)])
+    fits = np.array([[0.9, 0.8], [0.8, 0.0]])
+    monkeypatch.setattr(services, "county_matrix", lambda code: (index, fits))
+    run = services.pairing_run_create(user=users["county"], county_code=users["county"].region_code)
+    assert run.proposal["blocking_pairs"] == 1 and run.stable_proposal["blocking_pairs"] == 0
+    assert run.stable_proposal["total_fit"] == pytest.approx(0.9)
+    assert run.total_fit == pytest.approx(1.6)
+
+    client = client_as("county")
+    page = client.get(f"/matching/runs/{run.pk}/")
+    html = page.content.decode()
+    assert "稳定配对" in html and "互相更合适而未配对的组合" in html and page.context["method"] == "max_fit"
+    stable = client.get(f"/matching/runs/{run.pk}/", {"method": "stable"})
+    assert [(r["notice"].pk, r["partner"].partner.pk) for r in stable.context["rows"]] == [(a.pk, x.pk)]
+    assert 'name="method" value="stable"' in stable.content.decode()
+
+    sent = client.post(f"/matching/runs/{run.pk}/send/", {"method": "stable", "pair": [f"{a.pk}:{x.pk}"]})
+    assert sent.status_code == 302
+    run.refresh_from_db()
+    assert run.invitations_sent and run.method == "stable"
+    assert list(Pairing.objects.filter(run=run).values_list("notice_id", "partner_id")) == [(a.pk, x.pk)]
+    # once sent, the page shows the pairing that was sent, whatever is asked for
+    assert client.get(f"/matching/runs/{run.pk}/", {"method": "max_fit"}).context["method"] == "stable"
+
+
+def test_sending_a_pair_of_the_other_option_invites_nobody(users, monkeypatch):
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    a = notice_published(users, title="甲村：坑塘养殖")
+    b = notice_published(users, title="乙村：果蔬采摘", category="agri_processing")
+    x = partner_verified(users)
+    y = partner_verified(users, "wangwu", name="王五", kind="expert", profile="农产品加工技术专家")
+    index = SimpleNamespace(notice_ids=[str(a.pk), str(b.pk)], partner_ids=[str(x.pk), str(y.pk)])
+    monkeypatch.setattr(services, "county_matrix", lambda code: (index, np.array([[0.9, 0.8], [0.8, 0.0]])))
+    run = services.pairing_run_create(user=users["county"], county_code=users["county"].region_code)
+    # A–Y is in the max-fit proposal only: sent under "stable" it is not invited
+    assert (
+        services.pairing_run_send(
+            user=users["county"], run=run, pairs=[(str(a.pk), str(y.pk))], method="stable"
+        )
+        == []
+    )
+    with pytest.raises(ApplicationError):
+        services.pairing_run_send(user=users["county"], run=run, method="fastest")
