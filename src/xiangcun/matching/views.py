@@ -131,12 +131,17 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     for r in shown:
         r["ticked"] = above is not None and r["percent"] >= above
+    best_total = run.proposal.get("total_fit") or 0.0
     options = [
         {
             "method": value,
             "label": label,
             "proposal": run.proposal_of(value),
             "chosen": value == method,
+            # share of the highest total fit given up, in percent (0 for max-fit itself)
+            "loss_percent": round(100 * (1 - run.proposal_of(value).get("total_fit", 0.0) / best_total), 2)
+            if best_total
+            else None,
         }
         for value, label in PairingMethod.choices
         if run.proposal_of(value)
