@@ -347,7 +347,9 @@ TABLE: dict[str, list[Check] | str] = {
     ],
     # The drafting form's pickers: a village's ledger for those who may draft there; verified partners only.
     "agreements:resource_options": [
-        detail(*VILLAGES, url="/agreements/new/resources/?village={code}&row=0", public_ok=False, ok=OFFICIALS)
+        detail(
+            *VILLAGES, url="/agreements/new/resources/?village={code}&row=0", public_ok=False, ok=OFFICIALS
+        )
     ],
     "agreements:partner_options": [
         listing(*PENDING, url="/agreements/new/partners/?q=专用待审合伙人&row=0", ok=CITY, listed=False)

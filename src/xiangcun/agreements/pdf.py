@@ -338,7 +338,9 @@ def household_statement_pdf(row: Settlement, line: Any) -> bytes:
 
     story.append(Spacer(1, 24))
     story.append(
-        _table([["村股份经济合作社（盖章）", "户主签收", "日期"], ["", "", ""]], [170, 160, 120], st, set())
+        _table(
+            [["村股份经济合作社（盖章）", "户主签收", "日期"], ["\n\n\n", "", ""]], [170, 160, 120], st, set()
+        )
     )
     doc.build(story)
     return buffer.getvalue()

@@ -140,6 +140,12 @@ def drafting_village(user: Any, code: str | None) -> Any | None:
         return None
 
 
+def own_village(user: Any) -> Any | None:
+    """The village of an official whose region is one village (its cadre), else ``None``."""
+    scope = user_scope(user)
+    return drafting_village(user, scope.label) if scope.level == "village" else None
+
+
 def drafting_resources(village: Any | None) -> list[Any]:
     """The resources of the village's ledger a contribution may name, by name."""
     from xiangcun.resources.selectors import ResourceFilters, resource_list
@@ -289,9 +295,10 @@ def statement_get_for(
     return row, line
 
 
-def settlement_years_due(agreement: Agreement, *, today: dt.date | None = None) -> list[int]:
-    """The years of an agreement in force that have no settlement yet, up to the current year: the
-    first is the one "计算年度分配" proposes (the ended ones are due)."""
+def settlement_years_open(agreement: Agreement, *, today: dt.date | None = None) -> list[int]:
+    """The years of an agreement in force, up to the current one, without a settlement yet, oldest
+    first: "计算年度分配" proposes the first. Those before the current year are due (their accounts
+    are closed); the current one may be settled once its accounts are."""
     if agreement.status != AgreementStatus.IN_FORCE:
         return []
     today = today or timezone.localdate()

@@ -121,6 +121,9 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
         prefill_from_pairing(initial, pairing)
     else:  # a blank draft starts with the collective and one partner bringing cash
         initial.update(row0_role="collective", row1_role="partner", row1_kind="cash")
+        own = selectors.own_village(request.user)  # a village's cadre drafts for their village
+        if own is not None:
+            initial.update(village=own.code, row0_party=f"{own.name}股份经济合作社")
     form = ActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         initial = request.POST.dict()
@@ -274,6 +277,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kind = selectors.reader_kind(request.user, agreement) or "public"
     official = kind == "official"
     today = timezone.localdate()
+    # 计算年度分配: the years in force not settled yet (the ended ones are due).
+    years_open = selectors.settlement_years_open(agreement, today=today)
     return render(
         request,
         "agreements/detail.html",
@@ -296,11 +301,11 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if kind != "public"
             else [],
             "settlements": selectors.settlement_list(agreement) if kind != "public" else [],
-            # 计算年度分配: for the officials who may settle it, the years in force not yet settled.
+            "years_open": years_open,
+            "years_due": [year for year in years_open if year < today.year],
             "can_settle": official
-            and agreement.status == AgreementStatus.IN_FORCE
+            and bool(years_open)
             and can(request.user, Capability.AGREEMENT_DRAFT, agreement.village_id),
-            "years_due": selectors.settlement_years_due(agreement, today=today),
             "next_status": services.NEXT.get(agreement.status),
             "next_label": AgreementStatus(services.NEXT[agreement.status]).label
             if agreement.status in services.NEXT
