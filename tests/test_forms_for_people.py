@@ -222,7 +222,7 @@ def test_a_bad_agreement_form_names_the_field_by_its_labels_not_its_json_path(us
     form = {
         "title": "表单测试项目", "village": first_village(), "term_start": "2025-01-01", "term_end": "2030-12-31",
         "row0_party": "村集体", "row0_role": "collective", "row0_kind": "land",
-        "row0_a": "10", "row0_b": "600", "row0_c": "10",
+        "row0_area_mu": "10", "row0_annual_rent_per_mu": "600", "row0_years": "10",
         "row1_party": "合伙人", "row1_role": "partner", "row1_kind": "cash", "row1_amount": "-5",
     }  # fmt: skip
     for bad, message in [
@@ -232,7 +232,7 @@ def test_a_bad_agreement_form_names_the_field_by_its_labels_not_its_json_path(us
             "参与方第 2 项 · 出资第 1 项 · 金额（元）：数字分组须每三位一个逗号，如 1,250",
         ),
         (
-            {"row1_amount": "5", "row0_a": "2e9"},
+            {"row1_amount": "5", "row0_area_mu": "2e9"},
             "参与方第 1 项 · 出资第 1 项 · 面积（亩）：不能大于 1,000,000,000",
         ),
         ({"row1_amount": "5", "row0_role": "partner"}, "缺少村集体一方：须有一方的角色为“村集体”"),

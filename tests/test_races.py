@@ -166,3 +166,39 @@ def test_two_corrections_raced_leave_one_current_version_and_a_409(people: dict[
         assert versions.count() == latest + 1
         current = [s for s in versions if not Settlement.objects.filter(corrects=s).exists()]
         assert [s.version for s in current] == [latest + 1]
+
+
+def test_two_drafts_from_one_pairing_at_the_same_moment_make_one_agreement(people: dict[str, Any]) -> None:
+    from xiangcun.agreements.models import Agreement
+    from xiangcun.agreements.tests.factories import agreement_data
+    from xiangcun.matching import services as matching
+    from xiangcun.partners.tests.factories import partner_verified, resident_id
+    from xiangcun.recruitment.tests.factories import notice_published
+
+    county, city = _client(people["county"]), _client(people["city"])
+    for i in range(10):
+        # given a pairing at 签约, open on the county's and the city's drafting forms
+        partner = partner_verified(
+            people,
+            f"race{i}",
+            name=f"竞速合伙人{i}",
+            id_number=resident_id(f"race{i}"),
+            phone=f"1370000{i:04d}",
+        )
+        pairing = matching.pairing_express_interest(user=partner.user, notice=notice_published(people))
+        for stage in ("negotiating", "signed"):
+            pairing = matching.pairing_transition(user=people["county"], pairing=pairing, to_status=stage)
+        body = agreement_data(people["cadre"].region_code, pairing=pairing.pk)
+
+        # when both save a draft from it at the same moment
+        first, second = race(
+            lambda body=body: county.post("/api/v1/agreements", body, content_type="application/json"),
+            lambda body=body: city.post("/api/v1/agreements", body, content_type="application/json"),
+        )
+
+        # then one agreement is made and the other official is told which one there is
+        assert not isinstance(first, Exception) and not isinstance(second, Exception), (first, second)
+        assert sorted((first.status_code, second.status_code)) == [201, 400], (first.content, second.content)
+        loser = first if first.status_code == 400 else second
+        made = Agreement.objects.get(pairing=pairing)
+        assert loser.json()["field"] == "pairing" and made.code in loser.json()["error"]

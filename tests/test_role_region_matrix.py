@@ -345,6 +345,15 @@ TABLE: dict[str, list[Check] | str] = {
         write(*VILLAGES, url="/agreements/new/", body=agreement_form_body, form_error_ok=True),
         detail(*PAIRINGS, url="/agreements/new/?pairing={pk}", ok=COUNTY_LEVEL),
     ],
+    # The drafting form's pickers: a village's ledger for those who may draft there; verified partners only.
+    "agreements:resource_options": [
+        detail(
+            *VILLAGES, url="/agreements/new/resources/?village={code}&row=0", public_ok=False, ok=OFFICIALS
+        )
+    ],
+    "agreements:partner_options": [
+        listing(*PENDING, url="/agreements/new/partners/?q=专用待审合伙人&row=0", ok=CITY, listed=False)
+    ],
     "agreements:publicity": [listing(*AGREEMENTS, url="/agreements/publicity/", ok=(), listed=False)],
     "agreements:guarantees": [
         listing(*IN_FORCE, url="/agreements/guarantees/", public_ok=False, ok=COUNTY_LEVEL)
@@ -395,6 +404,15 @@ TABLE: dict[str, list[Check] | str] = {
     ],
     "agreements:settlement": [detail(*IN_FORCE, url="/agreements/{pk}/settlements/{year}/", ok=ALL)],
     "agreements:settlement_pdf": [detail(*IN_FORCE, url="/agreements/{pk}/settlements/{year}/pdf/")],
+    # One household's statement names its head and income in full: the officials of the village only.
+    "agreements:statement_pdf": [
+        detail(
+            *IN_FORCE,
+            url="/agreements/{pk}/settlements/{year}/households/H001/pdf/",
+            public_ok=False,
+            ok=OFFICIALS,
+        )
+    ],
     "agreements:settlement_xlsx": [detail(*IN_FORCE, url="/agreements/{pk}/settlements/{year}/xlsx/")],
     "agreements:simulate": [detail(*DRAFT_AGREEMENTS, url="/agreements/{pk}/simulate/")],
     "GET /api/v1/agreements": [listing(*AGREEMENTS, url="/api/v1/agreements", public_ok=False)],

@@ -1,7 +1,9 @@
-"""The drafting form of an agreement: a free table of contribution rows (``row{i}_*``, parties
-grouped by name), the member register and labour commitments as lines of text. ``form_data``
-turns a posted form into the ``AgreementIn`` document, ``form_initial`` a stored draft into the
-form's fields (its inverse)."""
+"""The drafting form of an agreement: contribution rows (``row{i}_*``, parties grouped by name), each
+with the inputs of its kind named by the valuation parameter they carry (``row0_area_mu``,
+``row0_amount``…) and labelled by the input model's titles, the member register and labour
+commitments as lines of text. ``form_data`` turns a posted form into the ``AgreementIn`` document,
+``form_initial`` a stored draft into the form's fields (its inverse), ``form_rows`` the fields into
+the rows the template shows, ``prefill_from_pairing`` a pairing at 签约 into a first draft."""
 
 from __future__ import annotations
 
@@ -10,24 +12,34 @@ from typing import Any
 from django import forms
 
 from xiangcun.agreements.exports import line_columns
-from xiangcun.agreements.services import contribution_from_resource
-from xiangcun.core.errors import ApplicationError, Msg
+from xiangcun.agreements.schemas import PARAMS, ContributionIn
+from xiangcun.agreements.services import contribution_from_notice_resource, contribution_from_resource
+from xiangcun.core.errors import N_, ApplicationError, Msg
 
 FORM_ROWS = 8
-# The generic columns of the contribution table and the parameter each means for each kind.
-COLUMN_PARAMS: dict[str, dict[str, str]] = {
-    "land": {"a": "area_mu", "b": "annual_rent_per_mu", "c": "years", "d": "discount_rate"},
-    "house": {
-        "a": "area_m2",
-        "b": "rebuild_cost_per_m2",
-        "c": "age_years",
-        "d": "residual_rate",
-        "e": "useful_life_years",
-    },
-    "appraised": {"amount": "appraised_value"},
-    "cash": {"amount": "amount"},
-    "technology": {"amount": "amount"},
+# The inputs of a contribution row, in the order shown: each parameter of ``schemas.PARAMS`` once,
+# shown for the kinds that take it (the rest are hidden by site.js, all shown without JavaScript).
+PARAM_ORDER = (
+    "area_mu",
+    "annual_rent_per_mu",
+    "years",
+    "discount_rate",
+    "area_m2",
+    "rebuild_cost_per_m2",
+    "age_years",
+    "residual_rate",
+    "useful_life_years",
+    "appraised_value",
+    "amount",
+)
+KINDS_OF_PARAM: dict[str, tuple[str, ...]] = {
+    param: tuple(kind for kind, (req, opt) in PARAMS.items() if param in (*req, *opt))
+    for param in PARAM_ORDER
 }
+# How a rate is written (the input model reads a fraction).
+PARAM_HINTS = {"discount_rate": N_("3% 写 0.03，可不填"), "residual_rate": N_("20% 写 0.2，可不填")}
+RESOURCE_KINDS = ("land", "house", "appraised")  # the kinds a ledger resource is valued as
+ROW_KEYS = ("party", "role", "partner", "kind", "name", "resource", *PARAM_ORDER)
 
 
 class ActionForm(forms.Form):
@@ -61,21 +73,16 @@ def form_data(post: Any) -> dict[str, Any]:
             continue
         kind = post.get(f"row{i}_kind", "")
         party = parties.setdefault(
-            name,
-            {
-                "role": post.get(f"row{i}_role", ""),
-                "name": name,
-                "partner": post.get(f"row{i}_partner", ""),
-                "contributions": [],
-            },
+            name, {"role": post.get(f"row{i}_role", ""), "name": name, "partner": "", "contributions": []}
         )
+        party["partner"] = party["partner"] or post.get(f"row{i}_partner", "")
         contribution: dict[str, Any] = {
             "kind": kind,
             "name": post.get(f"row{i}_name", ""),
-            "resource": post.get(f"row{i}_resource", ""),
+            "resource": post.get(f"row{i}_resource", "") if kind in RESOURCE_KINDS else "",
         }
-        for column, param in COLUMN_PARAMS.get(kind, {}).items():
-            contribution[param] = post.get(f"row{i}_{column}", "")
+        for param in kind_params(kind) if kind in PARAMS else ():
+            contribution[param] = post.get(f"row{i}_{param}", "")
         party["contributions"].append(contribution)
     data["parties"] = list(parties.values())
     members = []
@@ -99,52 +106,76 @@ def form_data(post: Any) -> dict[str, Any]:
     return data
 
 
-def prefill_from_pairing(rows: list[dict[str, Any]], pairing: Any) -> None:
-    """The collective contributes the resources the notice offers (from the resource map, with their
-    recorded valuation parameters); the partner brings at least the notice's minimum investment."""
+def prefill_from_pairing(initial: dict[str, Any], pairing: Any) -> None:
+    """A first draft from a pairing at 签约: the notice's title and project, the village collective
+    contributing the resources the notice offers — those linked on the resource map with the
+    valuation parameters recorded there, else the ones the notice describes (kind and area) — and
+    the paired partner (linked to their account) bringing at least the notice's minimum investment."""
     from xiangcun.resources.selectors import resources_offered_by_notice
 
-    collective = f"{pairing.notice.village.name}股份经济合作社"
-    offered = resources_offered_by_notice(pairing.notice_id)[: FORM_ROWS - 1]
+    notice = pairing.notice
+    initial.update(title=notice.title, description=(notice.description or "")[:2000])
+    collective = f"{notice.village.name}股份经济合作社"
+    offered = resources_offered_by_notice(notice.pk)[: FORM_ROWS - 1]
     contributions = [contribution_from_resource(r) for r in offered] or [
-        {"kind": "land", "name": "", "resource": "", "params": {}}
+        contribution_from_notice_resource(item, item.get_kind_display())
+        for item in list(notice.resources.all())[: FORM_ROWS - 1]
     ]
-    for row, c in zip(rows, contributions, strict=False):
-        row.update(
-            party=collective, role="collective", kind=c["kind"], name=c["name"], resource=c["resource"]
+    for i, c in enumerate(contributions or [{"kind": "land", "name": "", "resource": "", "params": {}}]):
+        initial.update(
+            {
+                f"row{i}_party": collective,
+                f"row{i}_role": "collective",
+                f"row{i}_kind": c["kind"],
+                f"row{i}_name": c["name"],
+                f"row{i}_resource": c["resource"],
+            }
         )
-        for column, param in COLUMN_PARAMS[c["kind"]].items():
-            row[column] = c["params"].get(param, "")
-    cash = pairing.notice.investment_min * 10_000 if pairing.notice.investment_min else ""
-    rows[len(contributions)].update(
-        party=pairing.partner.name, role="partner", partner=pairing.partner_id, kind="cash", amount=cash
+        for param in kind_params(c["kind"]):
+            initial[f"row{i}_{param}"] = c["params"].get(param, "")
+    i = max(len(contributions), 1)
+    cash = f"{(notice.investment_min * 10_000).normalize():f}" if notice.investment_min else ""
+    initial.update(
+        {
+            f"row{i}_party": pairing.partner.name,
+            f"row{i}_role": "partner",
+            f"row{i}_partner": pairing.partner_id,
+            f"row{i}_kind": "cash",
+            f"row{i}_amount": cash,
+        }
     )
 
 
+def kind_params(kind: str) -> tuple[str, ...]:
+    """The parameters a contribution of ``kind`` takes (required, then optional)."""
+    required, optional = PARAMS[kind]
+    return (*required, *optional)
+
+
+def _title(param: str) -> str:
+    return str(ContributionIn.model_fields[param].title)
+
+
 def form_rows(initial: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {
-            "i": i,
-            **{
-                k: initial.get(f"row{i}_{k}", "")
-                for k in (
-                    "party",
-                    "role",
-                    "partner",
-                    "kind",
-                    "name",
-                    "resource",
-                    "a",
-                    "b",
-                    "c",
-                    "d",
-                    "e",
-                    "amount",
-                )
-            },
-        }
-        for i in range(FORM_ROWS)
-    ]
+    """The contribution rows as the template shows them: each row's values, and its parameter inputs
+    (name, label from the input model, value, the kinds they are shown for, a hint)."""
+    rows = []
+    for i in range(FORM_ROWS):
+        values = {k: initial.get(f"row{i}_{k}", "") for k in ROW_KEYS}
+        values["fields"] = [
+            {
+                "name": f"row{i}_{param}",
+                "label": _title(param),
+                "value": values[param],
+                "kinds": ",".join(KINDS_OF_PARAM[param]),
+                "hint": PARAM_HINTS.get(param, ""),
+            }
+            for param in PARAM_ORDER
+        ]
+        values["i"] = i
+        values["filled"] = bool(str(values["party"]).strip())
+        rows.append(values)
+    return rows
 
 
 def form_initial(agreement: Any) -> dict[str, Any]:
@@ -184,8 +215,8 @@ def form_initial(agreement: Any) -> dict[str, Any]:
                     f"row{i}_resource": c.resource_id or "",
                 }
             )
-            for column, param in COLUMN_PARAMS.get(c.kind, {}).items():
-                initial[f"row{i}_{column}"] = c.params.get(param, "")
+            for param in kind_params(c.kind) if c.kind in PARAMS else ():
+                initial[f"row{i}_{param}"] = c.params.get(param, "")
             i += 1
     initial["members"] = "\n".join(
         f"{m.household} {m.head_name} {m.shares.normalize():f}"

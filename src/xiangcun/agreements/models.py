@@ -178,6 +178,12 @@ class Agreement(BaseModel):
                 | (models.Q(backfilled_at__isnull=False) & ~models.Q(backfill_reason="")),
                 name="agreement_backfill_has_reason",
             ),
+            # A pairing leads to one agreement (drafted from it at 签约, corrected while a draft).
+            models.UniqueConstraint(
+                fields=["pairing"],
+                condition=models.Q(pairing__isnull=False),
+                name="agreement_one_per_pairing",
+            ),
         ]
 
     def __str__(self) -> str:

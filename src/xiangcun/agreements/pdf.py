@@ -291,3 +291,56 @@ def statements_pdf(row: Settlement, kind: str = "public") -> bytes:
     story.append(paragraph("如有异议，请于公示之日起 5 个工作日内向村务监督委员会反映。", st["p"]))
     doc.build(story)
     return buffer.getvalue()
+
+
+def household_statement_pdf(row: Settlement, line: Any) -> bytes:
+    """One household's statement of a year's settlement (``selectors.HouseholdLine``), to hand to
+    the household: what the project distributed, the household's member shares of the collective's
+    part, its dividend, its labour income and the total, with the signatures of the collective."""
+    st = _styles()
+    agreement = row.agreement
+    village = agreement.village
+    buffer = io.BytesIO()
+    doc = _doc(buffer, f"{agreement.code} {row.year} 年度农户收益清单 {line.household}")
+    total_shares = sum((Decimal(m["shares"]) for m in row.inputs.get("members", [])), Decimal(0))
+    ratio = f"{line.shares / total_shares * 100:.2f}%" if total_shares else "—"
+    story: list[Any] = [
+        paragraph(f"{village.name} {row.year} 年度农户收益清单", st["title"]),
+        paragraph(
+            f"{village.county.name}{village.town.name}{village.name}　{agreement.title}"
+            f"（合同编号 {agreement.code}）　结算第 {row.version} 版"
+            + (f"（更正原因：{row.reason}）" if row.reason else ""),
+            st["sub"],
+        ),
+        _table(
+            [
+                ["项目", "内容"],
+                ["户编号", line.household],
+                ["户主", line.head_name],
+                ["成员股数", f"{line.shares.normalize():f}（占全村成员股 {ratio}）"],
+                ["分红（元）", _y(line.dividend)],
+                ["劳务收入（元）", _y(line.labour)],
+                ["合计（元）", _y(line.total)],
+            ],
+            [140, 310],
+            st,
+            set(),
+        ),
+        paragraph(
+            f"本年度项目可分配利润 {_y(row.profit)} 元；村集体收益 {_y(row.collective_income)} 元，"
+            f"提取公积公益金 {_y(row.reserve)} 元后，{_y(row.distributed)} 元按成员股分配到户。"
+            "劳务收入为项目按用工承诺支付给本户的劳务报酬。",
+            st["p"],
+        ),
+        paragraph("如对本清单有异议，请于收到之日起 5 个工作日内向村务监督委员会反映。", st["p"]),
+    ]
+    from reportlab.platypus import Spacer
+
+    story.append(Spacer(1, 24))
+    story.append(
+        _table(
+            [["村股份经济合作社（盖章）", "户主签收", "日期"], ["\n\n\n", "", ""]], [170, 160, 120], st, set()
+        )
+    )
+    doc.build(story)
+    return buffer.getvalue()

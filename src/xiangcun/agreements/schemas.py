@@ -80,7 +80,7 @@ def _param(title: str) -> Any:
 class ContributionIn(In):
     kind: Literal["land", "house", "appraised", "cash", "technology"] = Field(title="出资方式")
     name: str = Field("", title="名称", max_length=100)
-    resource: OptionalId = Field(None, title="资源编号")
+    resource: OptionalId = Field(None, title="资源台账")
     area_mu: OptionalQuantity = _param("面积（亩）")
     annual_rent_per_mu: OptionalQuantity = _param("每亩年租金（元）")
     years: OptionalQuantity = _param("年限")
@@ -112,7 +112,7 @@ class ContributionIn(In):
 class PartyIn(In):
     role: Literal["collective", "partner", "other"] = Field(title="角色")
     name: str = Field(title="名称", min_length=1, max_length=100)
-    partner: OptionalId = Field(None, title="合伙人编号")
+    partner: OptionalId = Field(None, title="合伙人")
     contributions: list[ContributionIn] = Field(title="出资", min_length=1, max_length=50)
 
 
@@ -132,7 +132,7 @@ class AgreementIn(In):
     """A draft agreement (new or corrected): terms, parties with contributions, register, labour."""
 
     title: str = Field(title="项目名称", min_length=1, max_length=120)
-    village: Annotated[str | None, blank_is_none] = Field(None, title="村级区划代码", pattern=r"^\d{12}$")
+    village: Annotated[str | None, blank_is_none] = Field(None, title="所在村", pattern=r"^\d{12}$")
     pairing: OptionalId = Field(None, title="对接记录")
     description: Text(2000, required=False) = Field("", title="项目内容")  # type: ignore[valid-type]
     mode: Literal["additive", "higher_of"] = Field("additive", title="分配方式")

@@ -32,6 +32,7 @@ from xiangcun.core.masking import mask_name
 from xiangcun.core.money import fen, money_text
 from xiangcun.core.todos import Todo, TodoItem, todo_of
 
+STATEMENT_REFUSAL = N_("农户收益清单由本村所在地区的管理人员打印发放")
 PUBLIC_STATUSES = (AgreementStatus.PUBLICIZED, AgreementStatus.SIGNED, AgreementStatus.IN_FORCE)
 GUARANTEE_DUE_MONTH_DAY = (3, 31)  # a year's guaranteed income is due by 31 March of the next year
 
@@ -119,6 +120,39 @@ def objection_get_for(user: Any, pk: int, *, agreement_pk: int | None = None) ->
         raise NotFoundError(Msg("异议 {oid} 不存在", oid=pk), field="id")
     require(user, Capability.AGREEMENT_DRAFT, objection.agreement.village_id)
     return objection
+
+
+def agreement_of_pairing(pairing: Any) -> Agreement | None:
+    """The agreement drafted from ``pairing`` (at most one: ``agreement_one_per_pairing``)."""
+    return _agreements().filter(pairing_id=pairing.pk).first()
+
+
+def drafting_village(user: Any, code: str | None) -> Any | None:
+    """The village ``code`` if ``user`` may draft an agreement for it (for the form's resource
+    picker), else ``None``."""
+    from xiangcun.regions.selectors import village_get
+
+    if not code or len(code) != 12 or not code.isdigit() or not can(user, Capability.AGREEMENT_DRAFT, code):
+        return None
+    try:
+        return village_get(code)
+    except NotFoundError:
+        return None
+
+
+def own_village(user: Any) -> Any | None:
+    """The village of an official whose region is one village (its cadre), else ``None``."""
+    scope = user_scope(user)
+    return drafting_village(user, scope.label) if scope.level == "village" else None
+
+
+def drafting_resources(village: Any | None) -> list[Any]:
+    """The resources of the village's ledger a contribution may name, by name."""
+    from xiangcun.resources.selectors import ResourceFilters, resource_list
+
+    if village is None:
+        return []
+    return list(resource_list(ResourceFilters(village=village.code)).order_by("name", "pk")[:300])
 
 
 @dataclass(frozen=True)
@@ -241,6 +275,37 @@ def settlement_lines(row: Settlement, kind: str) -> tuple[list[PartyLine], list[
             )
         )
     return party_lines, households
+
+
+def statement_get_for(
+    user: Any, pk: int, year: int, household: str, *, version: int | None = None
+) -> tuple[Settlement, HouseholdLine]:
+    """One household's statement of a year's settlement (the latest version unless ``version``),
+    for an official governing the agreement's village: it names the household head and their
+    income in full, so neither the public nor the partner parties receive it (403)."""
+    agreement = agreement_get_for(user, pk)
+    require(user, Capability.OFFICIAL_READ, agreement.village_id, message=STATEMENT_REFUSAL)
+    row = settlement_get(agreement, year, version)
+    _, households = settlement_lines(row, "official")
+    line = next((h for h in households if h.household == household), None)
+    if line is None:
+        raise NotFoundError(
+            Msg("{year} 年度结算中没有户编号为 {household} 的成员户", year=year, household=household)
+        )
+    return row, line
+
+
+def settlement_years_open(agreement: Agreement, *, today: dt.date | None = None) -> list[int]:
+    """The years of an agreement in force, up to the current one, without a settlement yet, oldest
+    first: "计算年度分配" proposes the first. Those before the current year are due (their accounts
+    are closed); the current one may be settled once its accounts are."""
+    if agreement.status != AgreementStatus.IN_FORCE:
+        return []
+    today = today or timezone.localdate()
+    start = (agreement.in_force_on or agreement.term_start).year
+    last = min(agreement.term_end.year, today.year)
+    settled = set(agreement.settlements.values_list("year", flat=True))
+    return [year for year in range(start, last + 1) if year not in settled]
 
 
 @dataclass(frozen=True)

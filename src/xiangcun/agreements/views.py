@@ -9,7 +9,9 @@ detail page, as a message after the redirect)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,14 +19,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.agreements import selectors, services
 from xiangcun.agreements.exports import labour_from_text, labour_from_xlsx, statements_xlsx
 from xiangcun.agreements.forms import (
+    FORM_ROWS,
+    RESOURCE_KINDS,
     ActionForm,
     form_data,
     form_initial,
@@ -44,6 +49,10 @@ from xiangcun.agreements.schemas import (
 )
 from xiangcun.core.inputs import parse, submit
 from xiangcun.core.workdays import OBJECTION_WORKING_DAYS, add_working_days
+from xiangcun.matching.models import PairingStatus
+
+# The pairing stages at which an agreement is drafted from a pairing (签约, and 履约 without one yet).
+DRAFTABLE_PAIRING_STATUSES = (PairingStatus.SIGNED, PairingStatus.PERFORMING)
 
 __all__ = ["form_initial"]  # the drafting form's inverse, used by tests through this module
 
@@ -89,6 +98,9 @@ def publicity(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agreement_new(request: HttpRequest) -> HttpResponse:
+    """起草协议: by hand (the village picked, the partner found by name, resources from the village's
+    ledger), or from a pairing at 签约 (``?pairing=``: village, partner and the notice's resources
+    filled in). A pairing that already led to an agreement sends the official to it."""
     require(request.user, Capability.AGREEMENT_DRAFT)
     initial: dict[str, Any] = {"mode": "additive", "reserve_rate": "0.1"}
     pairing = None
@@ -97,7 +109,21 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
         from xiangcun.matching.selectors import pairing_get_for
 
         pairing = pairing_get_for(request.user, int(pairing_id))
-        initial.update(title=pairing.notice.title, village=pairing.notice.village_id, pairing=pairing.pk)
+        require(request.user, Capability.AGREEMENT_DRAFT, pairing.notice.village_id)
+        existing = selectors.agreement_of_pairing(pairing)
+        if existing is not None and request.method != "POST":
+            messages.info(
+                request,
+                gettext("该对接已起草协议（合同编号 %(code)s），以下是该协议。") % {"code": existing.code},
+            )
+            return redirect("agreements:detail", pk=existing.pk)
+        initial.update(village=pairing.notice.village_id, pairing=pairing.pk)
+        prefill_from_pairing(initial, pairing)
+    else:  # a blank draft starts with the collective and one partner bringing cash
+        initial.update(row0_role="collective", row1_role="partner", row1_kind="cash")
+        own = selectors.own_village(request.user)  # a village's cadre drafts for their village
+        if own is not None:
+            initial.update(village=own.code, row0_party=f"{own.name}股份经济合作社")
     form = ActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         initial = request.POST.dict()
@@ -110,10 +136,8 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
         if agreement is not None:
             messages.success(request, f"协议草稿已建立，合同编号 {agreement.code}。")
             return redirect("agreements:detail", pk=agreement.pk)
-    rows = form_rows(initial)
-    if pairing is not None and request.method != "POST":
-        prefill_from_pairing(rows, pairing)
-    return _form_page(request, form=form, initial=initial, rows=rows, pairing=pairing)
+    village = pairing.notice.village if pairing is not None else None
+    return _form_page(request, form=form, initial=initial, pairing=pairing, village=village)
 
 
 def _form_page(
@@ -121,10 +145,18 @@ def _form_page(
     *,
     form: ActionForm,
     initial: dict[str, Any],
-    rows: list[dict[str, Any]],
     pairing: Any = None,
     agreement: Any = None,
+    village: Any = None,
 ) -> HttpResponse:
+    """The drafting form. ``village`` is fixed (from the pairing, or the draft's own) and shown by
+    name; else the village picker, whose chosen village's ledger fills the resource pickers."""
+    chosen = village or selectors.drafting_village(request.user, str(initial.get("village") or ""))
+    pairing_open = pairing is None or pairing.status in DRAFTABLE_PAIRING_STATUSES
+    rows = form_rows(initial)
+    filled = [r["i"] for r in rows if r["filled"]]
+    # Rows up to the last filled one (two at least) are shown; the others wait behind "添加更多出资".
+    more_from = max(2, filled[-1] + 1 if filled else 0)
     return render(
         request,
         "agreements/form.html",
@@ -132,14 +164,49 @@ def _form_page(
             "form": form,
             "initial": initial,
             "rows": rows,
+            "more_from": more_from,
             "pairing": pairing,
+            "pairing_open": pairing_open,
             "agreement": agreement,
+            "village": village,
+            "resources_village": chosen,
+            "resources": _resource_choices(selectors.drafting_resources(chosen)),
+            "resource_kinds": ",".join(RESOURCE_KINDS),
             "roles": PartyRole.choices,
             "kinds": ContributionKind.choices,
             "modes": DistributionMode.choices,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@dataclass(frozen=True)
+class ResourceChoice:
+    """A resource of the ledger as the resource picker offers it, with what picking it fills in."""
+
+    pk: int
+    name: str
+    kind_label: str
+    area: str
+    kind: str
+    params: str  # JSON: the valuation parameters of ``services.contribution_from_resource``
+
+
+def _resource_choices(resources: list[Any]) -> list[ResourceChoice]:
+    out = []
+    for r in resources:
+        c = services.contribution_from_resource(r)
+        out.append(
+            ResourceChoice(
+                r.pk,
+                r.name,
+                r.kind_label(),
+                f"{r.area.normalize():f} {r.get_unit_display()}",
+                c["kind"],
+                json.dumps({k: str(v) for k, v in c["params"].items()}, ensure_ascii=False),
+            )
+        )
+    return out
 
 
 @login_required
@@ -159,7 +226,50 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, "协议草稿已保存。")
             return redirect("agreements:detail", pk=agreement.pk)
-    return _form_page(request, form=form, initial=initial, rows=form_rows(initial), agreement=agreement)
+    return _form_page(request, form=form, initial=initial, agreement=agreement, village=agreement.village)
+
+
+@login_required
+@require_GET
+def partner_options(request: HttpRequest) -> HttpResponse:
+    """The drafting form's partner picker (htmx): verified partners found by name (``q``) for the
+    contribution row ``row``; a person is found by the full name only (``partner_choices_for``)."""
+    require(request.user, Capability.AGREEMENT_DRAFT)
+    from xiangcun.partners.selectors import partner_choices_for
+
+    row = request.GET.get("row", "")
+    q = request.GET.get("q", "").strip()[:40]
+    return render(
+        request,
+        "agreements/_partner_options.html",
+        {
+            "row": int(row) if row.isdigit() and int(row) < FORM_ROWS else 0,
+            "q": q,
+            "choices": partner_choices_for(request.user, q),
+        },
+    )
+
+
+@login_required
+@require_GET
+def resource_options(request: HttpRequest) -> HttpResponse:
+    """The options of a contribution row's resource picker (htmx) for the village the form names
+    (``village``): that village's ledger, for an official who may draft there (else 403)."""
+    code = request.GET.get("village", "").strip()[:12]
+    if code:
+        require(request.user, Capability.AGREEMENT_DRAFT, code, field="village")
+    row = request.GET.get("row", "")
+    i = int(row) if row.isdigit() and int(row) < FORM_ROWS else 0
+    village = selectors.drafting_village(request.user, code)
+    return render(
+        request,
+        "agreements/_resource_options.html",
+        {
+            "resources_village": village,
+            "resources": _resource_choices(selectors.drafting_resources(village)),
+            "selected": request.GET.get(f"row{i}_resource", ""),
+        },
+    )
 
 
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -167,6 +277,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kind = selectors.reader_kind(request.user, agreement) or "public"
     official = kind == "official"
     today = timezone.localdate()
+    # 计算年度分配: the years in force not settled yet (the ended ones are due).
+    years_open = selectors.settlement_years_open(agreement, today=today)
     return render(
         request,
         "agreements/detail.html",
@@ -189,6 +301,11 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if kind != "public"
             else [],
             "settlements": selectors.settlement_list(agreement) if kind != "public" else [],
+            "years_open": years_open,
+            "years_due": [year for year in years_open if year < today.year],
+            "can_settle": official
+            and bool(years_open)
+            and can(request.user, Capability.AGREEMENT_DRAFT, agreement.village_id),
             "next_status": services.NEXT.get(agreement.status),
             "next_label": AgreementStatus(services.NEXT[agreement.status]).label
             if agreement.status in services.NEXT
@@ -311,6 +428,8 @@ def settlement_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "versions": agreement.settlements.filter(year=year).order_by("version"),
             "labour_total": sum((h.labour for h in households), Decimal(0)),
             "kind": kind,
+            # Each household's statement (PDF) is printed for the household by the officials in scope.
+            "statements": kind == "official",
         },
     )
 
@@ -322,6 +441,24 @@ def settlement_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     response = HttpResponse(statements_pdf(row, kind), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="statements-{row.agreement.code}-{year}-v{row.version}.pdf"'
+    )
+    return response
+
+
+def statement_pdf(request: HttpRequest, pk: int, year: int, household: str) -> HttpResponse:
+    """One household's statement of a year's settlement as a PDF (officials of the village's region)."""
+    from xiangcun.agreements.pdf import household_statement_pdf
+
+    version = request.GET.get("version")
+    row, line = selectors.statement_get_for(
+        request.user, pk, year, household, version=int(version) if version and version.isdigit() else None
+    )
+    response = HttpResponse(household_statement_pdf(row, line), content_type="application/pdf")
+    safe = (
+        "".join(ch for ch in line.household if ch.isascii() and (ch.isalnum() or ch in "-_")) or "household"
+    )
+    response["Content-Disposition"] = (
+        f'inline; filename="statement-{row.agreement.code}-{year}-v{row.version}-{safe}.pdf"'
     )
     return response
 
@@ -407,3 +544,17 @@ def village_agreements_section(request: HttpRequest, village: Any) -> dict[str, 
             (a, [p.name for p in a.parties.all() if p.role == PartyRole.PARTNER]) for a in agreements
         ]
     }
+
+
+# A section of the pairing page (matching/sections.py), registered in apps.py.
+def pairing_agreement_section(request: HttpRequest, pairing: Any) -> dict[str, Any] | None:
+    """The step after 签约 on a pairing's page: the agreement drafted from it ("查看协议", for whoever
+    may read it), else at 签约 or 履约 "起草协议" for those who may draft in the notice's village."""
+    agreement = selectors.agreement_of_pairing(pairing)
+    if agreement is not None:
+        return {"agreement": agreement} if selectors.reader_kind(request.user, agreement) else None
+    if pairing.status in DRAFTABLE_PAIRING_STATUSES and can(
+        request.user, Capability.AGREEMENT_DRAFT, pairing.notice.village_id
+    ):
+        return {"draft_url": f"{reverse('agreements:new')}?pairing={pairing.pk}"}
+    return None

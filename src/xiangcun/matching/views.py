@@ -25,6 +25,7 @@ from xiangcun.matching import selectors, services
 from xiangcun.matching.models import PairingMethod, PairingStatus
 from xiangcun.matching.schemas import InterestIn, NoteIn, PairingTransitionIn, RunIn, SendIn, WeightsIn
 from xiangcun.matching.scoring import FACTOR_LABELS, FACTORS
+from xiangcun.matching.sections import PAIRING_PAGE
 from xiangcun.partners.selectors import NAME_ONLY, partner_get_for, partner_of_user, partner_view
 from xiangcun.recruitment.models import NoticeStatus
 from xiangcun.recruitment.selectors import notice_get_for
@@ -223,6 +224,8 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_status": next_status,
             "next_label": PairingStatus(next_status).label if next_status else "",
             "party": selectors.pairing_party(request.user, pairing),
+            # The agreement drafted from it, from agreements (above this app): matching/sections.py.
+            "sections": PAIRING_PAGE.for_page(request, pairing),
         },
     )
 

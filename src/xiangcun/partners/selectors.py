@@ -213,6 +213,46 @@ def capital_text(low: Decimal | None, high: Decimal | None) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
+# Naming a partner as a party (the agreement drafting form's partner picker)
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PartnerChoice:
+    """A partner as the picker lists it: the name to fill in, with what tells two apart."""
+
+    pk: int
+    name: str
+    kind_label: str
+    county: str
+
+
+def partner_choices_for(user: Any, q: str, *, limit: int = 10) -> list[PartnerChoice]:
+    """Verified partners ``user`` may name as a party, found by name (``partner_list``'s scope).
+
+    An organisation's name is public: any part of it finds it. A person's name is personal (masked on
+    the public pages), so a person is found only by the full name, which the official already knows
+    from the talks; the city office, who reads partners in full, finds anyone by any part of a name.
+    """
+    text = q.strip()[:40]
+    if not text:
+        return []
+    qs = partner_list(user).filter(status=PartnerStatus.VERIFIED)
+    if can(user, Capability.PARTNER_READ_PRIVATE):
+        qs = qs.filter(name__icontains=text)
+    else:
+        qs = qs.filter(Q(is_organisation=True, name__icontains=text) | Q(is_organisation=False, name=text))
+    return [
+        PartnerChoice(p.pk, p.name, vocab.label("kind", p.kind), p.home_county.name if p.home_county else "")
+        for p in qs.order_by("name", "pk")[:limit]
+    ]
+
+
+def partner_for_party(user: Any, pk: int) -> Partner | None:
+    """The verified partner ``pk`` if ``user`` may name it as a party (as ``partner_choices_for``
+    would list it), else ``None``."""
+    return partner_list(user).filter(status=PartnerStatus.VERIFIED, pk=pk).first()
+
+
+# --------------------------------------------------------------------------------------------------
 # To-dos for the desk (工作台)
 # --------------------------------------------------------------------------------------------------
 def todos_for(user: Any) -> list[Todo]:

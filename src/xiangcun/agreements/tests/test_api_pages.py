@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from xiangcun.agreements import services
@@ -11,6 +13,13 @@ from xiangcun.agreements.tests.factories import agreement_data, draft, first_vil
 from xiangcun.core.inputs import parse
 
 pytestmark = pytest.mark.django_db
+
+
+def _chosen(page: str, name: str) -> str | None:
+    """The value of the option chosen in the page's <select name=…>."""
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S)
+    found = re.search(r'<option value="([^"]*)"[^>]*\bselected\b', select.group(0)) if select else None
+    return found.group(1) if found else None
 
 
 def test_create_by_api_and_bad_mode_is_400(client_as):
@@ -136,9 +145,9 @@ def test_drafting_form_creates_an_agreement(users, client_as):
             "row0_party": "村集体",
             "row0_role": "collective",
             "row0_kind": "land",
-            "row0_a": "10",
-            "row0_b": "600",
-            "row0_c": "5",
+            "row0_area_mu": "10",
+            "row0_annual_rent_per_mu": "600",
+            "row0_years": "5",
             "row1_party": "某公司",
             "row1_role": "partner",
             "row1_kind": "cash",
@@ -217,11 +226,11 @@ def test_drafting_from_a_pairing_brings_the_notices_resources_from_the_map(users
 
     # Then the collective's rows are the offered resources, valued by kind with the ledger's figures
     assert building.name in page and pond.name in page
-    assert f'name="row0_resource" value="{pond.pk}"' in page  # largest first: 30 mu before 1,200 m² (1.8 mu)
-    assert 'name="row0_a" size="6" maxlength="20" inputmode="decimal" value="30.00"' in page
-    assert f'name="row1_resource" value="{building.pk}"' in page
-    assert 'name="row1_a" size="6" maxlength="20" inputmode="decimal" value="1200.00"' in page
-    assert 'name="row1_b" size="6" maxlength="20" inputmode="decimal" value="1200"' in page
+    assert _chosen(page, "row0_resource") == str(pond.pk)  # largest first: 30 mu before 1,200 m² (1.8 mu)
+    assert 'name="row0_area_mu" value="30.00"' in page
+    assert _chosen(page, "row1_resource") == str(building.pk)
+    assert 'name="row1_area_m2" value="1200.00"' in page
+    assert 'name="row1_rebuild_cost_per_m2" value="1200"' in page
     assert partner.name in page
 
     # And the saved draft keeps the link from each contribution to its resource
@@ -239,20 +248,20 @@ def test_drafting_from_a_pairing_brings_the_notices_resources_from_the_map(users
         "row0_kind": "house",
         "row0_name": building.name,
         "row0_resource": building.pk,
-        "row0_a": "1200",
-        "row0_b": "1200",
-        "row0_c": "10",
-        "row0_d": "0.2",
-        "row0_e": "50",
+        "row0_area_m2": "1200",
+        "row0_rebuild_cost_per_m2": "1200",
+        "row0_age_years": "10",
+        "row0_residual_rate": "0.2",
+        "row0_useful_life_years": "50",
         "row1_party": "黄家庄村股份经济合作社",
         "row1_role": "collective",
         "row1_kind": "land",
         "row1_name": pond.name,
         "row1_resource": pond.pk,
-        "row1_a": "30",
-        "row1_b": "800",
-        "row1_c": "10",
-        "row1_d": "0",
+        "row1_area_mu": "30",
+        "row1_annual_rent_per_mu": "800",
+        "row1_years": "10",
+        "row1_discount_rate": "0",
         "row2_party": partner.name,
         "row2_role": "partner",
         "row2_partner": partner.pk,
