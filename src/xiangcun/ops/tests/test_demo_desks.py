@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from xiangcun.core.models import AuditEntry
-from xiangcun.ops.desks import RETURN_REASON, demo_desks_build
-from xiangcun.recruitment.models import Notice, NoticeStatus
 from xiangcun.agreements.selectors import todos_for as agreement_todos
+from xiangcun.core.models import AuditEntry
 from xiangcun.matching.selectors import todos_for as matching_todos
+from xiangcun.ops.desks import RETURN_REASON, demo_desks_build
 from xiangcun.partners.selectors import todos_for as partner_todos
+from xiangcun.recruitment.models import Notice, NoticeStatus
 from xiangcun.recruitment.selectors import todos_for as recruitment_todos
 
 # Who logs in to the demo, and what at least waits on their desk.
