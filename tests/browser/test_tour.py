@@ -16,8 +16,10 @@ partner who already said 我要合作 on that notice. The new partner's interest
 invites a second partner (张三丰, a verified partner of the test world) to the county's other notice,
 who accepts.
 
-Every label the tour clicks or fills is in ``UI`` below, step by step (other branches rename buttons
-after the verb table and replace code boxes by pickers: change them there). ``verb(today, planned)``
+Every label and selector the tour clicks, fills or reads is in the table below: ``COMMON`` (log-in,
+desk), ``TODOS`` (the desk's to-do titles) and ``STEPS`` (each step's role and its links, buttons and
+fields). Other branches rename buttons after the verb table and replace code boxes by pickers: change
+them there. ``verb(today, planned)``
 accepts today's label and the verb table's. Steps whose navigation has no link yet are marked TODO
 (coordinator) at their helper.
 
