@@ -10,12 +10,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export XIANGCUN_HOME := $(CURDIR)
 
-.PHONY: help setup run test lint typecheck migrations-check test-sqlite test-postgres test-browser bench system-deps pdf-font messages clean
+.PHONY: help setup run test lint typecheck migrations-check test-sqlite test-postgres test-browser tour bench system-deps pdf-font messages clean
 
 help:
 	@echo "make run    — set up, migrate, load the 聊城 demo if empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test   — set up and run the whole suite (lint, types, migrations, SQLite, PostgreSQL, browser)"
 	@echo "make bench  — run the benchmarks, results in benchmarks/results/*.json"
+	@echo "make tour   — walk the partner loop in the browser and refresh its screenshots in docs/tour/"
 
 # Idempotent: creates .venv and installs the locked dependencies only when the lock or project changed.
 setup: $(STAMP) src/xiangcun/locale/en/LC_MESSAGES/django.mo
@@ -79,6 +80,10 @@ test-postgres: setup system-deps
 
 test-browser: setup system-deps
 	XIANGCUN_TESTING=true $(BIN)/pytest -m browser -q
+
+# The tour (tests/browser/test_tour.py) with its screenshots written to docs/tour/ (and its README).
+tour: setup system-deps
+	XIANGCUN_TESTING=true XIANGCUN_TOUR_DIR=docs/tour $(BIN)/pytest -m browser -q tests/browser/test_tour.py
 
 bench: setup
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "openfisca-core==46.0.1" 2>&1 | { grep -v '^WARNING: Location' || true; }

@@ -21,16 +21,19 @@ Fetch = Callable[[str], tuple[int, str, str]]
 
 def full_demo_build() -> None:
     """The whole city demo on top of the regions and users: notices, partners and pairings,
-    resources, agreements with settlements, a funding round — so that every kind of page exists."""
+    resources, agreements with settlements, a funding round, the work on the demo users' desks — so
+    that every kind of page exists."""
     from xiangcun.agreements.demo import demo_build as agreements
     from xiangcun.funding.demo import demo_build as funding
     from xiangcun.matching.demo import demo_build as matching
+    from xiangcun.ops.desks import demo_desks_build as desks
     from xiangcun.resources.demo import demo_build as resources
 
     matching(scale="city", seed=1)
     resources(scale="city", seed=1)
     result = agreements(scale="city", seed=1)
     funding(seed=1, rng=result.rng)
+    desks()
 
 
 def page_kind(url: str) -> str:

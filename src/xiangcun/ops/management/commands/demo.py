@@ -13,6 +13,7 @@ from xiangcun.funding.demo import demo_clear as demo_funding_clear
 from xiangcun.matching.demo import demo_build as demo_matching_build
 from xiangcun.matching.demo import demo_clear as demo_matching_clear
 from xiangcun.ops.demo import DEMO_PASSWORD, demo_present, demo_users_create
+from xiangcun.ops.desks import demo_desks_build
 from xiangcun.regions.demo import SCALES
 from xiangcun.regions.services import demo_regions_build
 from xiangcun.resources.demo import demo_build as demo_resources_build
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         resources = demo_resources_build(scale=scale, seed=seed)
         agreements = demo_agreements_build(scale=scale, seed=seed)
         funding = demo_funding_build(seed=seed, rng=agreements.rng)
+        desks = demo_desks_build()
         self.stdout.write(
             self.style.SUCCESS(
                 f"示例数据 {scale}: {result.counties} 个县级单位, {result.towns} 个乡镇, "
@@ -55,7 +57,9 @@ class Command(BaseCommand):
                 f"{matching.notices} 个招募令, {matching.partners} 位合伙人, {matching.seconds:.1f} s; "
                 f"{resources.resources} 项资源, {resources.seconds:.1f} s; "
                 f"{agreements.agreements} 份合伙人协议, {agreements.settlements} 次年度结算, "
-                f"{agreements.seconds:.1f} s; {funding.rounds} 个遴选批次, {funding.seconds:.1f} s"
+                f"{agreements.seconds:.1f} s; {funding.rounds} 个遴选批次, {funding.seconds:.1f} s; "
+                f"工作台待办 {desks.notices} 个招募令、{desks.pairings} 个对接、{desks.agreements} 份协议, "
+                f"{desks.seconds:.1f} s"
             )
         )
         if logins:
