@@ -54,7 +54,9 @@ SEARCHES = [
 
 
 @pytest.mark.parametrize(("who", "url", "action"), SEARCHES, ids=[u for _, u, _ in SEARCHES])
-def test_every_search_box_has_a_maxlength_and_a_huge_query_is_no_server_error(client, users, who, url, action):
+def test_every_search_box_has_a_maxlength_and_a_huge_query_is_no_server_error(
+    client, users, who, url, action
+):
     if who != "anonymous":
         client.force_login(users[who])
     page = client.get(url)

@@ -47,7 +47,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
             "city": can(request.user, Capability.FUNDING_MANAGE),
             # each criterion's weight field: what was typed (a refused form keeps it), else 0.2
             "criteria": [
-                (name, services.CRITERION_LABELS[name], request.POST.get(f"w_{name}", "0.2")) for name in CRITERIA
+                (name, services.CRITERION_LABELS[name], request.POST.get(f"w_{name}", "0.2"))
+                for name in CRITERIA
             ],
             "post": request.POST,
             "modes": SelectionMode.choices,

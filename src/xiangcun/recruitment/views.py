@@ -230,7 +230,9 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
             message="该招募令不在您的管辖范围内，不能修改。")  # fmt: skip
     if request.method == "GET":  # the form shows the contact in full: logged
         selectors.notice_contact_for(request.user, notice, purpose=selectors.PURPOSE_NOTICE_EDIT)
-    form = NoticeForm(request.POST or None, initial=NoticeForm.initial_of(NoticeIn.of(notice)), user=request.user)
+    form = NoticeForm(
+        request.POST or None, initial=NoticeForm.initial_of(NoticeIn.of(notice)), user=request.user
+    )
     if request.method == "POST":
         saved = submit(
             form,

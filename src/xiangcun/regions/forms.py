@@ -1,9 +1,8 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
-
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError

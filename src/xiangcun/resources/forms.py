@@ -24,8 +24,12 @@ class ResourceForm(forms.Form):
     owner_name = forms.CharField(label="权利人", max_length=60, required=False)
     area = forms.CharField(label="面积", max_length=20)
     unit = forms.ChoiceField(label="面积单位", choices=AreaUnit.choices)
-    lng = forms.CharField(label="经度（WGS-84）", max_length=20, widget=forms.TextInput({"inputmode": "decimal"}))
-    lat = forms.CharField(label="纬度（WGS-84）", max_length=20, widget=forms.TextInput({"inputmode": "decimal"}))
+    lng = forms.CharField(
+        label="经度（WGS-84）", max_length=20, widget=forms.TextInput({"inputmode": "decimal"})
+    )
+    lat = forms.CharField(
+        label="纬度（WGS-84）", max_length=20, widget=forms.TextInput({"inputmode": "decimal"})
+    )
     current_use = forms.CharField(label="现状用途", max_length=200, required=False)
     permitted_use = forms.CharField(label="规划（允许）用途", max_length=200, required=False)
     status = forms.ChoiceField(label="状态", choices=ResourceStatus.choices)

@@ -165,7 +165,11 @@ def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "resources/resource_form.html",
-        {"form": form, "resource": resource, "boundaries": _location_boundaries(request, resource.village_id)},
+        {
+            "form": form,
+            "resource": resource,
+            "boundaries": _location_boundaries(request, resource.village_id),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

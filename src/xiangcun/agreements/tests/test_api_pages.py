@@ -322,8 +322,13 @@ def test_the_guarantee_list_says_not_yet_due_for_the_running_year_and_overdue_on
     june, html = states(dt.date(2025, 6, 1))
     assert june == {"2024": "已逾期", "2025": "未到期"}
     assert "未支付" not in html
-    figures = {label: int(n) for n, label in re.findall(r'<div class="figure"><b>(\d+)</b><span>([^<]+)</span>', html)}
-    assert figures["未到期"] >= 1 and figures["已逾期"] >= 1 and set(figures) == {"已逾期", "待支付", "未到期"}
+    figures = {
+        label: int(n)
+        for n, label in re.findall(r'<div class="figure"><b>(\d+)</b><span>([^<]+)</span>', html)
+    }
+    assert (
+        figures["未到期"] >= 1 and figures["已逾期"] >= 1 and set(figures) == {"已逾期", "待支付", "未到期"}
+    )
     # February 2026: 2025 has ended, its payment is owed (待支付), not yet overdue
     assert states(dt.date(2026, 2, 1))[0]["2025"] == "待支付"
     # April 2026: overdue

@@ -143,5 +143,6 @@
   const start = point();
   if (start) place(start.lat, start.lng);
   showCounty(chosenVillage(), true);
+  window.locationPicker = { map, covers }; // for the browser tests, as window.resourceMap
   el.dataset.ready = "true";
 })();
