@@ -25,16 +25,20 @@ def _errors(page) -> list[str]:
     page.on("pageerror", lambda e: found.append(str(e)))
     page.on(
         "console",
-        lambda m: found.append(m.text)
-        if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
-        else None,
+        lambda m: (
+            found.append(m.text)
+            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
     )
     return found
 
 
 def _village_with_initials_unique_in(scope: str) -> Village:
     """A village of ``scope`` whose first three pinyin initials single it out among ten results."""
-    for village in Village.objects.filter(code__startswith=scope).select_related("town", "county").order_by("-code"):
+    for village in (
+        Village.objects.filter(code__startswith=scope).select_related("town", "county").order_by("-code")
+    ):
         prefix = village.pinyin_initials[:3]
         if Village.objects.filter(code__startswith=scope, pinyin_initials__startswith=prefix).count() <= 5:
             return village
@@ -79,7 +83,9 @@ def test_the_map_picker_sets_the_coordinates_and_says_when_the_point_is_outside_
 
     # Given the village chosen by its pinyin initials
     page.wait_for_selector("#location-map[data-ready=true]")
-    assert page.locator("#location-check").inner_text() == "请先选择所在村：地图将显示其所在县（市、区）的边界。"
+    assert (
+        page.locator("#location-check").inner_text() == "请先选择所在村：地图将显示其所在县（市、区）的边界。"
+    )
     page.get_by_label("所在村", exact=True).press_sequentially(village.pinyin_initials[:3], delay=30)
     option = page.locator(".picker-results [role=option]", has_text=f"{village.name} · {village.town.name}")
     option.first.click()
@@ -115,7 +121,9 @@ def test_the_map_picker_sets_the_coordinates_and_says_when_the_point_is_outside_
     grab = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.move(*grab)
     page.mouse.down()
-    page.mouse.move(grab[0] + (target["x"] - anchor["x"]) / 2, grab[1] + (target["y"] - anchor["y"]) / 2, steps=5)
+    page.mouse.move(
+        grab[0] + (target["x"] - anchor["x"]) / 2, grab[1] + (target["y"] - anchor["y"]) / 2, steps=5
+    )
     page.mouse.move(grab[0] + target["x"] - anchor["x"], grab[1] + target["y"] - anchor["y"], steps=5)
     page.mouse.up()
     assert map_box is not None
@@ -168,14 +176,20 @@ def test_the_village_picker_works_from_the_keyboard_and_takes_several_villages(l
         others.press_sequentially(village.name, delay=30)
         page.locator("#id_other_villages-results [role=option]", has_text=village.name).first.click()
     assert page.input_value("#id_other_villages") == f"{second.code},{first.code}"
-    page.locator(f"#id_other_villages ~ .picker-chosen li[data-code='{first.code}'] [data-picker-remove]").click()
+    page.locator(
+        f"#id_other_villages ~ .picker-chosen li[data-code='{first.code}'] [data-picker-remove]"
+    ).click()
     assert page.input_value("#id_other_villages") == second.code
 
     # A search with no result says so
     others.fill("")
     others.press_sequentially("没有这个村", delay=30)
-    page.wait_for_function("() => document.querySelector('#id_other_villages-q ~ .picker-status').textContent !== ''")
-    assert "本辖区内没有找到这个村" in page.inner_text(".village-picker:has(#id_other_villages) .picker-status")
+    page.wait_for_function(
+        "() => document.querySelector('#id_other_villages-q ~ .picker-status').textContent !== ''"
+    )
+    assert "本辖区内没有找到这个村" in page.inner_text(
+        ".village-picker:has(#id_other_villages) .picker-status"
+    )
 
     page.click("form.form button[type=submit]")
     page.wait_for_url("**/notices/*/")

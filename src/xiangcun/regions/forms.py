@@ -44,6 +44,14 @@ class VillageField(forms.CharField):
         self.capability = capability
         self.multiple = multiple
         self.user: Any = None
+        self._read: dict[str, str] = {}  # text as typed → the code(s) it was read as
+
+    def prepare_value(self, value: Any) -> Any:
+        # A form shown again (another field refused) shows a name typed without JavaScript as its code,
+        # which the picker then displays by name.
+        if isinstance(value, str) and value.strip() in self._read:
+            return self._read[value.strip()]
+        return super().prepare_value(value)
 
     def clean(self, value: Any) -> Any:
         text = super().clean(value)
@@ -53,6 +61,7 @@ class VillageField(forms.CharField):
         if len(parts) > MAX_PICKED:
             raise self._refuse(Msg("最多 {n} 个村", n=MAX_PICKED))
         codes = list(dict.fromkeys(self._code_of(p.strip()) for p in parts))
+        self._read[text] = ",".join(codes)
         return codes if self.multiple else codes[0]
 
     def _allowed(self, code: str) -> bool:

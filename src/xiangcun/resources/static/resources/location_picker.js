@@ -117,10 +117,13 @@
       }).addTo(map);
     }
     if (fit) {
+      // The county and the point (if any) in view: without base tiles the boundary is the orientation.
       const p = point();
-      if (p) map.setView([p.lat, p.lng], 13);
-      else if (highlight && highlight.getBounds().isValid()) map.fitBounds(highlight.getBounds(), { padding: [8, 8] });
-      else if (village && Number.isFinite(village.lat) && village.lat) map.setView([village.lat, village.lng], 12);
+      const bounds = highlight && highlight.getBounds().isValid() ? L.latLngBounds(highlight.getBounds().getSouthWest(), highlight.getBounds().getNorthEast()) : null;
+      if (bounds && p) bounds.extend([p.lat, p.lng]);
+      if (bounds) map.fitBounds(bounds, { padding: [8, 8] });
+      else if (p) map.setView([p.lat, p.lng], 11);
+      else if (village && Number.isFinite(village.lat) && village.lat) map.setView([village.lat, village.lng], 11);
     }
     verdict();
   }
