@@ -99,7 +99,7 @@ class VillageField(forms.CharField):
 
     def _in_region(self, village: VillageChoice) -> str:
         if not self._allowed(village.code):
-            raise self._refuse(Msg("{village}不在您的管辖范围内", village=village.label))
+            raise self._refuse(Msg("{village}不在您的管辖范围内", village=village.full_name))
         return village.code
 
 

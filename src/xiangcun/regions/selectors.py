@@ -131,6 +131,11 @@ class VillageChoice:
     def label(self) -> str:
         return f"{self.name} · {self.town} · {self.county}"
 
+    @property
+    def full_name(self) -> str:
+        """As a sentence names it: 临清市大寨镇陶堂村."""
+        return f"{self.county}{self.town}{self.name}"
+
     @classmethod
     def of(cls, village: Village) -> VillageChoice:
         return cls(
