@@ -11,7 +11,7 @@ from tests.matrix_world import Obj
 def notice_form_body(o: Obj, _: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": "越权招募令",
-        "villages": o.params.get("village") or o.pk,
+        "village": o.params.get("village") or o.pk,
         "level": "county",
         "category": "farm_stay",
         "kinds_wanted": ["entrepreneur"],

@@ -127,7 +127,7 @@ def build(users: dict[str, Any]) -> dict[str, Obj]:
                 readers,
                 v.name,
                 public=True,
-                params={"code": v.code, "county": v.county_id, "town": v.town_id},
+                params={"code": v.code, "county": v.county_id, "town": v.town_id, "name": v.name},
                 row=v,
             )
         )

@@ -33,18 +33,6 @@ from xiangcun.core.inputs import _plain_number
 # Models of a schemas.py that are not inputs although their names do not say so.
 OUTPUTS = {"resources.NoticeLink", "resources.CountyFigure"}
 INPUTS = {"matching.TopK", "resources._ResourceFields", "agreements.In", "funding.In"}
-# Funding is being reworked on another branch (issue 12, funding rounds); its numbers still go
-# through pydantic's own Decimal parsing. Remove these when that branch gives them ``number``.
-NUMBERS_PENDING = {
-    "funding.WeightsIn.investment",
-    "funding.WeightsIn.profit_tax",
-    "funding.WeightsIn.social_benefit",
-    "funding.WeightsIn.farmer_income_increase",
-    "funding.WeightsIn.collective_income_increase",
-    "funding.RoundIn.min_score",
-    "funding.FiguresIn.social_benefit",
-    "funding.ApplicationIn.social_benefit",
-}
 # A pattern bounds a string when it is anchored and every quantifier in it has an upper bound.
 BOUNDED_PATTERN = re.compile(r"^\^(?:[^*+{]|\{\d+(?:,\d+)?\})*\$$")
 DATE_FORMATS = {"date", "date-time", "time", "uuid", "binary", "duration"}
@@ -171,7 +159,7 @@ def test_every_amount_goes_through_the_one_rule_for_digits(name: str, model: typ
             if leaf not in (Decimal, float):
                 continue
             ruled = any(isinstance(m, BeforeValidator) and m.func is _plain_number for m in metadata)
-            if not ruled and f"{name}.{field}" not in NUMBERS_PENDING:
+            if not ruled:
                 missing.append(field)
     assert not missing, (
         f"{name}: numbers without core.inputs.number ('12,5' or '1_250' read as 125/1250): {missing}"

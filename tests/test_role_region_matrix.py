@@ -90,6 +90,16 @@ TABLE: dict[str, list[Check] | str] = {
     ],
     "GET /api/v1/villages": [listing(*VILLAGES, url="/api/v1/villages?county={county}&town={town}", ok=ALL)],
     "GET /api/v1/villages/{code}": [detail(*VILLAGES, url="/api/v1/villages/{code}", ok=ALL)],
+    # The village picker of the forms: officials find only their own region's villages.
+    "GET /api/v1/villages/pick": [
+        listing(
+            *VILLAGES,
+            url="/api/v1/villages/pick?q={name}&limit=20",
+            public_ok=False,
+            ok=OFFICIALS,
+            marker=lambda o: o.pk,
+        )
+    ],
     # Recruitment notices.
     "recruitment:list": [
         listing(*DRAFTS, url="/notices/?county={county}", listed=False),

@@ -191,6 +191,22 @@ def test_planted_names_run_no_script_on_any_map_page(live_server, page, name):
     assert popup.count(name) >= 4  # its name, its village, its county, its use
     assert page.locator(f".map-popup a[href='/resources/{resource.pk}/']").count() >= 1
 
+    # The resource form's pickers: the village search lists the planted name as text, and the map
+    # picker names the chosen village (and its county) as text too
+    page.goto(live_server.url + "/resources/new/")
+    page.wait_for_selector("#location-map[data-ready=true]")
+    page.get_by_label("所在村", exact=True).press_sequentially("img" if "img" in name else "script", delay=20)
+    option = page.locator(".picker-results [role=option]").first
+    option.wait_for()
+    assert name in option.inner_text()
+    option.click()
+    assert page.input_value("#id_village") == village.code
+    assert page.locator(".village-picker img, .village-picker script, #location-check img").count() == 0
+    assert name in page.locator("#location-map .leaflet-tooltip").all_text_contents()
+    page.locator("#location-map").click(position={"x": 5, "y": 5})
+    assert name in page.inner_text("#location-check")
+    _assert_clean(page, seen, name)
+
 
 @pytest.mark.parametrize("name", [IMG, SCRIPT], ids=["img-onerror", "script-tag"])
 def test_planted_party_and_household_names_run_no_script_in_the_simulator_chart(live_server, page, name):

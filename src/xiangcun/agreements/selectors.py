@@ -360,19 +360,25 @@ class GuaranteeDue:
     due_on: dt.date
     paid: GuaranteePayment | None
     overdue: bool
+    payable: bool = True  # the year has ended: its guarantee is owed (due by ``due_on``)
 
     @property
     def state(self) -> str:
+        """已支付; 已逾期 (unpaid after ``due_on``); 待支付 (the year has ended, not yet overdue);
+        未到期 (the year is still running: nothing is owed yet)."""
         if self.paid is not None:
             return "已支付"
-        return "已逾期" if self.overdue else "待支付"
+        if self.overdue:
+            return "已逾期"
+        return "待支付" if self.payable else "未到期"
 
 
 def guarantees_due(
     user: Any, *, today: dt.date | None = None, unpaid_only: bool = False
 ) -> list[GuaranteeDue]:
     """Every year of every agreement in force (or ended) that has begun: its guarantee, due date
-    (31 March of the next year), whether it was paid, and whether it is overdue."""
+    (31 March of the next year), whether it was paid, whether it is owed yet (the year has ended) and
+    whether it is overdue (``GuaranteeDue.state``)."""
     today = today or timezone.localdate()
     qs = agreement_list(user).filter(
         status__in=[AgreementStatus.IN_FORCE, AgreementStatus.ENDED], guarantee__gt=0
@@ -386,7 +392,13 @@ def guarantees_due(
             due = dt.date(year + 1, *GUARANTEE_DUE_MONTH_DAY)
             payment = paid.get((agreement.pk, year))
             row = GuaranteeDue(
-                agreement, year, agreement.guarantee, due, payment, payment is None and today > due
+                agreement,
+                year,
+                agreement.guarantee,
+                due,
+                payment,
+                overdue=payment is None and today > due,
+                payable=year < today.year,
             )
             if unpaid_only and payment is not None:
                 continue
@@ -499,7 +511,7 @@ def _guarantee_item(row: GuaranteeDue, today: dt.date) -> TodoItem:
 def guarantees_payable(user: Any, *, today: dt.date | None = None) -> list[GuaranteeDue]:
     """The unpaid guarantees whose year has ended (payable now, or overdue after 31 March)."""
     today = today or timezone.localdate()
-    return [r for r in guarantees_due(user, today=today, unpaid_only=True) if r.year < today.year]
+    return [r for r in guarantees_due(user, today=today, unpaid_only=True) if r.payable]
 
 
 def todos_for(user: Any, *, today: dt.date | None = None) -> list[Todo]:

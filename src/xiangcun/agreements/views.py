@@ -484,7 +484,8 @@ def guarantees(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "overdue": sum(1 for r in rows if r.overdue),
-            "due": sum(1 for r in rows if r.paid is None),
+            "payable": sum(1 for r in rows if r.paid is None and r.payable and not r.overdue),
+            "not_due": sum(1 for r in rows if r.paid is None and not r.payable),
         },
     )
 

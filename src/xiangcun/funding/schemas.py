@@ -10,11 +10,12 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
-from xiangcun.core.inputs import InputProblem, Money, Year, blank_is_none
+from xiangcun.core.inputs import InputProblem, Money, Year, blank_is_none, number
 from xiangcun.funding.selection import CRITERIA, Mode, Weights, validate_weights
 
-Weight = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
-Score = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
+# Numbers as typed, by the one rule for digits (``core.inputs.number``: "12,5" is refused, not 125).
+Weight = Annotated[Decimal, number, Field(ge=0, le=1, allow_inf_nan=False)]
+Score = Annotated[Decimal, number, Field(ge=0, le=100, allow_inf_nan=False)]
 
 
 class In(Schema):

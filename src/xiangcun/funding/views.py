@@ -45,7 +45,12 @@ def round_list(request: HttpRequest) -> HttpResponse:
         {
             "rounds": selectors.round_list(request.user),
             "city": can(request.user, Capability.FUNDING_MANAGE),
-            "criteria": [(name, services.CRITERION_LABELS[name]) for name in CRITERIA],
+            # each criterion's weight field: what was typed (a refused form keeps it), else 0.2
+            "criteria": [
+                (name, services.CRITERION_LABELS[name], request.POST.get(f"w_{name}", "0.2"))
+                for name in CRITERIA
+            ],
+            "post": request.POST,
             "modes": SelectionMode.choices,
             "default_mode": SelectionMode.RANK_ORDER,
             "form": form,

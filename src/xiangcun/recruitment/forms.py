@@ -8,9 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.accounts.permissions import Capability
 from xiangcun.core import vocab
 from xiangcun.recruitment.models import AreaUnit, NoticeLevel, NoticeStatus
 from xiangcun.recruitment.schemas import NoticeIn
+from xiangcun.regions.forms import VillageField, bind_pickers
 
 # The form offers one resource row; these are its fields, as named in ``NoticeIn.resources[0]``.
 RESOURCE_FIELDS = {"kind": "resource_kind", "area": "resource_area", "unit": "resource_unit",
@@ -18,9 +20,15 @@ RESOURCE_FIELDS = {"kind": "resource_kind", "area": "resource_area", "unit": "re
 
 
 class NoticeForm(forms.Form):
+    """``user``: whose region the village pickers are limited to (a cadre's village is chosen already)."""
+
     title = forms.CharField(label=_("标题"), max_length=120)
-    villages = forms.CharField(
-        label=_("涉及村庄（村级区划代码，多个用逗号分隔，第一个为所在村）"), max_length=700
+    village = VillageField(label=_("所在村"), capability=Capability.NOTICE_DRAFT)
+    other_villages = VillageField(
+        label=_("其他涉及村庄（可选，须在同一县（市、区））"),
+        capability=Capability.NOTICE_DRAFT,
+        multiple=True,
+        required=False,
     )
     level = forms.ChoiceField(label=_("层级"), choices=NoticeLevel.choices)
     category = forms.ChoiceField(label=_("项目类别"), choices=vocab.choices(vocab.PROJECT_CATEGORIES))
@@ -70,11 +78,22 @@ class NoticeForm(forms.Form):
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bind_pickers(self, user)
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # ``NoticeIn`` and the services name the villages as one list: its first is 所在村.
+        if field == "villages":
+            field = "other_villages" if self.cleaned_data.get("other_villages") else "village"
+        super().add_error(field, error)
+
     @staticmethod
     def input_data(d: dict[str, Any]) -> dict[str, Any]:
-        """The cleaned data as ``NoticeIn`` reads it (villages split, the resource row nested)."""
-        data = {k: v for k, v in d.items() if k not in RESOURCE_FIELDS.values()}
-        data["villages"] = [c.strip() for c in d["villages"].replace("，", ",").split(",") if c.strip()]
+        """The cleaned data as ``NoticeIn`` reads it (the home village first, the resource row nested)."""
+        data = {k: v for k, v in d.items() if k not in RESOURCE_FIELDS.values() and k != "other_villages"}
+        data.pop("village", None)
+        data["villages"] = list(dict.fromkeys([d["village"], *d.get("other_villages", [])]))
         data["resources"] = (
             [{name: d[field] for name, field in RESOURCE_FIELDS.items()}] if d["resource_kind"] else []
         )
@@ -83,8 +102,9 @@ class NoticeForm(forms.Form):
     @staticmethod
     def initial_of(notice_in: NoticeIn) -> dict[str, Any]:
         """``notice_in`` as the form's initial values (its first resource in the resource row)."""
-        initial = notice_in.model_dump(exclude={"resources"})
-        initial["villages"] = ",".join(notice_in.villages)
+        initial = notice_in.model_dump(exclude={"resources", "villages"})
+        initial["village"] = notice_in.villages[0]
+        initial["other_villages"] = ",".join(notice_in.villages[1:])
         first = notice_in.resources[0] if notice_in.resources else None
         for name, field in RESOURCE_FIELDS.items():
             initial[field] = getattr(first, name) if first else ("" if name != "area" else None)

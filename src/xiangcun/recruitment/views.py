@@ -209,10 +209,7 @@ def _notice_action(save: Any) -> Any:
 def notice_create(request: HttpRequest) -> HttpResponse:
     require(request.user, Capability.NOTICE_DRAFT, message="只有各级管理员和村干部可以起草招募令。")
     user: Any = request.user
-    initial = {}
-    if user.region_code and len(user.region_code) == 12:
-        initial["villages"] = user.region_code
-    form = NoticeForm(request.POST or None, initial=initial)
+    form = NoticeForm(request.POST or None, user=user)
     if request.method == "POST":
         notice = submit(
             form,
@@ -233,7 +230,9 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
             message="该招募令不在您的管辖范围内，不能修改。")  # fmt: skip
     if request.method == "GET":  # the form shows the contact in full: logged
         selectors.notice_contact_for(request.user, notice, purpose=selectors.PURPOSE_NOTICE_EDIT)
-    form = NoticeForm(request.POST or None, initial=NoticeForm.initial_of(NoticeIn.of(notice)))
+    form = NoticeForm(
+        request.POST or None, initial=NoticeForm.initial_of(NoticeIn.of(notice)), user=request.user
+    )
     if request.method == "POST":
         saved = submit(
             form,

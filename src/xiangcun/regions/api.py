@@ -9,10 +9,17 @@ from ninja import Query, Router
 from pydantic import Field
 
 from xiangcun.core import regioncodes
-from xiangcun.core.api import ERRORS, Page, paginate
+from xiangcun.core.api import ERRORS, Page, paginate, session_auth
 from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.regions import selectors
-from xiangcun.regions.schemas import ChildrenOut, RegionOut, VillageDetailOut, VillageListOut
+from xiangcun.regions.schemas import (
+    ChildrenOut,
+    RegionOut,
+    VillageChoicesOut,
+    VillageDetailOut,
+    VillageListOut,
+    VillagePickQuery,
+)
 
 router = Router(tags=["regions"])  # public
 
@@ -73,6 +80,16 @@ def village_list(request: HttpRequest, filters: Query[VillageFilter]) -> dict[st
         selectors.region_get_for(request.user, within)
     items, count = paginate(selectors.village_list(within=within, q=filters.q), filters)
     return {"items": items, "count": count}
+
+
+@router.get(
+    "/villages/pick",
+    response={200: VillageChoicesOut, **ERRORS},
+    auth=session_auth,
+    summary="选择村庄：本辖区内按村名或拼音首字母查找（村级表单的村庄选择器）",
+)
+def village_pick(request: HttpRequest, query: Query[VillagePickQuery]) -> dict[str, Any]:
+    return {"items": selectors.village_pick_for(request.user, query.q, limit=query.limit)}
 
 
 @router.get("/villages/{code}", response={200: VillageDetailOut, **ERRORS}, summary="行政村档案")

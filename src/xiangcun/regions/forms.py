@@ -1,13 +1,113 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from xiangcun.accounts.permissions import Capability, can
+from xiangcun.core.errors import Msg
 from xiangcun.regions.models import Village
+from xiangcun.regions.selectors import VillageChoice, village_choices, villages_named
 from xiangcun.regions.services import PROFILE_FIELDS
+
+MAX_PICKED = 50  # villages of one ``multiple`` picker (a notice involves at most 50)
+_SEPARATORS = re.compile(r"[,，、;；\n]+")  # between villages of a ``multiple`` picker
+
+
+class VillagePicker(forms.TextInput):
+    """The widget of a ``VillageField``. ``web/_field.html`` renders it as the village picker
+    (``web/_village_picker.html``: a search by name or pinyin initials within the user's region; without
+    JavaScript a text box taking a village's name or its 12-digit code). Its ``widget_type`` is
+    ``villagepicker``."""
+
+
+class VillageField(forms.CharField):
+    """A village (or, ``multiple``, several) chosen with the picker, cleaned to its 12-digit code.
+
+    Takes what the picker posts (the code) and what a person types without JavaScript: the code, the
+    village's exact name (unique within the user's region), or the picker's label "黄家庄村 · 三庄街道 ·
+    东昌府区". A village outside the user's region (``can(user, capability, code)``) is refused on the
+    field, in Chinese, naming it: the form is shown again and nothing is written (the service refuses
+    it too). The form sets ``user`` (``bind_pickers``); without one every village is refused."""
+
+    widget = VillagePicker
+
+    def __init__(
+        self, *, capability: Capability = Capability.OFFICIAL_READ, multiple: bool = False, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("max_length", 1000 if multiple else 60)
+        super().__init__(**kwargs)
+        self.capability = capability
+        self.multiple = multiple
+        self.user: Any = None
+        self._read: dict[str, str] = {}  # text as typed → the code(s) it was read as
+
+    def prepare_value(self, value: Any) -> Any:
+        # A form shown again (another field refused) shows a name typed without JavaScript as its code,
+        # which the picker then displays by name.
+        if isinstance(value, str) and value.strip() in self._read:
+            return self._read[value.strip()]
+        return super().prepare_value(value)
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        if not text:
+            return [] if self.multiple else ""
+        parts = [p for p in _SEPARATORS.split(text) if p.strip()] if self.multiple else [text]
+        if len(parts) > MAX_PICKED:
+            raise self._refuse(Msg("最多 {n} 个村", n=MAX_PICKED))
+        codes = list(dict.fromkeys(self._code_of(p.strip()) for p in parts))
+        self._read[text] = ",".join(codes)
+        return codes if self.multiple else codes[0]
+
+    def _allowed(self, code: str) -> bool:
+        return can(self.user, self.capability, code)
+
+    def _refuse(self, message: Msg) -> ValidationError:
+        return ValidationError(str(Msg("{label}：{reason}", label=self.label, reason=message)))
+
+    def _code_of(self, text: str) -> str:
+        if text.isdigit():
+            if len(text) != 12:
+                raise self._refuse(Msg("村级区划代码应为 12 位数字（“{text}”）", text=text))
+            found = village_choices([text])
+            if not found:
+                raise self._refuse(Msg("村级区划代码 {code} 不存在", code=text))
+            return self._in_region(found[0])
+        name, *where = [p.strip() for p in re.split(r"[·・]", text)]
+        named = [VillageChoice.of(v) for v in villages_named(name)]
+        if where:  # the picker's label: the town (and county) tell namesakes apart
+            named = [c for c in named if c.town == where[0] and (len(where) < 2 or c.county == where[1])]
+        if not named:
+            raise self._refuse(Msg("找不到名为“{name}”的村，请填写村名或 12 位村级区划代码", name=name))
+        mine = [c for c in named if self._allowed(c.code)]
+        if len(mine) > 1:
+            towns = "、".join(f"{c.town}" for c in mine[:5])
+            raise self._refuse(
+                Msg(
+                    "有 {n} 个村名为“{name}”（{towns}），请从查找结果中选择，或填写 12 位村级区划代码",
+                    n=len(mine),
+                    name=name,
+                    towns=towns,
+                )
+            )
+        return self._in_region(mine[0] if mine else named[0])
+
+    def _in_region(self, village: VillageChoice) -> str:
+        if not self._allowed(village.code):
+            raise self._refuse(Msg("{village}不在您的管辖范围内", village=village.full_name))
+        return village.code
+
+
+def bind_pickers(form: forms.BaseForm, user: Any) -> None:
+    """Give the form's village pickers the user whose region they are limited to."""
+    for field in form.fields.values():
+        if isinstance(field, VillageField):
+            field.user = user
 
 
 def _number(label: Any, *, decimal: bool = True) -> forms.CharField:

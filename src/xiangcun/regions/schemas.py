@@ -67,6 +67,35 @@ class VillageItem(Schema):
     lng: float
 
 
+PICK_MAX_QUERY = 20  # characters of a picker search: a village name is at most a dozen
+PICK_MAX_LIMIT = 20  # results per picker search
+
+
+class VillagePickQuery(Schema):
+    """A search of the village picker (``GET /api/v1/villages/pick``)."""
+
+    q: str = Field("", max_length=PICK_MAX_QUERY, title="村名或拼音首字母",
+                   description="name, part of one, or pinyin initials (lqz); empty: the region's first villages")  # fmt: skip
+    limit: int = Field(10, ge=1, le=PICK_MAX_LIMIT, title="条数", description="results (1–20)")
+
+
+class VillageChoiceOut(Schema):
+    """A village as the picker lists it (``selectors.VillageChoice``)."""
+
+    code: str
+    name: str
+    town: str
+    county: str
+    county_code: str
+    label: str  # "黄家庄村 · 三庄街道 · 东昌府区"
+    lat: float
+    lng: float
+
+
+class VillageChoicesOut(Schema):
+    items: list[VillageChoiceOut]
+
+
 class VillageListOut(Schema):
     items: list[VillageItem]
     count: int

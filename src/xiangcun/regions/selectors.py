@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
 
 from xiangcun.accounts.permissions import Capability, can, governs, require
 from xiangcun.accounts.privacy import filled, log_personal_read
-from xiangcun.accounts.scoping import Scope
+from xiangcun.accounts.scoping import Scope, user_scope
 from xiangcun.core import regioncodes
 from xiangcun.core.errors import N_, Msg, NotFoundError
 from xiangcun.core.masking import mask_name, mask_phone
 from xiangcun.regions.bands import income_band
 from xiangcun.regions.models import Level, Region, Village, VillageIncome
+from xiangcun.regions.schemas import PICK_MAX_LIMIT, PICK_MAX_QUERY
 
 _INITIALS = re.compile(r"^[a-zA-Z]{1,12}$")
 
@@ -108,6 +109,116 @@ def village_list(
     if scope is not None:
         qs = scope.filter(qs, "code")
     return qs
+
+
+# ------------------------------------------------------------------------------------------------
+# The village picker (web/_village_picker.html): villages of the user's region, by name or initials
+
+
+@dataclass(frozen=True)
+class VillageChoice:
+    """A village as the picker shows it: "黄家庄村 · 三庄街道 · 东昌府区"."""
+
+    code: str
+    name: str
+    town: str
+    county: str
+    county_code: str
+    lat: float
+    lng: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} · {self.town} · {self.county}"
+
+    @property
+    def full_name(self) -> str:
+        """As a sentence names it: 临清市大寨镇陶堂村."""
+        return f"{self.county}{self.town}{self.name}"
+
+    @classmethod
+    def of(cls, village: Village) -> VillageChoice:
+        return cls(
+            code=village.code,
+            name=village.name,
+            town=village.town.name,
+            county=village.county.name,
+            county_code=village.county_id,
+            lat=village.lat,
+            lng=village.lng,
+        )
+
+
+def village_pick_for(user: Any, q: str = "", *, limit: int = 10) -> list[VillageChoice]:
+    """Villages of ``user``'s region matching ``q`` — a name (or part of one) or pinyin initials
+    (``lqz`` for 李桥庄村; precomputed in ``Village.pinyin_initials``) — best first: the exact name,
+    then names and initials that start with ``q``, then names containing it; nobody outside the
+    region (a town official never sees another town's villages, a cadre only their own).
+
+    Officials only (``OFFICIAL_READ``: anonymous 401, partners 403); ``q`` and ``limit`` bounded."""
+    require(user, Capability.OFFICIAL_READ, message="只有各级管理员和村干部可以选择村庄")
+    q = q.strip()[:PICK_MAX_QUERY]
+    limit = max(1, min(limit, PICK_MAX_LIMIT))
+    qs = user_scope(user).filter(Village.objects.select_related("town", "county"), "code")
+    if q:
+        initials = q.lower() if _INITIALS.match(q) else None
+        match = Q(name__contains=q) | (Q(pinyin_initials__startswith=initials) if initials else Q(pk__in=[]))
+        qs = qs.filter(match).annotate(
+            rank=Case(
+                When(name=q, then=Value(0)),
+                When(name__startswith=q, then=Value(1)),
+                *([When(pinyin_initials__startswith=initials, then=Value(2))] if initials else []),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        qs = qs.order_by("rank", "code")
+    else:
+        qs = qs.order_by("code")
+    return [VillageChoice.of(v) for v in qs[:limit]]
+
+
+def village_choices(codes: list[str]) -> list[VillageChoice]:
+    """The villages of ``codes`` (12 digits each) in the order given; unknown codes left out. Names
+    are public: for showing what a picker holds."""
+    wanted = [c for c in codes if len(c) == 12 and c.isdigit()]
+    found = {v.code: v for v in Village.objects.filter(code__in=wanted).select_related("town", "county")}
+    return [VillageChoice.of(found[c]) for c in dict.fromkeys(wanted) if c in found]
+
+
+def village_sole_for(user: Any) -> VillageChoice | None:
+    """The one village ``user`` governs (a village cadre), else ``None``: their pickers need no search."""
+    scope = user_scope(user)
+    if scope.prefix is None or len(scope.label) != 12:
+        return None
+    choices = village_choices([scope.label])
+    return choices[0] if choices else None
+
+
+def villages_named(name: str) -> QuerySet[Village]:
+    """Villages whose name is exactly ``name`` (村名 repeat across towns: 王庄村), in code order."""
+    return Village.objects.filter(name=name.strip()).select_related("town", "county").order_by("code")
+
+
+def county_boundaries_for(user: Any, *, city: str, also: str | None = None) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of the counties the user's region lies in (a county, town or village
+    official: theirs) or holds (the city office, the operator: the ``city``'s), plus the county of
+    ``also`` (a village code): for the map picker of a location."""
+    prefix = user_scope(user).prefix
+    qs = Region.objects.filter(level=Level.COUNTY).exclude(boundary=None)
+    if prefix is None:
+        match = Q(pk__in=[])
+    elif len(prefix) >= 6:
+        match = Q(code=prefix[:6])
+    else:
+        match = Q(code__startswith=prefix) if prefix else Q(parent_id=city)
+    if also:
+        match |= Q(code=also[:6])
+    features = [
+        {"type": "Feature", "geometry": c.boundary, "properties": {"code": c.code, "name": c.name}}
+        for c in qs.filter(match).order_by("code")
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 def village_incomes(village: Village) -> list[VillageIncome]:

@@ -19,7 +19,7 @@ from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import vocab
 from xiangcun.core.inputs import parse, submit
 from xiangcun.core.ratelimit import limited
-from xiangcun.regions.selectors import counties_of, county_boundaries, region_get_for
+from xiangcun.regions.selectors import counties_of, county_boundaries, county_boundaries_for, region_get_for
 from xiangcun.resources import exports, imports, jobs, selectors, services, sheets
 from xiangcun.resources.forms import ImportForm, PhotoForm, PhotoUploadForm, ResourceForm
 from xiangcun.resources.models import ExportStatus, ResourceStatus
@@ -120,7 +120,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
         initial["village"] = user.region_code
     if request.GET.get("village"):
         initial["village"] = request.GET["village"][:12]
-    form = ResourceForm(request.POST or None, initial=initial)
+    form = ResourceForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST":
         resource = submit(
             form, lambda d: services.resource_create(user=user, resource_in=parse(ResourceIn, d))
@@ -131,9 +131,14 @@ def resource_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "resources/resource_form.html",
-        {"form": form, "resource": None},
+        {"form": form, "resource": None, "boundaries": _location_boundaries(request, initial.get("village"))},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _location_boundaries(request: HttpRequest, village: str | None = None) -> dict[str, Any]:
+    """The county boundaries the form's map picker draws (the chosen village's is highlighted)."""
+    return county_boundaries_for(request.user, city=settings.XIANGCUN_CITY_CODE, also=village)
 
 
 @login_required
@@ -145,7 +150,7 @@ def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if name != "village" and hasattr(resource, name)
     }
     initial["village"] = resource.village_id
-    form = ResourceForm(request.POST or None, initial=initial)
+    form = ResourceForm(request.POST or None, initial=initial, user=request.user)
     form.fields["village"].disabled = True
     if request.method == "POST":
         saved = submit(
@@ -160,7 +165,11 @@ def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "resources/resource_form.html",
-        {"form": form, "resource": resource},
+        {
+            "form": form,
+            "resource": resource,
+            "boundaries": _location_boundaries(request, resource.village_id),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -303,3 +303,42 @@ def test_answering_an_objection_of_an_agreement_id_too_large_for_the_database_is
         content_type="application/json",
     )
     assert response.status_code == 404
+
+
+def test_the_guarantee_list_says_not_yet_due_for_the_running_year_and_overdue_only_after_31_march(
+    users, client_as
+):
+    import datetime as dt
+    import re
+
+    from xiangcun.core.tests.clock import server_date
+
+    agreement = in_force(users)  # in force since 2024-02-01
+    client = client_as("county")
+
+    def states(day: dt.date) -> tuple[dict[str, str], str]:
+        with server_date(day):
+            html = client.get("/agreements/guarantees/").content.decode()
+        rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+        mine = [r for r in rows if agreement.code in r]
+        by_year = {}
+        for row in mine:
+            year = re.search(r'data-label="年度">(\d{4})<', row).group(1)
+            by_year[year] = re.search(r'class="guarantee-state [a-z-]+">([^<]+)<', row).group(1)
+        return by_year, html
+
+    # June 2025: 2024's payment was due by 31 March 2025, 2025's is not owed before the year ends
+    june, html = states(dt.date(2025, 6, 1))
+    assert june == {"2024": "已逾期", "2025": "未到期"}
+    assert "未支付" not in html
+    figures = {
+        label: int(n)
+        for n, label in re.findall(r'<div class="figure"><b>(\d+)</b><span>([^<]+)</span>', html)
+    }
+    assert (
+        figures["未到期"] >= 1 and figures["已逾期"] >= 1 and set(figures) == {"已逾期", "待支付", "未到期"}
+    )
+    # February 2026: 2025 has ended, its payment is owed (待支付), not yet overdue
+    assert states(dt.date(2026, 2, 1))[0]["2025"] == "待支付"
+    # April 2026: overdue
+    assert states(dt.date(2026, 4, 1))[0]["2025"] == "已逾期"

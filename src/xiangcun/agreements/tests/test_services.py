@@ -243,12 +243,20 @@ def test_labour_for_unknown_household_is_refused(users):
 
 def test_guarantees_due_and_overdue(users):
     agreement = in_force(users)
-    rows = [
-        r
-        for r in selectors.guarantees_due(users["county"], today=dt.date(2025, 6, 1))
-        if r.agreement == agreement
-    ]
-    assert [(r.year, r.state) for r in rows] == [(2024, "已逾期"), (2025, "待支付")]
+
+    def states(today: dt.date) -> list[tuple[int, str]]:
+        rows = selectors.guarantees_due(users["county"], today=today)
+        return [(r.year, r.state) for r in rows if r.agreement == agreement]
+
+    # In June 2025: 2024's guarantee was due by 31 March 2025 (overdue); 2025's is not owed yet
+    assert states(dt.date(2025, 6, 1)) == [(2024, "已逾期"), (2025, "未到期")]
+    # once 2025 has ended it is owed (待支付) until 31 March 2026, overdue from 1 April
+    assert (2025, "待支付") in states(dt.date(2026, 1, 2))
+    assert (2025, "待支付") in states(dt.date(2026, 3, 31))
+    assert (2025, "已逾期") in states(dt.date(2026, 4, 1))
+    # the desk's to-do counts only what is owed: never the running year
+    assert [r.year for r in selectors.guarantees_payable(users["county"], today=dt.date(2025, 6, 1))
+            if r.agreement == agreement] == [2024]  # fmt: skip
     services.guarantee_payment_record(
         user=users["county"],
         agreement=agreement,
@@ -259,7 +267,7 @@ def test_guarantees_due_and_overdue(users):
         for r in selectors.guarantees_due(users["county"], today=dt.date(2025, 6, 1))
         if r.agreement == agreement
     ]
-    assert [(r.year, r.state) for r in rows] == [(2025, "待支付"), (2024, "已支付")]
+    assert [(r.year, r.state) for r in rows] == [(2025, "未到期"), (2024, "已支付")]
 
 
 def test_simulator_calls_settle_for_each_profit(users):

@@ -228,6 +228,26 @@ def test_round_form_shows_the_chinese_label(users, client_as):
     assert "资金总额：不能小于 0" in response.content.decode()
 
 
+def test_round_form_reads_numbers_as_typed_and_keeps_them_when_refused(users, client_as):
+    from xiangcun.funding.models import FundingRound
+
+    form = {"name": "分组批次", "year": "2025", "budget": "5,000,000", "min_score": "12,5",
+            "opens_on": "2025-03-01", "closes_on": "2025-04-30", **{f"w_{name}": "0.2" for name in WEIGHTS}}  # fmt: skip
+    client = client_as("city")
+    refused = client.post("/funding/", form)
+    html = refused.content.decode()
+    # "12,5" is not 125: refused naming the field, and what was typed stays in the form
+    assert refused.status_code == 400 and "最低分：数字分组须每三位一个逗号，如 1,250" in html
+    assert 'value="5,000,000"' in html and 'value="12,5"' in html and 'value="分组批次"' in html
+    assert not FundingRound.objects.filter(name="分组批次").exists()
+    # a misplaced comma in a weight too ("0,2" is not 2)
+    weights = client.post("/funding/", {**form, "min_score": "", "w_investment": "0,2"})
+    assert weights.status_code == 400 and "数字分组须每三位一个逗号" in weights.content.decode()
+    assert client.post("/funding/", {**form, "min_score": "12.5"}).status_code == 302
+    created = FundingRound.objects.get(name="分组批次")
+    assert created.budget == 5_000_000 and created.min_score == Decimal("12.5")
+
+
 # --- selection modes ----------------------------------------------------------------------------
 
 

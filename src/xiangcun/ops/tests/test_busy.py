@@ -76,7 +76,7 @@ def test_a_page_refused_by_a_held_lock_is_the_503_page(scratch_db):
     client = Client(raise_request_exception=False)
     client.force_login(User.objects.get(username="county"))
     village = Village.objects.filter(county_id="371502").order_by("code").first()
-    form = {"title": "繁忙时的表单", "villages": [village.code], "category": "farm_stay", "level": "county"}
+    form = {"title": "繁忙时的表单", "village": village.code, "category": "farm_stay", "level": "county"}
     with locked(scratch_db):
         response = client.post("/notices/new/", form)
     # Then the page says the system is busy (in Chinese), asks to retry, and is not a server error

@@ -94,7 +94,7 @@ def test_cadre_edits_a_draft_in_the_browser_but_not_once_submitted(client_as, us
     assert form.status_code == 200 and notice.title in form.content.decode()
     data = {
         "title": "黄家庄村农家乐采摘园（二期）",
-        "villages": users["cadre"].region_code,
+        "village": users["cadre"].region_code,
         "level": "county",
         "category": "farm_stay",
         "kinds_wanted": ["entrepreneur"],
@@ -152,10 +152,11 @@ def test_city_opens_a_batch_and_the_batch_page_masks_contacts_for_the_public(cli
 
 def test_the_notice_form_shows_the_chinese_label_not_the_json_path(client_as, users):
     client = client_as("cadre")
-    data = {"title": "x", "villages": "12", "level": "county", "category": "farm_stay"}
+    data = {"title": "x", "village": users["cadre"].region_code, "level": "county", "category": "farm_stay",
+            "resource_kind": "pond", "resource_area": "-3", "resource_unit": "mu"}  # fmt: skip
     page = client.post("/notices/new/", data)
     html = page.content.decode()
-    assert page.status_code == 400 and "涉及村庄第 1 项" in html and "villages[0]" not in html
+    assert page.status_code == 400 and "提供的资源第 1 项 · 资源面积" in html and "resources[0]" not in html
 
 
 def test_published_notice_loads_matching_recommendations_as_a_fragment(client_as, users):

@@ -7,6 +7,10 @@
 //                     (without JavaScript its href="#id" opens it through the :target rule in site.css)
 //   data-count-of     a length hint ("最多 2000 字") of the field with that id: as one types it becomes
 //                     data-count-format with {n} the characters typed ("已输入 12 字 / 最多 2000 字")
+//   data-village-picker  the village picker (web/_village_picker.html): its text box becomes the hidden
+//                     input of the code, a search box lists the user's villages by name or pinyin initials
+//                     (data-source: /api/v1/villages/pick); choosing one fills the code, shows
+//                     "已选：村 · 镇 · 县" and fires a bubbling "village-picked" event (detail: the village)
 (function () {
   "use strict";
   if (window.htmx) {
@@ -54,6 +58,146 @@
     const target = ev.target instanceof Element ? ev.target.closest("[data-autosubmit]") : null;
     if (target && target.form) target.form.requestSubmit ? target.form.requestSubmit() : target.form.submit();
   });
+
+  // The village picker. Results are user data: built as DOM text, never as HTML.
+  const initPicker = (root) => {
+    const value = root.querySelector(".picker-value");
+    const search = root.querySelector(".picker-search");
+    const q = root.querySelector(".picker-q");
+    const list = root.querySelector(".picker-results");
+    const status = root.querySelector(".picker-status");
+    const chosen = root.querySelector(".picker-chosen");
+    if (!value || !search || !q || !list || !chosen) return;
+    const multiple = root.hasAttribute("data-multiple");
+    const label = root.querySelector("label[for]");
+    const typed = value.value.trim();
+    value.type = "hidden";
+    search.hidden = false;
+    if (label) label.htmlFor = q.id;
+    chosen.querySelectorAll("[data-picker-remove]").forEach((b) => { b.hidden = false; });
+    // A name typed before (without the picker, refused on the server): look it up.
+    if (typed && !chosen.children.length && !/^[\d,，\s]+$/.test(typed)) {
+      q.value = typed;
+      value.value = "";
+    }
+    const codes = () => value.value.split(",").map((c) => c.trim()).filter((c) => /^\d{12}$/.test(c));
+    let items = [];
+    let active = -1;
+    let timer = null;
+    let pending = null;
+    const open = (yes) => {
+      list.hidden = !yes;
+      q.setAttribute("aria-expanded", String(yes));
+      if (!yes) q.removeAttribute("aria-activedescendant");
+    };
+    const mark = () => {
+      list.querySelectorAll("[role=option]").forEach((li, i) => li.setAttribute("aria-selected", String(i === active)));
+      if (active >= 0) q.setAttribute("aria-activedescendant", `${q.id}-opt-${active}`);
+    };
+    const optionOf = (v, i) => {
+      const li = document.createElement("li");
+      li.id = `${q.id}-opt-${i}`;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.dataset.index = String(i);
+      const b = document.createElement("b");
+      b.textContent = v.name;
+      li.append(b, ` · ${v.town} · ${v.county}`);
+      return li;
+    };
+    const chipOf = (v) => {
+      const li = document.createElement("li");
+      Object.assign(li.dataset, {
+        code: v.code, county: v.county_code, countyName: v.county, lat: String(v.lat), lng: String(v.lng),
+      });
+      const b = document.createElement("b");
+      b.textContent = v.name;
+      if (!multiple) li.append(`${chosen.dataset.chosenLabel || "已选"}：`);
+      li.append(b, ` · ${v.town} · ${v.county}`);
+      if (multiple) {
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "link picker-remove";
+        remove.dataset.pickerRemove = "";
+        remove.textContent = root.dataset.remove || "移除";
+        li.append(" ", remove);
+      }
+      return li;
+    };
+    const show = (results) => {
+      items = results;
+      active = -1;
+      list.replaceChildren(...results.map(optionOf));
+      status.textContent = results.length ? "" : (root.dataset.none || "");
+      open(results.length > 0);
+    };
+    const find = () => {
+      if (pending) pending.abort();
+      pending = new AbortController();
+      const params = new URLSearchParams({ q: q.value.trim().slice(0, 20), limit: "10" });
+      fetch(`${root.dataset.source}?${params}`, {
+        headers: { Accept: "application/json" }, credentials: "same-origin", signal: pending.signal,
+      })
+        .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+        .then((data) => show(data.items || []))
+        .catch((err) => {
+          if (err && err.name === "AbortError") return;
+          show([]);
+          status.textContent = root.dataset.failed || "";
+        });
+    };
+    const choose = (v) => {
+      if (!v) return;
+      if (multiple) {
+        const now = codes();
+        if (!now.includes(v.code)) {
+          value.value = [...now, v.code].join(",");
+          chosen.append(chipOf(v));
+        }
+        q.value = "";
+      } else {
+        value.value = v.code;
+        chosen.replaceChildren(chipOf(v));
+        q.value = v.name;
+      }
+      open(false);
+      status.textContent = "";
+      root.dispatchEvent(new CustomEvent("village-picked", { bubbles: true, detail: v }));
+    };
+    q.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(find, 200);
+    });
+    q.addEventListener("focus", () => { if (!items.length) find(); else open(true); });
+    q.addEventListener("blur", () => setTimeout(() => open(false), 150));
+    q.addEventListener("keydown", (ev) => {
+      if ((ev.key === "ArrowDown" || ev.key === "ArrowUp") && items.length) {
+        ev.preventDefault();
+        open(true);
+        active = (active + (ev.key === "ArrowDown" ? 1 : -1) + items.length) % items.length;
+        mark();
+      } else if (ev.key === "Enter") {
+        ev.preventDefault(); // Enter in the search chooses (or searches); it never submits the form
+        if (!list.hidden && items.length) choose(items[Math.max(active, 0)]);
+        else find();
+      } else if (ev.key === "Escape") {
+        open(false);
+      }
+    });
+    list.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep the focus in the search
+    list.addEventListener("click", (ev) => {
+      const li = ev.target instanceof Element ? ev.target.closest("[role=option]") : null;
+      if (li) choose(items[Number(li.dataset.index)]);
+    });
+    chosen.addEventListener("click", (ev) => {
+      const remove = ev.target instanceof Element ? ev.target.closest("[data-picker-remove]") : null;
+      const li = remove ? remove.closest("li") : null;
+      if (!li) return;
+      value.value = codes().filter((c) => c !== li.dataset.code).join(",");
+      li.remove();
+    });
+  };
+  document.querySelectorAll("[data-village-picker]").forEach(initPicker);
 })();
 // Forms whose fields follow a choice, and pickers (the agreement drafting form, agreements/form.html):
 //   data-shown-when="NAME:a,b"  shown only while the form's control NAME has the value a or b (all are
