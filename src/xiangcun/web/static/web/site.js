@@ -163,6 +163,8 @@
       open(false);
       status.textContent = "";
       root.dispatchEvent(new CustomEvent("village-picked", { bubbles: true, detail: v }));
+      // forms that follow the village (the agreement's resource pickers: hx-trigger="change from:[name=village]")
+      value.dispatchEvent(new Event("change", { bubbles: true }));
     };
     q.addEventListener("input", () => {
       clearTimeout(timer);
