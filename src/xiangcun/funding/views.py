@@ -65,6 +65,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ]
     applications = list(selectors.application_list(user, row))
     funded = [a for a in applications if a.selected]
+    actions = selectors.round_actions_for(user, row, can_apply=bool(candidates))
     return render(
         request,
         "funding/detail.html",
@@ -76,7 +77,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "budget_left": row.budget - row.total_requested if row.total_requested is not None else None,
             "city": can(user, Capability.FUNDING_MANAGE),
             "official": can(user, Capability.OFFICIAL_READ),
-            "candidates": candidates,
+            "candidates": candidates if "apply" in actions else [],
+            "actions": actions,
             "weights": [(services.CRITERION_LABELS[k], row.weights.get(k)) for k in CRITERIA],
         },
     )
@@ -98,12 +100,17 @@ def round_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, action: Callable[[], Any]) -> HttpResponse:
-    """Run an action of the round page; a bad input or a refused step comes back as a message."""
+def _act(request: HttpRequest, pk: int, action: Callable[[], Any], step: str) -> HttpResponse:
+    """Run an action of the round page; a bad input or a refused step comes back as a message, a
+    step done says what happened and what comes next."""
     form = ActionForm(request.POST)
-    submit(form, lambda _: action())
+    done = submit(form, lambda _: action())
     for error in form.non_field_errors():
         messages.error(request, str(error))
+    if done is not None:
+        messages.success(
+            request, str(selectors.round_step_done(selectors.round_get_for(request.user, pk), step))
+        )
     return redirect("funding:detail", pk=pk)
 
 
@@ -112,18 +119,18 @@ def _act(request: HttpRequest, pk: int, action: Callable[[], Any]) -> HttpRespon
 def application_new(request: HttpRequest, pk: int) -> HttpResponse:
     funding_round = selectors.round_get_for(request.user, pk)
 
-    def go() -> None:
+    def go() -> Any:
         if not request.POST.get("agreement", "").isdigit():
             raise ApplicationError("请选择申报项目", field="agreement")
         application = parse(ApplicationIn, request.POST.dict())
-        services.application_submit(
+        return services.application_submit(
             user=request.user,
             funding_round=funding_round,
             agreement=agreement_get_for(request.user, application.agreement),
             figures=application,  # an ApplicationIn is the figures and the agreement's id
         )
 
-    return _act(request, pk, go)
+    return _act(request, pk, go, "apply")
 
 
 @login_required
@@ -134,6 +141,7 @@ def application_verify(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         application.round_id,
         lambda: services.application_verify(user=request.user, application=application),
+        "verify",
     )
 
 
@@ -149,6 +157,7 @@ def round_select(request: HttpRequest, pk: int) -> HttpResponse:
             funding_round=funding_round,
             expected_status=parse(RoundStepIn, request.POST.dict()).expected_status or funding_round.status,
         ),
+        "select",
     )
 
 
@@ -164,6 +173,7 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
             funding_round=funding_round,
             expected_status=parse(PublishIn, request.POST.dict()).expected_status or funding_round.status,
         ),
+        "publish",
     )
 
 

@@ -7,6 +7,9 @@
 //                     (without JavaScript its href="#id" opens it through the :target rule in site.css)
 //   data-count-of     a length hint ("最多 2000 字") of the field with that id: as one types it becomes
 //                     data-count-format with {n} the characters typed ("已输入 12 字 / 最多 2000 字")
+//   data-confirm      on a submit button (or its form): the question asked before an irreversible step
+//                     is posted ("确认进入公示？…"); cancelling posts nothing. The server never depends on
+//                     it: without JavaScript the step is posted at once and checked there as always.
 (function () {
   "use strict";
   if (window.htmx) {
@@ -49,6 +52,13 @@
   });
   document.addEventListener("input", (ev) => {
     if (ev.target instanceof HTMLInputElement || ev.target instanceof HTMLTextAreaElement) counted(ev.target);
+  });
+  document.addEventListener("submit", (ev) => {
+    const form = ev.target instanceof HTMLFormElement ? ev.target : null;
+    if (!form) return;
+    const submitter = ev.submitter instanceof Element ? ev.submitter : null;
+    const question = (submitter && submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) ev.preventDefault();
   });
   document.addEventListener("change", (ev) => {
     const target = ev.target instanceof Element ? ev.target.closest("[data-autosubmit]") : null;
