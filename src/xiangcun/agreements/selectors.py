@@ -224,13 +224,17 @@ BACKFILL = Action(
     Msg("补录纸质公示"),
     SECONDARY,
     confirm=Msg("确认按纸质记录补录？协议页将一直显示补录标记和原因。"),
+    side=True,
 )
-OBJECTION_ADD = Action("objection", Msg("登记异议"), SECONDARY)
+OBJECTION_ADD = Action("objection", Msg("登记异议"), SECONDARY, side=True)
 OBJECTION_ANSWER = Action(
-    "answer", Msg("答复"), confirm=Msg("确认答复该异议？答复后不能修改；异议成立时协议退回草稿。")
+    "answer",
+    Msg("答复"),
+    confirm=Msg("确认答复该异议？答复后不能修改；异议成立时协议退回草稿。"),
+    side=True,
 )
-SETTLE = Action("settle", Msg("计算年度分配"))
-EDIT = Action("edit", Msg("修改草稿"), SECONDARY)
+SETTLE = Action("settle", Msg("计算年度分配"), side=True)
+EDIT = Action("edit", Msg("修改草稿"), SECONDARY, side=True)
 
 
 def upheld_since_publicity(agreement: Agreement) -> bool:
@@ -598,6 +602,7 @@ GUARANTEE_PAY = Action(
     "pay",
     Msg("登记支付"),
     confirm=Msg("确认该年度保底收益已支付给村集体？登记后不能修改。"),
+    side=True,
 )
 
 

@@ -16,7 +16,9 @@ that posts nothing but itself, a reason and the state the page showed):
 * ``confirm`` is the question ``web/static/web/site.js`` asks before an irreversible step
   (``data-confirm``); the server never depends on it;
 * ``reason`` labels the reason field the step takes (required unless ``reason_required`` is false);
-* ``value`` is what the form posts to name the step (``to_status``, ``action``, ``decision``).
+* ``value`` is what the form posts to name the step (``to_status``, ``action``, ``decision``);
+* ``side`` marks a task beside the workflow (answering an objection, a year's settlement): it does
+  not hide the line saying who takes the next step.
 
 Pure: no Django. Labels and questions are messages (``Msg``), rendered in the page's language.
 """
@@ -45,6 +47,7 @@ class Action:
     reason: Message | None = None
     reason_required: bool = True
     value: str = ""
+    side: bool = False  # beside the workflow (答复异议, 计算年度分配): does not move the object on
 
     def __post_init__(self) -> None:
         if self.style not in STYLES:
@@ -52,8 +55,8 @@ class Action:
 
     @property
     def forward(self) -> bool:
-        """The step moves the object on (not a return, a withdrawal or a termination)."""
-        return self.style == PRIMARY
+        """The step moves the object on (not a return, a withdrawal, a termination or a side task)."""
+        return self.style == PRIMARY and not self.side
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.accounts.scoping import user_scope
+from xiangcun.agreements.models import Agreement, AgreementStatus
+from xiangcun.agreements.selectors import agreement_list
 from xiangcun.core.actions import SECONDARY, Action, Actions, actions_of
 from xiangcun.core.errors import N_, AccessDenied, Msg, NotFoundError
 from xiangcun.core.money import format_wan
@@ -163,8 +165,19 @@ PUBLISH = Action(
         "确认发布公示？公示自今天起 {n} 个工作日，发布后入选名单不能再修改。", n=OBJECTION_WORKING_DAYS
     ),
 )
-VERIFY = Action("verify", Msg("核实"), SECONDARY)
-APPLY = Action("apply", Msg("提交申报"))
+VERIFY = Action("verify", Msg("核实"), SECONDARY, side=True)
+APPLY = Action("apply", Msg("提交申报"), side=True)
+
+
+def application_candidates_for(user: Any, funding_round: FundingRound, limit: int = 300) -> list[Agreement]:
+    """The agreements ``user`` may file in ``funding_round`` now: the round takes applications, they
+    hold ``FUNDING_APPLY``, and the agreement is in force, of their region and not filed yet
+    (``services.application_submit``'s rules)."""
+    if funding_round.status != RoundStatus.OPEN or not can(user, Capability.FUNDING_APPLY):
+        return []
+    applied = set(funding_round.applications.values_list("agreement_id", flat=True))
+    rows = agreement_list(user, status=AgreementStatus.IN_FORCE)[:limit]
+    return [a for a in rows if a.pk not in applied and can(user, Capability.FUNDING_APPLY, a.village_id)]
 
 
 def round_actions_for(user: Any, funding_round: FundingRound, *, can_apply: bool = False) -> Actions:

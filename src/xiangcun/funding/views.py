@@ -18,13 +18,12 @@ from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.permissions import Capability, can
 from xiangcun.agreements.forms import ActionForm
-from xiangcun.agreements.models import AgreementStatus
-from xiangcun.agreements.selectors import agreement_get_for, agreement_list
+from xiangcun.agreements.selectors import agreement_get_for
 from xiangcun.core.errors import ApplicationError
 from xiangcun.core.inputs import parse, submit
 from xiangcun.funding import selectors, services
 from xiangcun.funding.exports import round_xlsx
-from xiangcun.funding.models import RoundStatus, SelectionMode
+from xiangcun.funding.models import SelectionMode
 from xiangcun.funding.schemas import ApplicationIn, PublishIn, RoundIn, RoundStepIn
 from xiangcun.funding.selection import CRITERIA
 
@@ -57,12 +56,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     row = selectors.round_get_for(request.user, pk)
     user: Any = request.user
-    candidates = []
-    if row.status == RoundStatus.OPEN and can(user, Capability.FUNDING_APPLY):
-        applied = set(row.applications.values_list("agreement_id", flat=True))
-        candidates = [
-            a for a in agreement_list(user, status=AgreementStatus.IN_FORCE)[:300] if a.pk not in applied
-        ]
+    candidates = selectors.application_candidates_for(user, row)
     applications = list(selectors.application_list(user, row))
     funded = [a for a in applications if a.selected]
     actions = selectors.round_actions_for(user, row, can_apply=bool(candidates))
@@ -77,7 +71,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "budget_left": row.budget - row.total_requested if row.total_requested is not None else None,
             "city": can(user, Capability.FUNDING_MANAGE),
             "official": can(user, Capability.OFFICIAL_READ),
-            "candidates": candidates if "apply" in actions else [],
+            "candidates": candidates,
             "actions": actions,
             "weights": [(services.CRITERION_LABELS[k], row.weights.get(k)) for k in CRITERIA],
         },
