@@ -104,8 +104,14 @@ class Actions:
         return self.waiting
 
 
+def _rank(action: Action) -> int:
+    return 0 if action.forward else 1 if action.style == PRIMARY else 2 if action.style == SECONDARY else 3
+
+
 def actions_of(items: Iterable[Action], waiting: Message | None = None) -> Actions:
-    return Actions(tuple(items), waiting)
+    """The actions in the order a page shows them: the step forward first, then side tasks, a return
+    or a withdrawal, and a termination last (each group in the order given)."""
+    return Actions(tuple(sorted(items, key=_rank)), waiting)
 
 
 __all__ = ["DANGER", "PRIMARY", "SECONDARY", "STYLES", "Action", "Actions", "actions_of"]
