@@ -193,6 +193,11 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pv": partner_view(pairing.partner, request.user, fields=NAME_ONLY),
             # The other side, masked: "显示联系方式" loads it in full from 洽谈 on (pairing_contact).
             "contact": selectors.pairing_contact_for(request.user, pairing),
+            # The notice's own contact line, for the partner of an active pairing (the notice page's
+            # rule; officials have the notice's page).
+            "notice_contact": selectors.notice_contact_view(request.user, pairing.notice)
+            if party == "partner"
+            else None,
             "events": selectors.pairing_events(pairing),
             "actions": selectors.pairing_actions_for(request.user, pairing),
             "party": party,
