@@ -252,6 +252,8 @@ TABLE: dict[str, list[Check] | str] = {
             body=body({"to_status": "negotiating"}),
         )
     ],
+    # The other side's contact ("显示联系方式"): the pairing's parties only; in full from 洽谈 on.
+    "matching:pairing_contact": [detail(*PAIRINGS, url="/matching/pairings/{pk}/contact/", ok=COUNTY_LEVEL)],
     "matching:pairing_note": [
         write(
             *PAIRINGS,

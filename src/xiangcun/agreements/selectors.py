@@ -23,14 +23,17 @@ from xiangcun.agreements.models import (
     GuaranteePayment,
     Member,
     Objection,
+    ObjectionOutcome,
     Settlement,
 )
 from xiangcun.agreements.settlement import LabourPayment, SettlementInput, SettlementParty
 from xiangcun.agreements.shares import Role
+from xiangcun.core.actions import DANGER, SECONDARY, Action, Actions, actions_of
 from xiangcun.core.errors import N_, AccessDenied, ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_name
 from xiangcun.core.money import fen, money_text
 from xiangcun.core.todos import Todo, TodoItem, todo_of
+from xiangcun.core.workdays import OBJECTION_WORKING_DAYS
 
 STATEMENT_REFUSAL = N_("农户收益清单由本村所在地区的管理人员打印发放")
 PUBLIC_STATUSES = (AgreementStatus.PUBLICIZED, AgreementStatus.SIGNED, AgreementStatus.IN_FORCE)
@@ -153,6 +156,265 @@ def drafting_resources(village: Any | None) -> list[Any]:
     if village is None:
         return []
     return list(resource_list(ResourceFilters(village=village.code)).order_by("name", "pk")[:300])
+
+
+# --------------------------------------------------------------------------------------------------
+# The workflow: which step may be taken now, by whom (the services check the same rules)
+# --------------------------------------------------------------------------------------------------
+def may_act_on(user: Any, agreement: Agreement, *, signing: bool = False) -> bool:
+    """``services.require_official_for`` as a question: an official governing the agreement's village
+    (``AGREEMENT_DRAFT`` there) and, for signing, entry into force and the end, a county or city
+    administrator (``AGREEMENT_SIGN``)."""
+    return can(user, Capability.AGREEMENT_DRAFT, agreement.village_id) and (
+        not signing or can(user, Capability.AGREEMENT_SIGN)
+    )
+
+
+@dataclass(frozen=True)
+class AgreementStep:
+    """A step of the workflow: from ``source`` to ``target``; ``signing`` steps are the county's or
+    the city's (``AGREEMENT_SIGN``)."""
+
+    code: str
+    source: str
+    target: str
+    signing: bool
+    button: Action
+
+
+AGREEMENT_STEPS: dict[str, AgreementStep] = {
+    s.code: s
+    for s in (
+        AgreementStep(
+            "approve",
+            AgreementStatus.DRAFT,
+            AgreementStatus.APPROVED,
+            False,
+            Action(
+                "approve",
+                Msg("登记村民代表大会决议"),
+                confirm=Msg("确认登记村民代表大会决议？登记后协议文本不能再修改。"),
+                value=AgreementStatus.APPROVED,
+            ),
+        ),
+        AgreementStep(
+            "publicize",
+            AgreementStatus.APPROVED,
+            AgreementStatus.PUBLICIZED,
+            False,
+            Action(
+                "publicize",
+                Msg("进入公示"),
+                confirm=Msg(
+                    "确认进入公示？公示自今天起，{n} 个工作日内可提出异议，开始后不能撤回。",
+                    n=OBJECTION_WORKING_DAYS,
+                ),
+                value=AgreementStatus.PUBLICIZED,
+            ),
+        ),
+        AgreementStep(
+            "sign",
+            AgreementStatus.PUBLICIZED,
+            AgreementStatus.SIGNED,
+            True,
+            Action(
+                "sign",
+                Msg("确认签署"),
+                confirm=Msg("确认各方已签署协议？签署后不能撤回。"),
+                value=AgreementStatus.SIGNED,
+            ),
+        ),
+        AgreementStep(
+            "in_force",
+            AgreementStatus.SIGNED,
+            AgreementStatus.IN_FORCE,
+            True,
+            Action(
+                "in_force",
+                Msg("确认生效"),
+                confirm=Msg("确认协议已生效？生效后每年度计算分配，保底收益按年支付。"),
+                value=AgreementStatus.IN_FORCE,
+            ),
+        ),
+        AgreementStep(
+            "end",
+            AgreementStatus.IN_FORCE,
+            AgreementStatus.ENDED,
+            True,
+            Action(
+                "end",
+                Msg("终止协议"),
+                DANGER,
+                confirm=Msg("确认终止协议？终止后不能恢复，也不能再计算年度分配。"),
+                reason=Msg("终止原因"),
+                value=AgreementStatus.ENDED,
+            ),
+        ),
+    )
+}
+STEP_BY_TARGET = {s.target: s for s in AGREEMENT_STEPS.values()}
+BACKFILL = Action(
+    "backfill",
+    Msg("补录纸质公示"),
+    SECONDARY,
+    confirm=Msg("确认按纸质记录补录？协议页将一直显示补录标记和原因。"),
+    side=True,
+)
+OBJECTION_ADD = Action("objection", Msg("登记异议"), SECONDARY, side=True)
+OBJECTION_ANSWER = Action(
+    "answer",
+    Msg("答复"),
+    confirm=Msg("确认答复该异议？答复后不能修改；异议成立时协议退回草稿。"),
+    side=True,
+)
+SETTLE = Action("settle", Msg("计算年度分配"), side=True)
+EDIT = Action("edit", Msg("修改草稿"), SECONDARY, side=True)
+
+
+def upheld_since_publicity(agreement: Agreement) -> bool:
+    """An objection answered 成立 since the agreement last entered 公示 (defensive: answering one
+    sends the agreement back to 草稿, so signing normally never meets it)."""
+    entered = (
+        agreement.events.filter(to_status=AgreementStatus.PUBLICIZED)
+        .exclude(from_status=AgreementStatus.PUBLICIZED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    upheld = agreement.objections.filter(outcome=ObjectionOutcome.UPHELD)
+    if entered is not None:
+        upheld = upheld.filter(answered_at__gte=entered.created_at)
+    return upheld.exists()
+
+
+def agreement_step_problem(
+    agreement: Agreement, step: AgreementStep, today: dt.date | None = None
+) -> ApplicationError | None:
+    """Why the agreement's state refuses ``step`` now, or ``None``: it is not in the step's source
+    state, or (signing) the objection period has not ended today, an objection is unanswered or one
+    was upheld. Who may act is ``may_act_on``; ``services.agreement_transition`` raises this, the
+    page shows no button."""
+    if agreement.status != step.source:
+        return ApplicationError(
+            Msg(
+                "协议当前状态为“{v}”，不能转为“{label}”",
+                v=agreement.get_status_display(),
+                label=AgreementStatus(step.target).label,
+                source=agreement.status,
+                to_status=step.target,
+            ),
+            field="to_status",
+        )
+    if step.code == "sign":
+        today = today or timezone.localdate()
+        if agreement.objection_deadline is not None and today <= agreement.objection_deadline:
+            return ApplicationError(
+                Msg(
+                    "公示异议期至 {objection_deadline} 止，期满后方可签署",
+                    objection_deadline=agreement.objection_deadline,
+                ),
+                field="date",
+            )
+        if agreement.objections.filter(answered_at__isnull=True).exists():
+            return ApplicationError("尚有未答复的异议，答复后方可签署", field="objections")
+        if upheld_since_publicity(agreement):
+            return ApplicationError("公示期间有异议成立，协议须修改并重新公示后方可签署", field="objections")
+    return None
+
+
+def objection_open(agreement: Agreement, today: dt.date | None = None) -> bool:
+    """An objection may be recorded: in 公示, up to and including its objection deadline."""
+    return (
+        agreement.status == AgreementStatus.PUBLICIZED
+        and agreement.objection_deadline is not None
+        and (today or timezone.localdate()) <= agreement.objection_deadline
+    )
+
+
+def agreement_waiting(agreement: Agreement, today: dt.date | None = None) -> Msg | None:
+    """Who acts next on ``agreement``, in one line (for a reader without a step forward of their own)."""
+    status = agreement.status
+    today = today or timezone.localdate()
+    if status == AgreementStatus.DRAFT:
+        return Msg("草稿：村民代表大会通过后，由村干部或管理员登记决议")
+    if status == AgreementStatus.APPROVED:
+        return Msg("村民代表大会已通过：等待村干部或管理员进入公示")
+    if status == AgreementStatus.PUBLICIZED:
+        deadline = agreement.objection_deadline
+        if deadline is not None and today <= deadline:
+            return Msg(
+                "公示中，异议期至 {deadline}：期满且无异议后由县级或市级管理员确认签署",
+                deadline=f"{deadline:%Y-%m-%d}",
+            )
+        if agreement.objections.filter(answered_at__isnull=True).exists():
+            return Msg("公示期已满，尚有未答复的异议：答复后方可签署")
+        return Msg("公示期已满：等待县级或市级管理员确认签署")
+    if status == AgreementStatus.SIGNED:
+        return Msg("已签署：等待县级或市级管理员确认生效")
+    if status == AgreementStatus.IN_FORCE:
+        return Msg("履行中：每年度由村干部或管理员计算年度分配")
+    return None
+
+
+def agreement_actions_for(user: Any, agreement: Agreement, today: dt.date | None = None) -> Actions:
+    """What ``user`` may do on ``agreement`` now: the workflow step (``AGREEMENT_STEPS``), 补录 of a
+    paper 公示 (the city office), editing a draft, recording and answering objections during 公示,
+    the year's settlement — and who acts next. The rules of the services, read without acting."""
+    today = today or timezone.localdate()
+    items: list[Action] = []
+    if may_act_on(user, agreement):
+        for step in AGREEMENT_STEPS.values():
+            if (
+                may_act_on(user, agreement, signing=step.signing)
+                and agreement_step_problem(agreement, step, today) is None
+            ):
+                items.append(step.button)
+        status = agreement.status
+        if status == AgreementStatus.DRAFT:
+            items.append(EDIT)
+        if status == AgreementStatus.APPROVED and can(
+            user, Capability.AGREEMENT_BACKFILL, agreement.village_id
+        ):
+            items.append(BACKFILL)
+        if objection_open(agreement, today):
+            items.append(OBJECTION_ADD)
+        if agreement.objections.filter(answered_at__isnull=True).exists():
+            items.append(OBJECTION_ANSWER)
+        if status == AgreementStatus.IN_FORCE and settlement_years_open(agreement, today=today):
+            items.append(SETTLE)
+    return actions_of(items, agreement_waiting(agreement, today))
+
+
+def objection_answer_done(objection: Objection) -> Msg:
+    """What answering an objection says on the next page."""
+    if objection.outcome == ObjectionOutcome.UPHELD:
+        return Msg("已答复：异议成立，协议退回草稿。修改后须重新经村民代表大会通过并公示。")
+    return Msg("已答复：异议驳回。")
+
+
+def agreement_step_done(agreement: Agreement) -> Msg:
+    """What a successful step says on the next page (``agreement`` as the step left it)."""
+    status = agreement.status
+    if status == AgreementStatus.APPROVED:
+        return Msg(
+            "已登记村民代表大会决议（{present}/{attendees} 人到会，{votes} 票赞成）。下一步：进入公示。",
+            present=agreement.assembly_present,
+            attendees=agreement.assembly_attendees,
+            votes=agreement.assembly_votes_for,
+        )
+    if status == AgreementStatus.PUBLICIZED:
+        return Msg(
+            "已进入公示，公示期至 {deadline}（{n} 个工作日）。期满且无异议后可确认签署。",
+            deadline=f"{agreement.objection_deadline:%Y-%m-%d}",
+            n=OBJECTION_WORKING_DAYS,
+        )
+    if status == AgreementStatus.SIGNED:
+        return Msg("协议已签署（{date}）。协议生效后请确认生效。", date=f"{agreement.signed_on:%Y-%m-%d}")
+    if status == AgreementStatus.IN_FORCE:
+        return Msg(
+            "协议已生效（{date}）。每年度可计算年度分配，保底收益于次年 3 月 31 日前支付。",
+            date=f"{agreement.in_force_on:%Y-%m-%d}",
+        )
+    return Msg("协议已终止（{date}）。", date=f"{agreement.ended_on:%Y-%m-%d}")
 
 
 @dataclass(frozen=True)
@@ -405,6 +667,28 @@ def guarantees_due(
             rows.append(row)
     rows.sort(key=lambda r: (r.paid is not None, not r.overdue, r.due_on, r.agreement.code))
     return rows
+
+
+def settlement_correctable(user: Any, agreement: Agreement) -> bool:
+    """A year's current settlement may be corrected (a new version): the agreement is in force and
+    ``user`` governs its village (``services.settlement_run``'s rules)."""
+    return agreement.status == AgreementStatus.IN_FORCE and may_act_on(user, agreement)
+
+
+GUARANTEE_PAY = Action(
+    "pay",
+    Msg("登记支付"),
+    confirm=Msg("确认该年度保底收益已支付给村集体？登记后不能修改。"),
+    side=True,
+)
+
+
+def guarantee_actions_for(user: Any, row: GuaranteeDue) -> Actions:
+    """登记支付 on a year not yet paid, for an official governing the agreement's village (the
+    service's rule); a party to the agreement reads the row only."""
+    if row.paid is None and may_act_on(user, row.agreement):
+        return actions_of((GUARANTEE_PAY,))
+    return actions_of((), None if row.paid is not None else Msg("等待村干部或管理员登记支付"))
 
 
 # --------------------------------------------------------------------------------------------------

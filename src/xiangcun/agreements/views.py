@@ -47,6 +47,7 @@ from xiangcun.agreements.schemas import (
     SettlementIn,
     TransitionIn,
 )
+from xiangcun.core.errors import Msg
 from xiangcun.core.inputs import parse, submit
 from xiangcun.core.workdays import OBJECTION_WORKING_DAYS, add_working_days
 from xiangcun.matching.models import PairingStatus
@@ -290,9 +291,10 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # 公示 entered now would end on this day (the server's date, never one typed in).
             "deadline_if_now": add_working_days(today, OBJECTION_WORKING_DAYS),
             "working_days": OBJECTION_WORKING_DAYS,
-            "can_backfill": official
-            and agreement.status == AgreementStatus.APPROVED
-            and can(request.user, Capability.AGREEMENT_BACKFILL, agreement.village_id),
+            # What this reader may do now (the services' rules) and, if nothing forward, who acts next.
+            "actions": selectors.agreement_actions_for(request.user, agreement, today)
+            if kind != "public"
+            else None,
             "parties": agreement.parties.prefetch_related("contributions").order_by("position"),
             "members": selectors.members_for(agreement, kind),
             "labour": agreement.labour_commitments.all(),
@@ -303,13 +305,6 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "settlements": selectors.settlement_list(agreement) if kind != "public" else [],
             "years_open": years_open,
             "years_due": [year for year in years_open if year < today.year],
-            "can_settle": official
-            and bool(years_open)
-            and can(request.user, Capability.AGREEMENT_DRAFT, agreement.village_id),
-            "next_status": services.NEXT.get(agreement.status),
-            "next_label": AgreementStatus(services.NEXT[agreement.status]).label
-            if agreement.status in services.NEXT
-            else "",
         },
     )
 
@@ -318,12 +313,14 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agreement_step(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get_for(request.user, pk, write=True)
-    _act(
+    moved = _act(
         request,
         lambda: services.agreement_transition(
             user=request.user, agreement=agreement, step=parse(TransitionIn, _seen(request.POST, agreement))
         ),
     )
+    if moved is not None:
+        messages.success(request, str(selectors.agreement_step_done(moved)))
     return redirect("agreements:detail", pk=pk)
 
 
@@ -347,12 +344,14 @@ def agreement_backfill(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get_for(request.user, pk, write=True)
-    _act(
+    recorded = _act(
         request,
         lambda: services.objection_record(
             user=request.user, agreement=agreement, objection=parse(ObjectionIn, request.POST.dict())
         ),
     )
+    if recorded is not None:
+        messages.success(request, str(Msg("异议已登记。答复后方可签署；异议成立的，协议退回草稿。")))
     return redirect("agreements:detail", pk=pk)
 
 
@@ -360,12 +359,14 @@ def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def objection_reply(request: HttpRequest, pk: int) -> HttpResponse:
     objection = selectors.objection_get_for(request.user, pk)
-    _act(
+    answered = _act(
         request,
         lambda: services.objection_answer(
             user=request.user, objection=objection, answer=parse(AnswerIn, request.POST.dict())
         ),
     )
+    if answered is not None:
+        messages.success(request, str(selectors.objection_answer_done(answered)))
     return redirect("agreements:detail", pk=objection.agreement_id)
 
 
@@ -398,7 +399,16 @@ def settlement_new(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("corrects_version") and year.isdigit():
             return redirect("agreements:settlement", pk=pk, year=int(year))
         return redirect("agreements:detail", pk=pk)
-    messages.success(request, f"{row.year} 年度结算已生成（第 {row.version} 版）。")
+    messages.success(
+        request,
+        str(
+            Msg(
+                "已计算 {year} 年度分配（第 {version} 版）。农户收益清单可下载 PDF 或 xlsx。",
+                year=row.year,
+                version=row.version,
+            )
+        ),
+    )
     return redirect("agreements:settlement", pk=pk, year=row.year)
 
 
@@ -422,7 +432,7 @@ def settlement_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "agreement": agreement,
             "row": row,
             "current": current,
-            "can_correct": current and kind == "official" and agreement.status == AgreementStatus.IN_FORCE,
+            "can_correct": current and selectors.settlement_correctable(request.user, agreement),
             "parties": parties,
             "households": households,
             "versions": agreement.settlements.filter(year=year).order_by("version"),
@@ -482,7 +492,7 @@ def guarantees(request: HttpRequest) -> HttpResponse:
         request,
         "agreements/guarantees.html",
         {
-            "rows": rows,
+            "rows": [(r, selectors.guarantee_actions_for(request.user, r)) for r in rows],
             "overdue": sum(1 for r in rows if r.overdue),
             "payable": sum(1 for r in rows if r.paid is None and r.payable and not r.overdue),
             "not_due": sum(1 for r in rows if r.paid is None and not r.payable),
@@ -502,7 +512,16 @@ def guarantee_pay(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     if payment is not None:
-        messages.success(request, "保底收益支付已登记。")
+        messages.success(
+            request,
+            str(
+                Msg(
+                    "已登记 {year} 年度保底收益支付（{paid_on}）。",
+                    year=payment.year,
+                    paid_on=f"{payment.paid_on:%Y-%m-%d}",
+                )
+            ),
+        )
     return redirect("agreements:guarantees")
 
 

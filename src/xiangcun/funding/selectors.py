@@ -12,7 +12,12 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.accounts.scoping import user_scope
+from xiangcun.agreements.models import Agreement, AgreementStatus
+from xiangcun.agreements.selectors import agreement_list
+from xiangcun.core.actions import SECONDARY, Action, Actions, actions_of
 from xiangcun.core.errors import N_, AccessDenied, Msg, NotFoundError
+from xiangcun.core.money import format_wan
+from xiangcun.core.workdays import OBJECTION_WORKING_DAYS
 from xiangcun.funding.models import MODE_SHORT, FundingApplication, FundingRound, RoundStatus, SelectionMode
 from xiangcun.funding.selection import Mode
 
@@ -137,3 +142,88 @@ def round_analysis(user: Any, funding_round: FundingRound) -> RoundAnalysis | No
         funding_round.budget - other_requested,
     )
     return RoundAnalysis(shown, other, other.count - shown.count, other.total_score - shown.total_score)
+
+
+# --------------------------------------------------------------------------------------------------
+# What each reader may do on a round now (the services check the same rules)
+# --------------------------------------------------------------------------------------------------
+SELECT = Action(
+    "select",
+    Msg("确定入选名单"),
+    confirm=Msg("按本批次的遴选方式评分、排名并确定入选名单？发布公示前可重新确定。"),
+)
+SELECT_AGAIN = Action(
+    "select",
+    Msg("重新确定入选名单"),
+    SECONDARY,
+    confirm=Msg("按最新核实的申报重新评分、排名并确定入选名单？"),
+)
+PUBLISH = Action(
+    "publish",
+    Msg("发布公示"),
+    confirm=Msg(
+        "确认发布公示？公示自今天起 {n} 个工作日，发布后入选名单不能再修改。", n=OBJECTION_WORKING_DAYS
+    ),
+)
+VERIFY = Action("verify", Msg("核实"), SECONDARY, side=True)
+APPLY = Action("apply", Msg("提交申报"), side=True)
+
+
+def application_candidates_for(user: Any, funding_round: FundingRound, limit: int = 300) -> list[Agreement]:
+    """The agreements ``user`` may file in ``funding_round`` now: the round takes applications, they
+    hold ``FUNDING_APPLY``, and the agreement is in force, of their region and not filed yet
+    (``services.application_submit``'s rules)."""
+    if funding_round.status != RoundStatus.OPEN or not can(user, Capability.FUNDING_APPLY):
+        return []
+    applied = set(funding_round.applications.values_list("agreement_id", flat=True))
+    rows = agreement_list(user, status=AgreementStatus.IN_FORCE)[:limit]
+    return [a for a in rows if a.pk not in applied and can(user, Capability.FUNDING_APPLY, a.village_id)]
+
+
+def round_actions_for(user: Any, funding_round: FundingRound, *, can_apply: bool = False) -> Actions:
+    """The round's steps ``user`` may take now — the city office (``FUNDING_MANAGE``) verifies
+    applications, selects once one is verified and publishes a selection; a county files an
+    application while the round is open (``can_apply``: it has an agreement in force to file) —
+    and who acts next."""
+    status = funding_round.status
+    items: list[Action] = []
+    verified = funding_round.applications.filter(verified=True).exists()
+    if can(user, Capability.FUNDING_MANAGE) and status != RoundStatus.PUBLISHED:
+        if status == RoundStatus.SELECTED:
+            items += [PUBLISH, SELECT_AGAIN]
+        elif verified:
+            items.append(SELECT)
+        if funding_round.applications.filter(verified=False).exists():
+            items.append(VERIFY)
+    if status == RoundStatus.OPEN and can_apply and can(user, Capability.FUNDING_APPLY):
+        items.append(APPLY)
+    waiting: Msg | None = None
+    if status == RoundStatus.OPEN:
+        waiting = (
+            Msg("受理申报中：市合伙人办公室核实申报数据后确定入选名单")
+            if verified
+            else Msg("受理申报中：申报数据经市合伙人办公室核实后，方可确定入选名单")
+        )
+    elif status == RoundStatus.SELECTED:
+        waiting = Msg("已确定入选名单：等待市合伙人办公室发布公示")
+    return actions_of(items, waiting)
+
+
+def round_step_done(funding_round: FundingRound, step: str) -> Msg:
+    """What a successful step says on the next page (the round as the step left it)."""
+    if step == "select":
+        funded = funding_round.applications.filter(selected=True).count()
+        return Msg(
+            "已确定入选名单：{n} 个项目获支持，合计 {amount} 万元。核对后可发布公示。",
+            n=funded,
+            amount=format_wan(funding_round.total_requested or 0),
+        )
+    if step == "publish":
+        return Msg(
+            "已发布公示，公示期至 {end}（{n} 个工作日）。",
+            end=f"{funding_round.publicity_end:%Y-%m-%d}",
+            n=OBJECTION_WORKING_DAYS,
+        )
+    if step == "verify":
+        return Msg("已核实申报数据。")
+    return Msg("申报已提交，等待市合伙人办公室核实。")

@@ -18,13 +18,12 @@ from django.views.decorators.http import require_POST
 
 from xiangcun.accounts.permissions import Capability, can
 from xiangcun.agreements.forms import ActionForm
-from xiangcun.agreements.models import AgreementStatus
-from xiangcun.agreements.selectors import agreement_get_for, agreement_list
+from xiangcun.agreements.selectors import agreement_get_for
 from xiangcun.core.errors import ApplicationError
 from xiangcun.core.inputs import parse, submit
 from xiangcun.funding import selectors, services
 from xiangcun.funding.exports import round_xlsx
-from xiangcun.funding.models import RoundStatus, SelectionMode
+from xiangcun.funding.models import SelectionMode
 from xiangcun.funding.schemas import ApplicationIn, PublishIn, RoundIn, RoundStepIn
 from xiangcun.funding.selection import CRITERIA
 
@@ -62,14 +61,10 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     row = selectors.round_get_for(request.user, pk)
     user: Any = request.user
-    candidates = []
-    if row.status == RoundStatus.OPEN and can(user, Capability.FUNDING_APPLY):
-        applied = set(row.applications.values_list("agreement_id", flat=True))
-        candidates = [
-            a for a in agreement_list(user, status=AgreementStatus.IN_FORCE)[:300] if a.pk not in applied
-        ]
+    candidates = selectors.application_candidates_for(user, row)
     applications = list(selectors.application_list(user, row))
     funded = [a for a in applications if a.selected]
+    actions = selectors.round_actions_for(user, row, can_apply=bool(candidates))
     return render(
         request,
         "funding/detail.html",
@@ -82,6 +77,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "city": can(user, Capability.FUNDING_MANAGE),
             "official": can(user, Capability.OFFICIAL_READ),
             "candidates": candidates,
+            "actions": actions,
             "weights": [(services.CRITERION_LABELS[k], row.weights.get(k)) for k in CRITERIA],
         },
     )
@@ -103,12 +99,17 @@ def round_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, action: Callable[[], Any]) -> HttpResponse:
-    """Run an action of the round page; a bad input or a refused step comes back as a message."""
+def _act(request: HttpRequest, pk: int, action: Callable[[], Any], step: str) -> HttpResponse:
+    """Run an action of the round page; a bad input or a refused step comes back as a message, a
+    step done says what happened and what comes next."""
     form = ActionForm(request.POST)
-    submit(form, lambda _: action())
+    done = submit(form, lambda _: action())
     for error in form.non_field_errors():
         messages.error(request, str(error))
+    if done is not None:
+        messages.success(
+            request, str(selectors.round_step_done(selectors.round_get_for(request.user, pk), step))
+        )
     return redirect("funding:detail", pk=pk)
 
 
@@ -117,18 +118,18 @@ def _act(request: HttpRequest, pk: int, action: Callable[[], Any]) -> HttpRespon
 def application_new(request: HttpRequest, pk: int) -> HttpResponse:
     funding_round = selectors.round_get_for(request.user, pk)
 
-    def go() -> None:
+    def go() -> Any:
         if not request.POST.get("agreement", "").isdigit():
             raise ApplicationError("请选择申报项目", field="agreement")
         application = parse(ApplicationIn, request.POST.dict())
-        services.application_submit(
+        return services.application_submit(
             user=request.user,
             funding_round=funding_round,
             agreement=agreement_get_for(request.user, application.agreement),
             figures=application,  # an ApplicationIn is the figures and the agreement's id
         )
 
-    return _act(request, pk, go)
+    return _act(request, pk, go, "apply")
 
 
 @login_required
@@ -139,6 +140,7 @@ def application_verify(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         application.round_id,
         lambda: services.application_verify(user=request.user, application=application),
+        "verify",
     )
 
 
@@ -154,6 +156,7 @@ def round_select(request: HttpRequest, pk: int) -> HttpResponse:
             funding_round=funding_round,
             expected_status=parse(RoundStepIn, request.POST.dict()).expected_status or funding_round.status,
         ),
+        "select",
     )
 
 
@@ -169,6 +172,7 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
             funding_round=funding_round,
             expected_status=parse(PublishIn, request.POST.dict()).expected_status or funding_round.status,
         ),
+        "publish",
     )
 
 

@@ -18,8 +18,11 @@ from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability as C
 from xiangcun.accounts.permissions import can, governs, is_official, require, require_login
+from xiangcun.accounts.privacy import filled, log_personal_read
 from xiangcun.accounts.scoping import user_scope
-from xiangcun.core.errors import N_, AccessDenied, Msg, NotFoundError
+from xiangcun.core.actions import DANGER, SECONDARY, Action, Actions, actions_of
+from xiangcun.core.errors import N_, AccessDenied, ApplicationError, Msg, NotFoundError
+from xiangcun.core.masking import mask_name, mask_phone
 from xiangcun.core.todos import Todo, TodoItem, todo_of
 from xiangcun.matching.assignment import DEFAULT_THRESHOLD
 from xiangcun.matching.models import (
@@ -43,7 +46,12 @@ from xiangcun.matching.scoring import (
 from xiangcun.partners.models import Partner, PartnerStatus
 from xiangcun.partners.selectors import NAME_ONLY, PartnerView, is_own, partner_view
 from xiangcun.recruitment.models import Notice, NoticeResource, NoticeStatus
-from xiangcun.recruitment.selectors import PURPOSE_NOTICE, NoticeContact, notice_contact_for
+from xiangcun.recruitment.selectors import (
+    PURPOSE_NOTICE,
+    NoticeContact,
+    notice_contact_for,
+    notice_is_expired,
+)
 from xiangcun.regions.models import Level, Region
 
 
@@ -393,6 +401,277 @@ def open_pairing_between(notice: Notice, partner: Partner) -> Pairing | None:
 
 
 # --------------------------------------------------------------------------------------------------
+# The pairing workflow: which step each party may take (the service checks the same rules)
+# --------------------------------------------------------------------------------------------------
+NEXT: dict[str, str] = {
+    PairingStatus.INTENT: PairingStatus.NEGOTIATING,
+    PairingStatus.NEGOTIATING: PairingStatus.SIGNED,
+    PairingStatus.SIGNED: PairingStatus.PERFORMING,
+}
+SIGN_REFUSAL = N_("签约和履约由县级或市级管理员登记")
+ACCEPT_REFUSAL = N_("对接邀请由合伙人本人接受或谢绝")
+START_REFUSAL = N_("合伙人表达意向后，由村干部或所在地区的管理员开始洽谈")
+
+
+@dataclass(frozen=True)
+class PairingStep:
+    """A step of a pairing (``code``) and its button; ``target`` is the stage it leads to."""
+
+    code: str
+    target: str
+    button: Action
+
+
+PAIRING_STEPS: dict[str, PairingStep] = {
+    s.code: s
+    for s in (
+        PairingStep(
+            "accept",
+            PairingStatus.NEGOTIATING,
+            Action("accept", Msg("接受邀请"), value=PairingStatus.NEGOTIATING),
+        ),
+        PairingStep(
+            "start",
+            PairingStatus.NEGOTIATING,
+            Action("start", Msg("开始洽谈"), value=PairingStatus.NEGOTIATING),
+        ),
+        PairingStep(
+            "sign",
+            PairingStatus.SIGNED,
+            Action(
+                "sign",
+                Msg("确认签约"),
+                confirm=Msg("确认双方已谈妥、登记签约？签约后可起草合作协议。"),
+                value=PairingStatus.SIGNED,
+            ),
+        ),
+        PairingStep(
+            "perform",
+            PairingStatus.PERFORMING,
+            Action(
+                "perform",
+                Msg("开始履约"),
+                confirm=Msg("确认项目已开始实施、登记履约？"),
+                value=PairingStatus.PERFORMING,
+            ),
+        ),
+        PairingStep(
+            "decline",
+            PairingStatus.WITHDRAWN,
+            Action(
+                "decline",
+                Msg("谢绝邀请"),
+                SECONDARY,
+                confirm=Msg("确认谢绝该对接邀请？谢绝后不能撤回，该招募令不会再推荐给您。"),
+                reason=Msg("谢绝理由"),
+                value=PairingStatus.WITHDRAWN,
+            ),
+        ),
+        PairingStep(
+            "withdraw",
+            PairingStatus.WITHDRAWN,
+            Action(
+                "withdraw",
+                Msg("退出对接"),
+                DANGER,
+                confirm=Msg("确认退出该对接？退出后不能恢复，双方须重新表达意向。"),
+                reason=Msg("退出理由"),
+                value=PairingStatus.WITHDRAWN,
+            ),
+        ),
+    )
+}
+
+
+# The county review's one step: invitations to the ticked pairs (the county's or the city's office).
+RUN_SEND = Action(
+    "send",
+    Msg("向勾选的组合发出对接邀请"),
+    confirm=Msg("向勾选的组合发出对接邀请？合伙人将收到邀请通知；邀请发出后，本方案不能再次发出。"),
+)
+
+
+def invited_to_answer(pairing: Pairing) -> bool:
+    """An office invitation its partner answers on the platform (``accept`` / ``decline``): the
+    partner has an account. A partner without one (imported into the pool) answers by phone; the
+    officials then start 洽谈 themselves, as on a partner's own interest."""
+    return pairing.origin == PairingOrigin.OFFICE and pairing.partner.user_id is not None
+
+
+def pairing_step_of(pairing: Pairing, party: str | None, to_status: str) -> PairingStep | None:
+    """Which step a move of ``pairing`` to ``to_status`` by ``party`` is: into 洽谈 it is the partner's
+    acceptance of an office invitation or the officials' start (on a partner's interest, or for a
+    partner without an account); out of it the partner's declining of an invitation or anyone's
+    withdrawal."""
+    if to_status == PairingStatus.NEGOTIATING:
+        return PAIRING_STEPS["accept" if invited_to_answer(pairing) else "start"]
+    if to_status == PairingStatus.WITHDRAWN:
+        invited = pairing.status == PairingStatus.INTENT and invited_to_answer(pairing)
+        return PAIRING_STEPS["decline" if invited and party == "partner" else "withdraw"]
+    return next((s for s in PAIRING_STEPS.values() if s.target == to_status), None)
+
+
+def pairing_step_problem(
+    user: Any, pairing: Pairing, to_status: str, party: str | None = None
+) -> ApplicationError | None:
+    """Why ``user`` (a ``party`` of the pairing, ``pairing_party``) may not move ``pairing`` to
+    ``to_status`` now, or ``None``. The stage must lead there (a withdrawal from any open stage); an
+    office invitation is accepted by the partner (``invited_to_answer``), a partner's interest is
+    taken into 洽谈 by the officials of the notice's region; 签约 and 履约 are the county's or the
+    city's (``PAIRING_SIGN``).
+    ``services.pairing_transition`` raises it; the page shows only the steps without one."""
+    party = party if party is not None else pairing_party(user, pairing)
+    if party is None:
+        return AccessDenied("这不是您的对接记录")
+    source = pairing.status
+    if to_status not in PairingStatus.values:
+        return ApplicationError(Msg("未知的阶段：{to_status}", to_status=to_status), field="to_status")
+    if to_status == PairingStatus.WITHDRAWN:
+        if source == PairingStatus.WITHDRAWN:
+            return ApplicationError("该对接已退出", field="to_status")
+        return None
+    if NEXT.get(source) != to_status:
+        return ApplicationError(
+            Msg(
+                "对接当前阶段为“{v}”，不能转为“{label}”",
+                v=pairing.get_status_display(),
+                label=PairingStatus(to_status).label,
+                source=source,
+                to_status=to_status,
+            ),
+            field="to_status",
+        )
+    if to_status == PairingStatus.NEGOTIATING:
+        if invited_to_answer(pairing) and party != "partner":
+            return AccessDenied(ACCEPT_REFUSAL)
+        if not invited_to_answer(pairing) and party != "official":
+            return AccessDenied(START_REFUSAL)
+        return None
+    if party != "official" or not can(user, C.PAIRING_SIGN, pairing.notice.region_code):
+        return AccessDenied(SIGN_REFUSAL)
+    return None
+
+
+def pairing_waiting(pairing: Pairing) -> Msg | None:
+    """Who acts next on ``pairing``, in one line (for a reader without a step forward of their own)."""
+    status = pairing.status
+    if status == PairingStatus.INTENT:
+        if invited_to_answer(pairing):
+            return Msg("等待合伙人接受邀请")
+        if pairing.origin == PairingOrigin.OFFICE:
+            return Msg("合伙人未注册账号：电话确认合伙人接受邀请后，由村干部或管理员开始洽谈")
+        return Msg("等待村干部或所在地区的管理员开始洽谈")
+    if status == PairingStatus.NEGOTIATING:
+        return Msg("洽谈中：谈妥后由县级或市级管理员确认签约")
+    if status == PairingStatus.SIGNED:
+        return Msg("已签约：起草合作协议；项目开始实施后由县级或市级管理员登记履约")
+    if status == PairingStatus.PERFORMING:
+        return Msg("履约中")
+    return None
+
+
+def pairing_actions_for(user: Any, pairing: Pairing) -> Actions:
+    """The steps ``user`` may take on ``pairing`` now (forward first, then the way out), and who acts
+    next — the rules of ``pairing_step_problem``."""
+    party = pairing_party(user, pairing)
+    items = []
+    if party is not None:
+        for target in (NEXT.get(pairing.status), PairingStatus.WITHDRAWN):
+            if target is None or pairing_step_problem(user, pairing, target, party) is not None:
+                continue
+            step = pairing_step_of(pairing, party, target)
+            if step is not None:
+                items.append(step.button)
+    return actions_of(items, pairing_waiting(pairing))
+
+
+def pairing_step_done(step: PairingStep) -> Msg:
+    """What a successful step says on the next page: what happened and what comes next."""
+    return {
+        "accept": Msg("已接受邀请，对接进入洽谈。本页可查看村庄联系人的姓名和电话，请与村里约定考察时间。"),
+        "start": Msg(
+            "已开始洽谈。本页可查看合伙人的联系方式；请记录考察和洽谈情况，谈妥后由县级或市级管理员确认签约。"
+        ),
+        "sign": Msg("已确认签约。下一步：起草合作协议，经村民代表大会通过并公示后签署。"),
+        "perform": Msg("已登记履约，对接进入履约阶段。"),
+        "decline": Msg("已谢绝邀请，理由已告知组织方。该招募令不会再推荐给您。"),
+        "withdraw": Msg("已退出对接，理由已记录并告知对方。"),
+    }[step.code]
+
+
+# --------------------------------------------------------------------------------------------------
+# Contacts between the parties of a pairing, from 洽谈 on
+# --------------------------------------------------------------------------------------------------
+CONTACT_STATUSES = (PairingStatus.NEGOTIATING, PairingStatus.SIGNED, PairingStatus.PERFORMING)
+PURPOSE_PAIRING_VILLAGE = N_("对接洽谈：合伙人联系村庄联系人")
+PURPOSE_PAIRING_PARTNER = N_("对接洽谈：村干部和管理人员联系合伙人")
+VILLAGE_CONTACT_FIELDS = ("contact_name", "contact_phone")
+PARTNER_CONTACT_FIELDS = ("name", "contact_name", "phone")
+
+
+@dataclass(frozen=True)
+class PairingContact:
+    """The other side of a pairing as one party may reach it: for the partner, the village's contact
+    cadre; for the village's cadre and the officials governing it, the partner. ``full`` when shown
+    unmasked (a logged read); ``open`` when the pairing is far enough (洽谈 or later) to reveal it."""
+
+    side: str  # "village" | "partner"
+    name: str
+    contact_name: str
+    phone: str
+    full: bool
+    open: bool
+
+    @property
+    def empty(self) -> bool:
+        return not (self.name or self.contact_name or self.phone)
+
+
+def pairing_contact_for(user: Any, pairing: Pairing, *, reveal: bool = False) -> PairingContact | None:
+    """What ``user`` sees of the pairing's other side, or ``None`` for a reader who is no party.
+
+    Masked (``core.masking``) until the pairing is in 洽谈, 签约 or 履约 and ``reveal`` asks for it (the
+    "显示联系方式" fragment); then in full for the pairing's partner (the village's contact cadre: name
+    and phone of the village profile) and for the officials whose region contains the notice's village
+    (the partner's name, contact and phone), each full view logged (``accounts.privacy``)."""
+    party = pairing_party(user, pairing)
+    if party is None:
+        return None
+    opened = pairing.status in CONTACT_STATUSES
+    village = pairing.notice.village
+    if party == "partner":
+        full = reveal and opened
+        if full:
+            log_personal_read(user, village, filled(village, VILLAGE_CONTACT_FIELDS), PURPOSE_PAIRING_VILLAGE)
+        return PairingContact(
+            side="village",
+            name=village.name,
+            contact_name=village.contact_name if full else mask_name(village.contact_name),
+            phone=village.contact_phone if full else mask_phone(village.contact_phone),
+            full=full,
+            open=opened,
+        )
+    partner = pairing.partner
+    full = reveal and opened and governs(user, village.code)
+    if full:
+        log_personal_read(
+            user,
+            partner,
+            filled(partner, PARTNER_CONTACT_FIELDS),
+            PURPOSE_PAIRING_PARTNER,
+            subject_id=partner.user_id,
+        )
+    return PairingContact(
+        side="partner",
+        name=partner.name if full or partner.is_organisation else mask_name(partner.name),
+        contact_name=partner.contact_name if full else mask_name(partner.contact_name),
+        phone=partner.phone if full else mask_phone(partner.phone),
+        full=full,
+        open=opened,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
 # To-dos for the desk (工作台)
 # --------------------------------------------------------------------------------------------------
 def runs_to_review_for(user: Any) -> list[PairingRun]:
@@ -484,8 +763,6 @@ class Cooperation:
 def cooperation_for(user: Any, notice: Notice) -> Cooperation | None:
     """``None`` when the notice takes no interest (not published); the same conditions as
     ``services.pairing_express_interest``, read without acting."""
-    from xiangcun.recruitment.services import notice_is_expired
-
     if notice.status != NoticeStatus.PUBLISHED or notice_is_expired(notice):
         return None
     if not getattr(user, "is_authenticated", False):

@@ -297,11 +297,7 @@ def pairing_express_interest(*, user: Any, notice: Notice, note: str = "") -> Pa
     return pairing
 
 
-NEXT: dict[str, str] = {
-    PairingStatus.INTENT: PairingStatus.NEGOTIATING,
-    PairingStatus.NEGOTIATING: PairingStatus.SIGNED,
-    PairingStatus.SIGNED: PairingStatus.PERFORMING,
-}
+NEXT = selectors.NEXT
 
 
 @transaction.atomic
@@ -316,9 +312,11 @@ def pairing_transition(
 ) -> Pairing:
     """One step forward (意向 → 洽谈 → 签约 → 履约) or a withdrawal (with a reason, at any stage).
 
-    The partner may accept an invitation (意向 → 洽谈) and withdraw; officials of the notice's
-    region move every stage; signing and performance are recorded by county or city officials.
-    ``expected_status`` is the stage the caller saw: the locked pairing at another stage is a 409.
+    The partner accepts (or declines) an office invitation; a partner's own interest is taken into
+    洽谈 by the officials of the notice's region; signing and performance are recorded by county or
+    city officials; either party may withdraw (``selectors.pairing_step_problem``, which the page's
+    buttons follow). ``expected_status`` is the stage the caller saw: the locked pairing at another
+    stage is a 409.
     """
     party = selectors.pairing_party(user, pairing)
     if party is None:
@@ -332,32 +330,15 @@ def pairing_transition(
             ),
             field="expected_status",
         )
-    if to_status not in PairingStatus.values:
-        raise ApplicationError(Msg("未知的阶段：{to_status}", to_status=to_status), field="to_status")
+    problem = selectors.pairing_step_problem(user, pairing, to_status, party)
+    if problem is not None:
+        raise problem
     source = pairing.status
     reason = (reason or "").strip()
     if to_status == PairingStatus.WITHDRAWN:
-        if source == PairingStatus.WITHDRAWN:
-            raise ApplicationError("该对接已退出", field="to_status")
         if not reason:
             raise ApplicationError("退出须填写理由", field="reason")
         pairing.withdraw_reason = reason[:300]
-    else:
-        if NEXT.get(source) != to_status:
-            raise ApplicationError(
-                Msg(
-                    "对接当前阶段为“{v}”，不能转为“{label}”",
-                    v=pairing.get_status_display(),
-                    label=PairingStatus(to_status).label,
-                    source=source,
-                    to_status=to_status,
-                ),
-                field="to_status",
-            )
-        if party == "partner" and to_status != PairingStatus.NEGOTIATING:
-            raise AccessDenied("签约和履约由县级或市级管理员登记")
-        if to_status in (PairingStatus.SIGNED, PairingStatus.PERFORMING):
-            require(user, Capability.PAIRING_SIGN, pairing.notice.region_code)
     pairing.status = to_status
     full_clean(pairing)
     pairing.save(update_fields=["status", "withdraw_reason", "updated_at"])
@@ -379,6 +360,8 @@ def pairing_note_add(*, user: Any, pairing: Pairing, note: str, meeting_date: dt
     """A site visit or meeting note with its date (洽谈 records; ``schemas.NoteIn``)."""
     if selectors.pairing_party(user, pairing) is None:
         raise AccessDenied("这不是您的对接记录")
+    if pairing.status == PairingStatus.WITHDRAWN:
+        raise ApplicationError("该对接已退出，不能再添加洽谈记录", field="pairing")
     event = PairingEvent(
         pairing=pairing,
         actor=user,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("matching/pairings/<int:pk>/", views.pairing_detail, name="pairing"),
     path("matching/pairings/<int:pk>/step/", views.pairing_step, name="pairing_step"),
     path("matching/pairings/<int:pk>/note/", views.pairing_note, name="pairing_note"),
+    path("matching/pairings/<int:pk>/contact/", views.pairing_contact, name="pairing_contact"),
     path("matching/interest/<int:notice_pk>/", views.express_interest, name="interest"),
     path("matching/weights/", views.weights_edit, name="weights"),
     path("matching/notices/<int:pk>/contact/", views.notice_contact, name="notice_contact"),

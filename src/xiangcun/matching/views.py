@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xiangcun.accounts.permissions import Capability, can, governs, require
 from xiangcun.core import regioncodes
+from xiangcun.core.errors import Msg
 from xiangcun.core.inputs import parse, perform, submit
 from xiangcun.matching import selectors, services
 from xiangcun.matching.models import PairingMethod, PairingStatus
@@ -160,6 +161,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "kind": kind,
         "above": above,
         "ticked": sum(1 for r in shown if r["ticked"]),
+        # Only the county's (or the city's) pairing office sends; other officials read the proposal.
+        "can_send": not run.invitations_sent and can(request.user, Capability.PAIRING_RUN, run.county_id),
+        "send": selectors.RUN_SEND,
     }
     return render(request, "matching/run.html", context)
 
@@ -186,7 +190,9 @@ def run_send(request: HttpRequest, pk: int) -> HttpResponse:
     created = perform(request, send)
     if created is None:
         return redirect("matching:run", pk=pk)
-    messages.success(request, f"已发出 {len(created)} 份对接邀请。")
+    messages.success(
+        request, str(Msg("已发出 {n} 份对接邀请。合伙人接受邀请后，对接进入洽谈。", n=len(created)))
+    )
     return redirect("matching:mine")
 
 
@@ -209,21 +215,23 @@ def my_pairings(request: HttpRequest) -> HttpResponse:
 @login_required
 def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = selectors.pairing_get_for(request.user, pk)  # 404 / 403 via the error middleware
-    next_status = services.NEXT.get(pairing.status)
+    party = selectors.pairing_party(request.user, pairing)
     return render(
         request,
         "matching/pairing.html",
         {
             "pairing": pairing,
             "pv": partner_view(pairing.partner, request.user, fields=NAME_ONLY),
-            # The village's contact for the partner of an active pairing (officials have the notice's page).
-            "contact": selectors.notice_contact_view(request.user, pairing.notice)
-            if selectors.pairing_party(request.user, pairing) == "partner"
+            # The other side, masked: "显示联系方式" loads it in full from 洽谈 on (pairing_contact).
+            "contact": selectors.pairing_contact_for(request.user, pairing),
+            # The notice's own contact line, for the partner of an active pairing (the notice page's
+            # rule; officials have the notice's page).
+            "notice_contact": selectors.notice_contact_view(request.user, pairing.notice)
+            if party == "partner"
             else None,
             "events": selectors.pairing_events(pairing),
-            "next_status": next_status,
-            "next_label": PairingStatus(next_status).label if next_status else "",
-            "party": selectors.pairing_party(request.user, pairing),
+            "actions": selectors.pairing_actions_for(request.user, pairing),
+            "party": party,
             # The agreement drafted from it, from agreements (above this app): matching/sections.py.
             "sections": PAIRING_PAGE.for_page(request, pairing),
         },
@@ -231,13 +239,32 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def pairing_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """The other side's contact in full ("显示联系方式"): for the pairing's partner the village's
+    contact cadre, for the officials governing the village the partner — from 洽谈 on, each view
+    logged; masked before 洽谈. An htmx fragment on the pairing's page; a small page without it."""
+    pairing = selectors.pairing_get_for(request.user, pk)
+    contact = selectors.pairing_contact_for(request.user, pairing, reveal=True)
+    template = (
+        "matching/_pairing_contact.html"
+        if request.headers.get("HX-Request")
+        else "matching/pairing_contact.html"
+    )
+    return render(request, template, {"pairing": pairing, "contact": contact})
+
+
+@login_required
 @require_POST
 def pairing_step(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = selectors.pairing_get_for(request.user, pk, write=True)
+    party = selectors.pairing_party(request.user, pairing)
+    taken: list[selectors.PairingStep] = []
 
     def step() -> Any:
         data = parse(PairingTransitionIn, _posted(request, "to_status", "reason", "note", "expected_status"))
-        return services.pairing_transition(
+        which = selectors.pairing_step_of(pairing, party, data.to_status)
+        moved = services.pairing_transition(
             user=request.user,
             pairing=pairing,
             to_status=data.to_status,
@@ -245,9 +272,12 @@ def pairing_step(request: HttpRequest, pk: int) -> HttpResponse:
             note=data.note,
             expected_status=data.expected_status or pairing.status,
         )
+        if which is not None:
+            taken.append(which)
+        return moved
 
-    if perform(request, step) is not None:
-        messages.success(request, "对接阶段已更新。")
+    if perform(request, step) is not None and taken:
+        messages.success(request, str(selectors.pairing_step_done(taken[0])))
     return redirect("matching:pairing", pk=pk)
 
 
@@ -263,7 +293,7 @@ def pairing_note(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     if perform(request, note) is not None:
-        messages.success(request, "洽谈记录已保存。")
+        messages.success(request, str(Msg("洽谈记录已保存。")))
     return redirect("matching:pairing", pk=pk)
 
 
@@ -279,7 +309,12 @@ def express_interest(request: HttpRequest, notice_pk: int) -> HttpResponse:
     pairing = perform(request, interest)
     if pairing is None:
         return redirect("recruitment:detail", pk=notice_pk)
-    messages.success(request, "已表达合作意向，组织方将与您联系。")
+    messages.success(
+        request,
+        str(
+            Msg("已表达合作意向。村干部或所在地区的管理员开始洽谈后，您可在本页查看村庄联系人的姓名和电话。")
+        ),
+    )
     return redirect("matching:pairing", pk=pairing.pk)
 
 

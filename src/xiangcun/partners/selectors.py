@@ -16,6 +16,7 @@ from django.utils import timezone
 from xiangcun.accounts.permissions import Capability, can, require, require_login
 from xiangcun.accounts.privacy import PersonalRead, log_personal_reads
 from xiangcun.core import vocab
+from xiangcun.core.actions import SECONDARY, Action, Actions, actions_of
 from xiangcun.core.errors import N_, AccessDenied, ApplicationError, Msg, NotFoundError
 from xiangcun.core.masking import mask_id_number, mask_name, mask_phone
 from xiangcun.core.todos import Todo, TodoItem, todo_of
@@ -250,6 +251,55 @@ def partner_for_party(user: Any, pk: int) -> Partner | None:
     """The verified partner ``pk`` if ``user`` may name it as a party (as ``partner_choices_for``
     would list it), else ``None``."""
     return partner_list(user).filter(status=PartnerStatus.VERIFIED, pk=pk).first()
+
+
+# --------------------------------------------------------------------------------------------------
+# Verification: who decides on which profile (the service checks the same rules)
+# --------------------------------------------------------------------------------------------------
+VERIFY = Action("verify", Msg("通过核验"), value="verify")
+REFUSE = Action("refuse", Msg("退回"), SECONDARY, reason=Msg("退回理由"), value="refuse")
+# A profile awaiting verification may be verified or returned; a returned one may be verified still
+# (the office changed its mind, or the partner answered by other means).
+VERIFIABLE = (PartnerStatus.PENDING, PartnerStatus.REFUSED)
+REFUSABLE = (PartnerStatus.PENDING,)
+
+
+def partner_decision_problem(partner: Partner, *, verified: bool) -> ApplicationError | None:
+    """Why the profile's state refuses the decision now, or ``None`` (the capability is
+    ``PARTNER_VERIFY``, the city office's): the service raises it, the page shows no button."""
+    if partner.status == PartnerStatus.CLOSED:
+        return ApplicationError("该合伙人已注销，不能审核")
+    if verified and partner.status not in VERIFIABLE:
+        return ApplicationError("该合伙人已通过核验", field="status")
+    if not verified and partner.status not in REFUSABLE:
+        return ApplicationError(
+            Msg(
+                "合伙人资料当前状态为“{status}”，只有待核验的资料可以退回",
+                status=partner.get_status_display(),
+            ),
+            field="status",
+        )
+    return None
+
+
+def partner_actions_for(user: Any, partner: Partner) -> Actions:
+    """The decisions ``user`` may take on ``partner`` now (the city office: 通过核验, 退回), and who
+    acts next for anyone else."""
+    waiting = Msg("等待市合伙人办公室核验") if partner.status == PartnerStatus.PENDING else None
+    if not can(user, Capability.PARTNER_VERIFY):
+        return actions_of((), waiting)
+    decisions = ((VERIFY, True), (REFUSE, False))
+    return actions_of(
+        (a for a, verified in decisions if partner_decision_problem(partner, verified=verified) is None),
+        waiting,
+    )
+
+
+def partner_decision_done(partner: Partner) -> Msg:
+    """What a decision says on the next page: what happened and what comes next."""
+    if partner.status == PartnerStatus.VERIFIED:
+        return Msg("已通过核验。该合伙人的资料已公开，可参与匹配并收到推荐的招募令。")
+    return Msg("已退回，退回理由已告知合伙人。合伙人修改资料后将重新进入核验队列。")
 
 
 # --------------------------------------------------------------------------------------------------

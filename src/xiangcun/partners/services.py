@@ -24,7 +24,7 @@ from xiangcun.core.errors import AccessDenied, ApplicationError, ConflictError, 
 from xiangcun.core.validation import full_clean
 from xiangcun.partners.models import Partner, PartnerStatus
 from xiangcun.partners.schemas import PartnerEditIn, PartnerProfileIn, PartnerRegisterIn
-from xiangcun.partners.selectors import is_own
+from xiangcun.partners.selectors import is_own, partner_decision_problem
 from xiangcun.regions.models import Level, Region
 
 
@@ -127,8 +127,8 @@ def partner_register(*, data: PartnerRegisterIn, source: str) -> Partner:
 
 @transaction.atomic
 def partner_update(*, user: Any, partner: Partner, data: PartnerEditIn) -> Partner:
-    """The partner edits their own profile (the city office may correct it). Edits of a verified
-    profile by the partner send it back to verification."""
+    """The partner edits their own profile (the city office may correct it). Edits of a verified or
+    a returned (未通过) profile by the partner send it back to verification."""
     own = is_own(user, partner)
     office = can(user, Capability.PARTNER_VERIFY)
     if not own:
@@ -140,7 +140,7 @@ def partner_update(*, user: Any, partner: Partner, data: PartnerEditIn) -> Partn
     for name, value in fields.items():
         setattr(partner, name, value)
     changed = list(fields)
-    if own and not office and partner.status == PartnerStatus.VERIFIED:
+    if own and not office and partner.status in (PartnerStatus.VERIFIED, PartnerStatus.REFUSED):
         partner.status = PartnerStatus.PENDING
         changed.append("status")
     _identity_free(partner)
@@ -160,7 +160,9 @@ def partner_update(*, user: Any, partner: Partner, data: PartnerEditIn) -> Partn
 def partner_verify(
     *, user: Any, partner: Partner, verified: bool, reason: str = "", expected_status: str | None = None
 ) -> Partner:
-    """The city office verifies a partner (认证) or refuses, with a reason. ``expected_status`` is
+    """The city office verifies a partner (通过核验) or returns the profile (退回), with a reason: a
+    pending profile either way, a returned one may still be verified (``selectors.
+    partner_decision_problem``, which the page's buttons follow). ``expected_status`` is
     the state the reviewer saw: the locked profile in another state (decided meanwhile by someone
     else, or edited by the partner) is a 409."""
     require(user, Capability.PARTNER_VERIFY, message="只有市合伙人办公室可以审核合伙人")
@@ -175,6 +177,9 @@ def partner_verify(
             ),
             field="expected_status",
         )
+    problem = partner_decision_problem(partner, verified=verified)
+    if problem is not None:
+        raise problem
     reason = (reason or "").strip()
     if not verified and not reason:
         raise ApplicationError("未通过须填写理由", field="reason")

@@ -23,7 +23,7 @@ from xiangcun.core.redirects import safe_next
 from xiangcun.partners import selectors, services
 from xiangcun.partners.exports import partners_xlsx
 from xiangcun.partners.forms import PartnerProfileForm, PartnerRegisterForm
-from xiangcun.partners.models import PartnerStatus
+from xiangcun.partners.models import Partner, PartnerStatus
 from xiangcun.partners.schemas import PartnerEditIn, PartnerRegisterIn, PartnerVerifyIn
 from xiangcun.regions.selectors import counties_of
 
@@ -87,6 +87,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resources": [vocab.label("resource", c) for c in partner.resources_wanted],
             "counties": [county_names.get(c, c) for c in partner.preferred_counties],
             "city_office": can(request.user, Capability.PARTNER_VERIFY),
+            "actions": selectors.partner_actions_for(request.user, partner),
             "can_edit": partner.status != PartnerStatus.CLOSED
             and (own or can(request.user, Capability.PARTNER_VERIFY)),
             # One's own profile: the consent given, who read the data in full (PIPL art. 44), and the
@@ -176,13 +177,14 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def verification_queue(request: HttpRequest) -> HttpResponse:
     pending = selectors.verification_queue_for(request.user)  # 403 unless the city office
     queue = list(pending[:200])
+    views = selectors.partner_views(
+        queue, request.user, purpose=selectors.PURPOSE_VERIFY, fields=("name", "phone", "id_number")
+    )
     return render(
         request,
         "partners/queue.html",
         {
-            "rows": selectors.partner_views(
-                queue, request.user, purpose=selectors.PURPOSE_VERIFY, fields=("name", "phone", "id_number")
-            ),
+            "rows": [(v, selectors.partner_actions_for(request.user, v.partner)) for v in views],
             "total": pending.count(),
         },
     )
@@ -193,7 +195,7 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 def partner_verify(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.partner_get_for(request.user, pk)
 
-    def verify() -> object:
+    def verify() -> Partner:
         data = parse(
             PartnerVerifyIn,
             {
@@ -210,8 +212,9 @@ def partner_verify(request: HttpRequest, pk: int) -> HttpResponse:
             expected_status=data.expected_status or partner.status,
         )
 
-    if perform(request, verify) is not None:
-        messages.success(request, "审核结果已保存。")
+    decided = perform(request, verify)
+    if decided is not None:
+        messages.success(request, str(selectors.partner_decision_done(decided)))
     target = request.POST.get("next", "")
     if not target.startswith("/") or target.startswith("//"):
         return redirect("partners:queue")

@@ -15,6 +15,7 @@ from xiangcun.accounts.permissions import Capability, can, governs, require
 from xiangcun.accounts.privacy import PersonalRead, log_personal_reads
 from xiangcun.accounts.scoping import user_scope
 from xiangcun.core import regioncodes, vocab
+from xiangcun.core.actions import DANGER, SECONDARY, Action, Actions, actions_of
 from xiangcun.core.errors import N_, AccessDenied, ApplicationError, Message, Msg, NotFoundError
 from xiangcun.core.masking import mask_phones_in
 from xiangcun.core.todos import Todo, TodoItem, todo_of
@@ -193,6 +194,219 @@ def notice_get_for(user: Any, pk: int, *, write: bool = False) -> Notice:
     elif not notice_can_view(user, notice):
         raise AccessDenied("该招募令尚未发布，且不在您的管辖范围内")
     return notice
+
+
+# --------------------------------------------------------------------------------------------------
+# The workflow: who may take which step from which state (the service checks the same table)
+# --------------------------------------------------------------------------------------------------
+EDITABLE = (NoticeStatus.DRAFT, NoticeStatus.REJECTED)
+# The steps that lead to publication: the deadline must still lie ahead.
+BEFORE_DEADLINE = (NoticeStatus.SUBMITTED, NoticeStatus.APPROVED, NoticeStatus.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a notice's workflow: from which states, to which, with which capability
+    (``None``: publishing, whose capability depends on the notice's level), and its button."""
+
+    code: str
+    zh: str  # the verb inside refusals ("不能{zh}")
+    sources: tuple[str, ...]
+    target: str
+    capability: Capability | None
+    button: Action
+    needs_reason: bool = False
+
+
+STEPS: dict[str, Step] = {
+    s.code: s
+    for s in (
+        Step(
+            "submit",
+            "提交",
+            EDITABLE,
+            NoticeStatus.SUBMITTED,
+            Capability.NOTICE_DRAFT,
+            Action("submit", Msg("提交审核"), value="submit"),
+        ),
+        Step(
+            "approve",
+            "审核通过",
+            (NoticeStatus.SUBMITTED,),
+            NoticeStatus.APPROVED,
+            Capability.NOTICE_APPROVE,
+            Action("approve", Msg("批准"), value="approve"),
+        ),
+        Step(
+            "reject",
+            "退回",
+            (NoticeStatus.SUBMITTED, NoticeStatus.APPROVED),
+            NoticeStatus.REJECTED,
+            Capability.NOTICE_REJECT,
+            Action("reject", Msg("退回修改"), SECONDARY, reason=Msg("退回理由"), value="reject"),
+            needs_reason=True,
+        ),
+        Step(
+            "publish",
+            "发布",
+            (NoticeStatus.APPROVED,),
+            NoticeStatus.PUBLISHED,
+            None,
+            Action(
+                "publish",
+                Msg("发布"),
+                confirm=Msg("确认发布该招募令？发布后将向公众公开，合伙人可表达合作意向。"),
+                value="publish",
+            ),
+        ),
+        Step(
+            "match",
+            "标记为已对接",
+            (NoticeStatus.PUBLISHED,),
+            NoticeStatus.MATCHED,
+            Capability.NOTICE_MARK_MATCHED,
+            Action(
+                "match",
+                Msg("标记为已对接"),
+                SECONDARY,
+                confirm=Msg("确认将该招募令标记为已对接？标记后不再接受新的合作意向。"),
+                value="match",
+            ),
+        ),
+        Step(
+            "close",
+            "关闭",
+            (*EDITABLE, NoticeStatus.PUBLISHED, NoticeStatus.MATCHED),
+            NoticeStatus.CLOSED,
+            Capability.NOTICE_DRAFT,
+            Action(
+                "close",
+                Msg("关闭招募"),
+                DANGER,
+                confirm=Msg("确认关闭该招募令？关闭后不能重新打开。"),
+                reason=Msg("关闭理由（可选）"),
+                reason_required=False,
+                value="close",
+            ),
+        ),
+    )
+}
+
+
+def step_capability(step: Step, notice: Notice) -> Capability:
+    """What ``step`` on ``notice`` needs: publishing a city-level notice is the city's."""
+    if step.capability is not None:
+        return step.capability
+    return (
+        Capability.NOTICE_PUBLISH_CITY
+        if notice.level == NoticeLevel.CITY
+        else Capability.NOTICE_PUBLISH_COUNTY
+    )
+
+
+def notice_is_expired(notice: Notice, today: dt.date | None = None) -> bool:
+    """The notice's deadline has passed (it is open through its deadline day)."""
+    return notice.deadline is not None and notice.deadline < (today or timezone.localdate())
+
+
+def notice_step_problem(notice: Notice, step: Step, today: dt.date | None = None) -> ApplicationError | None:
+    """Why the notice's state refuses ``step`` now, or ``None``: it is not in one of the step's
+    source states, or the step leads towards publication and the deadline is not after today. The
+    capability is the other half (``step_capability``); the service raises this, the page hides the
+    button."""
+    if notice.status not in step.sources:
+        template = (
+            "招募令当前状态为“{status}”，不能{step}（须先经乡镇审核）"
+            if step.code == "publish"
+            else "招募令当前状态为“{status}”，不能{step}"
+        )
+        return ApplicationError(
+            Msg(template, status=notice.get_status_display(), step=step.zh, action=step.code), field="status"
+        )
+    today = today or timezone.localdate()
+    if step.target in BEFORE_DEADLINE and notice.deadline is not None and notice.deadline <= today:
+        return ApplicationError(
+            Msg(
+                "截止日期（{deadline}）须晚于今天（{today}），不能{step}",
+                deadline=notice.deadline.isoformat(),
+                today=today.isoformat(),
+                step=step.zh,
+            ),
+            field="deadline",
+        )
+    return None
+
+
+def notice_steps_for(user: Any, notice: Notice) -> list[Step]:
+    """The steps ``user`` may take on ``notice`` now: the capability in the notice's region (``can``)
+    and the state (``notice_step_problem``) — what ``services.notice_transition`` checks."""
+    today = timezone.localdate()
+    return [
+        step
+        for step in STEPS.values()
+        if can(user, step_capability(step, notice), notice.region_code)
+        and notice_step_problem(notice, step, today) is None
+    ]
+
+
+PUBLISHERS: dict[str, str] = {NoticeLevel.CITY: N_("市级管理员"), NoticeLevel.COUNTY: N_("县级管理员")}
+
+
+def _publisher(notice: Notice) -> Msg:
+    return Msg(PUBLISHERS.get(str(notice.level), PUBLISHERS[NoticeLevel.COUNTY]))
+
+
+def notice_waiting(notice: Notice, today: dt.date | None = None) -> Msg | None:
+    """Who acts next on ``notice``, in one line (for a reader without a step of their own)."""
+    status = notice.status
+    today = today or timezone.localdate()
+    late = notice.deadline is not None and notice.deadline <= today
+    if late and status in (NoticeStatus.SUBMITTED, NoticeStatus.APPROVED):
+        return Msg(
+            "截止日期（{deadline}）已到，不能再审核或发布：请退回修改截止日期",
+            deadline=f"{notice.deadline:%Y-%m-%d}",
+        )
+    if late and status in EDITABLE:
+        return Msg(
+            "截止日期（{deadline}）须晚于今天：修改截止日期后方可提交审核",
+            deadline=f"{notice.deadline:%Y-%m-%d}",
+        )
+    if status == NoticeStatus.DRAFT:
+        return Msg("草稿：等待起草人提交审核")
+    if status == NoticeStatus.REJECTED:
+        return Msg("已退回：等待起草人修改后重新提交审核")
+    if status == NoticeStatus.SUBMITTED:
+        return Msg("等待乡镇管理员审核")
+    if status == NoticeStatus.APPROVED:
+        return Msg("乡镇已审核：等待{publisher}发布", publisher=_publisher(notice))
+    if status == NoticeStatus.PUBLISHED:
+        return Msg("已发布：合伙人可表达合作意向，县级管理员组织配对")
+    return None
+
+
+def notice_actions_for(user: Any, notice: Notice) -> Actions:
+    """The buttons ``user`` may press on ``notice`` now, and who acts next."""
+    return actions_of((s.button for s in notice_steps_for(user, notice)), notice_waiting(notice))
+
+
+def notice_step_done(step: Step, notice: Notice) -> Msg:
+    """What a successful ``step`` says on the next page: what happened and what comes next."""
+    if step.code == "submit":
+        return Msg("已提交乡镇审核。乡镇管理员批准后，由{publisher}发布。", publisher=_publisher(notice))
+    if step.code == "approve":
+        return Msg("已批准。招募令转{publisher}发布。", publisher=_publisher(notice))
+    if step.code == "reject":
+        return Msg("已退回修改，退回理由已告知起草人。修改后可重新提交审核。")
+    if step.code == "publish":
+        if notice.deadline is not None:
+            return Msg(
+                "已发布，招募令已向公众公开，截止 {deadline}。合伙人可表达合作意向。",
+                deadline=f"{notice.deadline:%Y-%m-%d}",
+            )
+        return Msg("已发布，招募令已向公众公开。合伙人可表达合作意向。")
+    if step.code == "match":
+        return Msg("已标记为已对接，招募令不再接受新的合作意向。")
+    return Msg("招募已关闭，招募令不再接受合作意向。")
 
 
 def notice_transitions(notice: Notice) -> QuerySet[NoticeTransition]:

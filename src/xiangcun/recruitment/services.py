@@ -20,14 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from xiangcun.accounts.permissions import Capability, can, require
+from xiangcun.accounts.permissions import Capability, require
 from xiangcun.core.audit import audit
 from xiangcun.core.errors import N_, ApplicationError, ConflictError, Msg
 from xiangcun.core.validation import full_clean
@@ -40,13 +39,18 @@ from xiangcun.recruitment.models import (
     NoticeTransition,
 )
 from xiangcun.recruitment.schemas import BatchIn, NoticeIn, NoticeResourceIn
+from xiangcun.recruitment.selectors import (
+    EDITABLE,
+    STEPS,
+    Step,
+    notice_is_expired,
+    notice_step_problem,
+    step_capability,
+)
 from xiangcun.regions.models import Village
 
 C = Capability
 log = logging.getLogger(__name__)
-EDITABLE = (NoticeStatus.DRAFT, NoticeStatus.REJECTED)
-# The steps that lead to publication: the deadline must still lie ahead.
-BEFORE_DEADLINE = (NoticeStatus.SUBMITTED, NoticeStatus.APPROVED, NoticeStatus.PUBLISHED)
 AUTO_CLOSE_REASON = N_("截止日期已过，系统自动关闭")
 # The notice's editable fields, as ``NoticeIn`` names them (villages and resources apart).
 NOTICE_FIELDS = (
@@ -149,66 +153,11 @@ def notice_update(*, user: Any, notice: Notice, notice_in: NoticeIn) -> Notice:
 
 
 # --------------------------------------------------------------------------------------------------
-# Workflow
+# Workflow (the table of steps is the selectors', which the pages' buttons read too)
 # --------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Action:
-    code: str
-    zh: str
-    sources: tuple[str, ...]
-    target: str
-    capability: Capability | None  # None: publish, whose capability depends on the level
-    needs_reason: bool = False
-
-
-ACTIONS: dict[str, Action] = {
-    a.code: a
-    for a in (
-        Action("submit", "提交", EDITABLE, NoticeStatus.SUBMITTED, C.NOTICE_DRAFT),
-        Action("approve", "审核通过", (NoticeStatus.SUBMITTED,), NoticeStatus.APPROVED, C.NOTICE_APPROVE),
-        Action(
-            "reject",
-            "退回",
-            (NoticeStatus.SUBMITTED, NoticeStatus.APPROVED),
-            NoticeStatus.REJECTED,
-            C.NOTICE_REJECT,
-            needs_reason=True,
-        ),
-        Action("publish", "发布", (NoticeStatus.APPROVED,), NoticeStatus.PUBLISHED, None),
-        Action(
-            "match", "标记为已对接", (NoticeStatus.PUBLISHED,), NoticeStatus.MATCHED, C.NOTICE_MARK_MATCHED
-        ),
-        Action(
-            "close",
-            "关闭",
-            (*EDITABLE, NoticeStatus.PUBLISHED, NoticeStatus.MATCHED),
-            NoticeStatus.CLOSED,
-            C.NOTICE_DRAFT,
-        ),
-    )
-}
-
-
-def action_capability(action: Action, notice: Notice) -> Capability:
-    """What ``action`` on ``notice`` needs: publishing a city-level notice is the city's."""
-    if action.capability is not None:
-        return action.capability
-    return C.NOTICE_PUBLISH_CITY if notice.level == NoticeLevel.CITY else C.NOTICE_PUBLISH_COUNTY
-
-
-def notice_actions_for(user: Any, notice: Notice) -> list[Action]:
-    """The actions ``user`` may take on ``notice`` now (for buttons); the service re-checks."""
-    return [
-        action
-        for action in ACTIONS.values()
-        if notice.status in action.sources
-        and can(user, action_capability(action, notice), notice.region_code)
-    ]
-
-
-def notice_is_expired(notice: Notice, today: dt.date | None = None) -> bool:
-    """The notice's deadline has passed (it is open through its deadline day)."""
-    return notice.deadline is not None and notice.deadline < (today or timezone.localdate())
+ACTIONS = STEPS  # the older names of the table and its rules
+Action = Step
+action_capability = step_capability
 
 
 @transaction.atomic
@@ -226,12 +175,12 @@ def notice_transition(
     ``expected_status`` is the state the caller saw (the pages send it; the API sends the client's
     or the state read when the request began): when the locked notice is in another state someone
     else acted first, a 409. Submitting, approving and publishing need a deadline after today."""
-    step = ACTIONS.get(action)
+    step = STEPS.get(action)
     if step is None:
         raise ApplicationError(Msg("未知的操作：{action}", action=action), field="action")
     require(user, C.OFFICIAL_READ, notice.region_code, field="village")
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
-    require(user, action_capability(step, notice), notice.region_code)
+    require(user, step_capability(step, notice), notice.region_code)
     if expected_status is not None and notice.status != expected_status:
         raise ConflictError(
             Msg(
@@ -240,29 +189,12 @@ def notice_transition(
             ),
             field="expected_status",
         )
-    if notice.status not in step.sources:
-        template = (
-            "招募令当前状态为“{status}”，不能{step}（须先经乡镇审核）"
-            if action == "publish"
-            else "招募令当前状态为“{status}”，不能{step}"
-        )
-        raise ApplicationError(
-            Msg(template, status=notice.get_status_display(), step=step.zh, action=action), field="status"
-        )
+    problem = notice_step_problem(notice, step)
+    if problem is not None:
+        raise problem
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
         raise ApplicationError(Msg("{zh}须填写理由", zh=step.zh), field="reason")
-    today = timezone.localdate()
-    if step.target in BEFORE_DEADLINE and notice.deadline is not None and notice.deadline <= today:
-        raise ApplicationError(
-            Msg(
-                "截止日期（{deadline}）须晚于今天（{today}），不能{step}",
-                deadline=notice.deadline.isoformat(),
-                today=today.isoformat(),
-                step=step.zh,
-            ),
-            field="deadline",
-        )
     source = notice.status
     notice.status = step.target
     changed = ["status", "updated_at"]
@@ -360,13 +292,15 @@ __all__ = [
     "ACTIONS",
     "AUTO_CLOSE_REASON",
     "EDITABLE",
+    "STEPS",
     "Action",
+    "Step",
     "action_capability",
     "batch_create",
-    "notice_actions_for",
     "notice_close_expired",
     "notice_create",
     "notice_is_expired",
     "notice_transition",
     "notice_update",
+    "step_capability",
 ]

@@ -136,10 +136,12 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # serves the contact in full to them as an htmx fragment.
         "ask_matching": can(request.user, Capability.PARTNER_WORK),
         "official": official,
-        "editable": official and notice.status in services.EDITABLE,
-        "actions": services.notice_actions_for(request.user, notice) if official else [],
+        "editable": official
+        and notice.status in selectors.EDITABLE
+        and can(request.user, Capability.NOTICE_DRAFT, notice.region_code),
+        "actions": selectors.notice_actions_for(request.user, notice) if official else None,
         "transitions": selectors.notice_transitions(notice) if official else [],
-        "expired": services.notice_is_expired(notice),
+        "expired": selectors.notice_is_expired(notice),
         "batches": selectors.batch_list()[:10],
         # The recommended partners come from matching (above this app) as an htmx fragment.
         "recommendations": official and notice.status == NoticeStatus.PUBLISHED,
@@ -174,9 +176,9 @@ def notice_transition(request: HttpRequest, pk: int) -> HttpResponse:
     """A workflow button. A step the user may not take is the 403 page (the error middleware's); a
     step the notice's state refuses (or a missing reason) comes back as a message on its page."""
     notice = selectors.notice_get_for(request.user, pk, write=True)
-    step = services.ACTIONS.get(request.POST.get("action", ""))
+    step = selectors.STEPS.get(request.POST.get("action", ""))
     if step is not None:
-        require(request.user, services.action_capability(step, notice), notice.region_code)
+        require(request.user, selectors.step_capability(step, notice), notice.region_code)
     batch_id = request.POST.get("batch")
     batch = selectors.batch_get_for(request.user, int(batch_id)) if batch_id and batch_id.isdigit() else None
     form = TransitionForm(request.POST)
@@ -195,8 +197,8 @@ def notice_transition(request: HttpRequest, pk: int) -> HttpResponse:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, str(error))
-    if done is not None:
-        messages.success(request, "招募令状态已更新。")
+    if done is not None and step is not None:
+        messages.success(request, str(selectors.notice_step_done(step, done)))
     return redirect("recruitment:detail", pk=pk)
 
 

@@ -34,6 +34,7 @@ from xiangcun.agreements.schemas import (
     ObjectionIn,
     TransitionIn,
 )
+from xiangcun.agreements.selectors import STEP_BY_TARGET, agreement_step_problem, objection_open
 from xiangcun.agreements.services.common import record_event, require_official_for
 from xiangcun.core.errors import ApplicationError, ConflictError, Msg
 from xiangcun.core.validation import full_clean
@@ -83,21 +84,6 @@ def _expect(agreement: Agreement, expected: str | None) -> None:
         )
 
 
-def _upheld_since_publicity(agreement: Agreement) -> bool:
-    """An objection answered 成立 since the agreement last entered 公示 (defensive: answering one
-    sends the agreement back to 草稿, so signing normally never meets it)."""
-    entered = (
-        agreement.events.filter(to_status=AgreementStatus.PUBLICIZED)
-        .exclude(from_status=AgreementStatus.PUBLICIZED)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    upheld = agreement.objections.filter(outcome=ObjectionOutcome.UPHELD)
-    if entered is not None:
-        upheld = upheld.filter(answered_at__gte=entered.created_at)
-    return upheld.exists()
-
-
 @transaction.atomic
 def agreement_transition(*, user: Any, agreement: Agreement, step: TransitionIn) -> Agreement:
     """One step of the workflow, audited. ``step`` carries the step's facts:
@@ -117,7 +103,8 @@ def agreement_transition(*, user: Any, agreement: Agreement, step: TransitionIn)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     _expect(agreement, step.expected_status)
     source = agreement.status
-    if NEXT.get(source) != to_status:
+    workflow_step = STEP_BY_TARGET.get(to_status)
+    if workflow_step is None or NEXT.get(source) != to_status:
         raise ApplicationError(
             Msg(
                 "协议当前状态为“{v}”，不能转为“{label}”",
@@ -129,9 +116,23 @@ def agreement_transition(*, user: Any, agreement: Agreement, step: TransitionIn)
             field="to_status",
         )
     today = timezone.localdate()
+    day: dt.date = step.date or today
+    if to_status == AgreementStatus.SIGNED:
+        # The date signed lies after the objection period (and today does: agreement_step_problem).
+        assert agreement.objection_deadline is not None
+        if day <= agreement.objection_deadline:
+            raise ApplicationError(
+                Msg(
+                    "公示异议期至 {objection_deadline} 止，期满后方可签署",
+                    objection_deadline=agreement.objection_deadline,
+                ),
+                field="date",
+            )
+    problem = agreement_step_problem(agreement, workflow_step, today)
+    if problem is not None:
+        raise problem
     if to_status == AgreementStatus.PUBLICIZED and step.date is not None:
         raise ApplicationError(PUBLICITY_IS_SERVER_DATED, field="date")
-    day: dt.date = step.date or today
     if to_status in DATE_LABELS:
         _not_after_today(day, today, label=DATE_LABELS[to_status], field="date")
     note = step.note
@@ -175,19 +176,6 @@ def agreement_transition(*, user: Any, agreement: Agreement, step: TransitionIn)
             or f"公示 {day} 起，异议截止 {agreement.objection_deadline}（{OBJECTION_WORKING_DAYS} 个工作日）"
         )
     elif to_status == AgreementStatus.SIGNED:
-        assert agreement.objection_deadline is not None
-        if day <= agreement.objection_deadline:
-            raise ApplicationError(
-                Msg(
-                    "公示异议期至 {objection_deadline} 止，期满后方可签署",
-                    objection_deadline=agreement.objection_deadline,
-                ),
-                field="date",
-            )
-        if agreement.objections.filter(answered_at__isnull=True).exists():
-            raise ApplicationError("尚有未答复的异议，答复后方可签署", field="objections")
-        if _upheld_since_publicity(agreement):
-            raise ApplicationError("公示期间有异议成立，协议须修改并重新公示后方可签署", field="objections")
         agreement.signed_on = day
         fields.append("signed_on")
     elif to_status == AgreementStatus.IN_FORCE:
@@ -287,7 +275,7 @@ def objection_record(
     if agreement.status != AgreementStatus.PUBLICIZED:
         raise ApplicationError("只有公示中的协议可以登记异议", field="agreement")
     assert agreement.objection_deadline is not None
-    if day > agreement.objection_deadline:
+    if not objection_open(agreement, day):
         raise ApplicationError(
             Msg("异议期已于 {objection_deadline} 截止", objection_deadline=agreement.objection_deadline),
             field="date",

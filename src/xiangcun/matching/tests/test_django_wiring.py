@@ -61,7 +61,9 @@ def test_county_run_proposes_and_sends_invitations(pair, users):
 def test_pairing_workflow_is_audited_and_role_checked(pair, users):
     notice, partner = pair
     pairing = services.pairing_express_interest(user=partner.user, notice=notice, note="想来考察")
-    services.pairing_transition(user=partner.user, pairing=pairing, to_status="negotiating")
+    with pytest.raises(AccessDenied):  # one's own interest is taken into 洽谈 by the village's side
+        services.pairing_transition(user=partner.user, pairing=pairing, to_status="negotiating")
+    services.pairing_transition(user=users["cadre"], pairing=pairing, to_status="negotiating")
     services.pairing_note_add(
         user=users["cadre"], pairing=pairing, note="现场考察坑塘", meeting_date=dt.date(2026, 4, 2)
     )
@@ -298,8 +300,8 @@ def test_pairing_step_page_flashes_a_refused_step_and_leaves_403_to_the_middlewa
     assert page.redirect_chain[-1][1] == 302 and "退出须填写理由" in page.content.decode()
     note = county.post(f"/matching/pairings/{pairing.pk}/note/", {"note": "现场考察"}, follow=True)
     assert "考察或洽谈日期：必填" in note.content.decode()
-    county.force_login(partner.user)
     assert county.post(url, {"to_status": "negotiating"}).status_code == 302
+    county.force_login(partner.user)
     assert county.post(url, {"to_status": "signed"}).status_code == 403
     assert Pairing.objects.get(pk=pairing.pk).status == "negotiating"
 

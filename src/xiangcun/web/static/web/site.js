@@ -11,6 +11,9 @@
 //                     input of the code, a search box lists the user's villages by name or pinyin initials
 //                     (data-source: /api/v1/villages/pick); choosing one fills the code, shows
 //                     "已选：村 · 镇 · 县" and fires a bubbling "village-picked" event (detail: the village)
+//   data-confirm      on a submit button (or its form): the question asked before an irreversible step
+//                     is posted ("确认进入公示？…"); cancelling posts nothing. The server never depends on
+//                     it: without JavaScript the step is posted at once and checked there as always.
 (function () {
   "use strict";
   if (window.htmx) {
@@ -53,6 +56,13 @@
   });
   document.addEventListener("input", (ev) => {
     if (ev.target instanceof HTMLInputElement || ev.target instanceof HTMLTextAreaElement) counted(ev.target);
+  });
+  document.addEventListener("submit", (ev) => {
+    const form = ev.target instanceof HTMLFormElement ? ev.target : null;
+    if (!form) return;
+    const submitter = ev.submitter instanceof Element ? ev.submitter : null;
+    const question = (submitter && submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) ev.preventDefault();
   });
   document.addEventListener("change", (ev) => {
     const target = ev.target instanceof Element ? ev.target.closest("[data-autosubmit]") : null;
