@@ -241,6 +241,7 @@ STEPS: tuple[Step, ...] = (
             "mine": "我的对接",
             "signed": re.compile(r"^签约（\d+）$"),
             "draft": "起草协议",
+            "title": "项目名称",
             "start": "合作期起",
             "end": "合作期止",
             "guarantee": "村集体年度保底收益（元）",
@@ -459,9 +460,13 @@ def open_agreement_draft(page: Any, ui: Mapping[str, Label], notice_title: str) 
     link(page, ui["draft"]).click()
 
 
-def fill_agreement_draft(page: Any, ui: Mapping[str, Label], *, partner_name: str, start: dt.date) -> None:
-    """What the pairing cannot know: the term, the guarantee, the expected profit, the school
-    building's valuation (the notice gives its area) and the household roster."""
+def fill_agreement_draft(
+    page: Any, ui: Mapping[str, Label], *, title: str, partner_name: str, start: dt.date
+) -> None:
+    """What the pairing cannot know: the project's own name (the notice's title is filled in), the
+    term, the guarantee, the expected profit, the school building's valuation (the notice gives its
+    area) and the household roster."""
+    page.get_by_label(ui["title"]).fill(title)
     page.get_by_label(ui["start"]).fill(start.isoformat())
     page.get_by_label(ui["end"]).fill(start.replace(year=start.year + 10).isoformat())
     page.get_by_label(ui["guarantee"]).fill("50000")
@@ -471,7 +476,7 @@ def fill_agreement_draft(page: Any, ui: Mapping[str, Label], *, partner_name: st
         return page.locator(str(ui["row"]).format(i=i, field=field))
 
     # row 0: the collective's school building (kind 房屋, its area from the notice); row 1: the partner
-    assert row(0, "kind").input_value() == "house" and row(0, "area_m2").input_value() == "1200"
+    assert row(0, "kind").input_value() == "house" and float(row(0, "area_m2").input_value()) == 1200
     for field, value in (("rebuild_cost_per_m2", "1500"), ("age_years", "20"), ("useful_life_years", "50")):
         row(0, field).fill(value)
     assert row(1, "role").input_value() == "partner"
@@ -667,7 +672,7 @@ def test_the_tour_walks_the_whole_loop_through_the_browser(
     # 14. The cadre drafts the agreement
     with tour.step("14-cadre-drafts-agreement") as (page, ui):
         open_agreement_draft(page, ui, notice_title)
-        fill_agreement_draft(page, ui, partner_name=NEWCOMER, start=today)
+        fill_agreement_draft(page, ui, title=agreement_title, partner_name=NEWCOMER, start=today)
         button(page, ui["save"]).click()
         page.wait_for_load_state()
         main = page.inner_text("main")

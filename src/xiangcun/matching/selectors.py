@@ -388,7 +388,8 @@ def pairing_events(pairing: Pairing) -> QuerySet[Any]:
 
 
 def pairing_counts_for(user: Any) -> dict[str, int]:
-    rows = pairing_list_for(user).values("status").annotate(n=Count("id"))
+    # order_by(): the model's default ordering would split the groups (one row per pairing)
+    rows = pairing_list_for(user).order_by().values("status").annotate(n=Count("id"))
     return {r["status"]: r["n"] for r in rows}
 
 
@@ -692,8 +693,8 @@ def runs_to_review_for(user: Any) -> list[PairingRun]:
 
 def todos_for(user: Any) -> list[Todo]:
     """What waits for ``user`` in matching: county pairing runs to review and send (county and city
-    offices), pairings in 洽谈 (the village's cadre, who meets the partner), and invitations from the
-    office awaiting the partner's answer (the partner)."""
+    offices), partners' 我要合作 awaiting an answer and pairings in 洽谈 (the village's cadre, who meets
+    the partner), and invitations from the office awaiting the partner's answer (the partner)."""
     todos: list[Todo] = []
     if can(user, C.PAIRING_RUN):
         runs = runs_to_review_for(user)
@@ -702,7 +703,8 @@ def todos_for(user: Any) -> list[Todo]:
                 "pairing_run.review",
                 N_("待审阅的配对方案（邀请尚未发出）"),
                 runs,
-                reverse("matching:county") + (f"?county={runs[0].county_id}" if len(runs) == 1 else ""),
+                # one run: the heading opens it; several: the county's list of runs
+                reverse("matching:run", args=[runs[0].pk]) if len(runs) == 1 else reverse("matching:county"),
                 lambda r: TodoItem(
                     r.county.name,
                     reverse("matching:run", args=[r.pk]),
@@ -715,6 +717,22 @@ def todos_for(user: Any) -> list[Todo]:
             )
         )
     if can(user, C.PAIRING_ADVANCE) and user_scope(user).level == "village":
+        # a partner's 我要合作 on the village's notice: the cadre answers it by starting 洽谈
+        todos.append(
+            todo_of(
+                "pairing.interest",
+                N_("待回应的合作意向"),
+                pairing_list_for(user, PairingStatus.INTENT)
+                .filter(origin=PairingOrigin.PARTNER)
+                .order_by("created_at", "id"),
+                f"{reverse('matching:mine')}?status={PairingStatus.INTENT}",
+                lambda p: TodoItem(
+                    p.notice.title,
+                    reverse("matching:pairing", args=[p.pk]),
+                    Msg("{date} 表达意向", date=f"{timezone.localtime(p.created_at):%Y-%m-%d}"),
+                ),
+            )
+        )
         todos.append(
             todo_of(
                 "pairing.negotiating",

@@ -196,3 +196,24 @@ def test_every_role_gets_a_desk_of_its_own(client_as):
 def test_the_operators_desk_covers_everywhere(client_as):
     html = client_as("admin").get("/manage/")
     assert html.status_code == 200 and 'data-todo="partner.verify"' in html.content.decode()
+
+
+def test_a_partners_interest_waits_on_the_cadres_desk_until_talks_start(users, client_as):
+    notice = notice_published(users)
+    partner = partner_verified(users)
+    assert counts(users["cadre"])["pairing.interest"] == 0
+    pairing = matching.pairing_express_interest(user=partner.user, notice=notice, note="想来考察")
+    assert counts(users["cadre"])["pairing.interest"] == 1
+    desk = client_as("cadre").get("/manage/").content.decode()
+    assert "待回应的合作意向" in desk and f"/matching/pairings/{pairing.pk}/" in desk
+    matching.pairing_transition(user=users["cadre"], pairing=pairing, to_status="negotiating")
+    assert counts(users["cadre"])["pairing.interest"] == 0
+    assert counts(users["cadre"])["pairing.negotiating"] == 1
+
+
+def test_one_run_to_review_is_opened_from_the_heading(users, client_as):
+    notice_published(users)
+    partner_verified(users)
+    run = matching.pairing_run_create(user=users["county"], county_code=users["county"].region_code)
+    todo = next(t for t in desk_todos(users["county"]) if t.kind == "pairing_run.review")
+    assert todo.url == f"/matching/runs/{run.pk}/"
