@@ -77,7 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "xiangcun.core.middleware.RequestSizeLimitMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "xiangcun.core.middleware.CSPMiddleware",  # django-csp, the policy built once
     "xiangcun.core.middleware.MalformedBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

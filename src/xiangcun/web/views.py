@@ -10,8 +10,10 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.html import json_script
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -50,7 +52,8 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
     )
 
 
-# The home page's figures come from the cache while their apps' data is unchanged (core/readcache.py).
+# The home page's figures come from the cache while their apps' data is unchanged (core/readcache.py):
+# the figures themselves, and their HTML in each language.
 HOME_REGION_READS = ("regions",)
 HOME_ACTIVITY_READS = ("recruitment", "partners", "matching")
 
@@ -69,7 +72,7 @@ def _home_region_figures(user: Any) -> dict[str, Any]:
     }
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def _home_figures_html(request: HttpRequest) -> str:
     context = readcache.cached(
         "web/home regions", HOME_REGION_READS, lambda: _home_region_figures(request.user), request=request
     )
@@ -78,7 +81,17 @@ def home(request: HttpRequest) -> HttpResponse:
             "web/home activity", HOME_ACTIVITY_READS, web_selectors.platform_figures, request=request
         )
         context = {**context, "activity": activity}
-    return render(request, "web/home.html", context)
+    return render_to_string("web/_home_figures.html", context)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    figures_html = readcache.cached(
+        f"web/home html {active_language()}",
+        HOME_REGION_READS + HOME_ACTIVITY_READS,
+        lambda: _home_figures_html(request),
+        request=request,
+    )
+    return render(request, "web/home.html", {"figures_html": mark_safe(figures_html)})
 
 
 def _any(*capabilities: Capability) -> Callable[[Any], bool]:
