@@ -81,6 +81,7 @@ test-browser: setup system-deps
 	XIANGCUN_TESTING=true $(BIN)/pytest -m browser -q
 
 bench: setup
+	@command -v wrk >/dev/null || scripts/apt-install wrk  # the HTTP load generator of bench_http
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "openfisca-core==46.0.1" 2>&1 | { grep -v '^WARNING: Location' || true; }
 	XIANGCUN_TESTING=true $(BIN)/python -m benchmarks
 
