@@ -86,6 +86,7 @@ tour: setup system-deps
 	XIANGCUN_TESTING=true XIANGCUN_TOUR_DIR=docs/tour $(BIN)/pytest -m browser -q tests/browser/test_tour.py
 
 bench: setup
+	@command -v wrk >/dev/null || scripts/apt-install wrk  # the HTTP load generator of bench_http
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "openfisca-core==46.0.1" 2>&1 | { grep -v '^WARNING: Location' || true; }
 	XIANGCUN_TESTING=true $(BIN)/python -m benchmarks
 

@@ -54,8 +54,12 @@ def client_as(client, users):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():  # type: ignore[no-untyped-def]
-    """Rate-limit counts (core/ratelimit.py) live in the cache: every test starts with none."""
+    """Rate-limit counts (core/ratelimit.py) and cached reads (core/readcache.py) live in the cache:
+    every test starts with none."""
     from django.core.cache import cache
 
+    from xiangcun.core.readcache import forget_local
+
     cache.clear()
+    forget_local()
     yield

@@ -77,7 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "xiangcun.core.middleware.RequestSizeLimitMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "xiangcun.core.middleware.CSPMiddleware",  # django-csp, the policy built once
     "xiangcun.core.middleware.MalformedBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -131,10 +131,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}".strip()
+# Connections are kept between requests (each gunicorn thread keeps its own), SQLite's too: a new
+# SQLite connection per request re-ran the PRAGMAs above and started with an empty page cache, which
+# cost more than the queries of a public read.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -195,7 +198,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://xiangcun")}
+# The cache: local memory per process by default; Redis when CACHE_URL (or REDIS_URL) names one, e.g.
+# redis://127.0.0.1:6379/1 (Django's own Redis backend, package `redis`).
+CACHES = {"default": env.cache("CACHE_URL", default=env.str("REDIS_URL", default="locmemcache://xiangcun"))}
+# Cached public reads (core/readcache.py) are current after every audited write; this bounds how long
+# one survives a write made outside the services (a shell, SQL by hand).
+READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=600)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

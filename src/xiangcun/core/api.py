@@ -20,6 +20,7 @@ from ninja import Field, Schema
 from ninja.security import SessionAuth
 from ninja.utils import check_csrf
 
+from xiangcun.core import jsonio
 from xiangcun.core.errors import AccessDenied
 
 T = TypeVar("T")
@@ -106,3 +107,10 @@ def require_csrf(request: HttpRequest) -> None:
     a policy evaluation): a cross-site request with the victim's cookie is refused with 403."""
     if check_csrf(request) is not None:
         raise AccessDenied("请求缺少有效的 CSRF 令牌，请刷新页面后重试")
+
+
+def schema_json(schema: type[Schema], value: Any) -> bytes:
+    """``value`` read through the output ``schema`` and written as JSON, as ninja answers an endpoint
+    declared with ``response=schema`` (for a body built once and served from the cache, see
+    ``core/readcache.py``)."""
+    return jsonio.dumps(schema.model_validate(value).model_dump())

@@ -18,6 +18,12 @@ class CoreConfig(AppConfig):
 
         errors.hooks = _DjangoTranslation()
 
+        from xiangcun.core.audit import on_entry
+        from xiangcun.core.readcache import on_audit_entry
+
+        # Every audited write gives its app's public data a new version (core/readcache.py).
+        on_entry(on_audit_entry)
+
 
 class _DjangoTranslation(errors._Hooks):
     """Error messages through Django's catalogue and the request's language (see ``core/errors.py``)."""

@@ -66,3 +66,19 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("the audit log is append-only")
+
+
+class DataVersion(models.Model):
+    """The version of one app's public data, for the cached reads of ``core/readcache.py``: a new
+    random ``token`` in the transaction of every write of that app (its audit entries)."""
+
+    topic = models.CharField(_("数据主题"), max_length=40, primary_key=True)
+    token = models.CharField(_("版本"), max_length=32)
+    changed_at = models.DateTimeField(_("修改时间"))
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.token}"

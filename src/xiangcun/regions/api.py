@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 from pydantic import Field
 
-from xiangcun.core import regioncodes
-from xiangcun.core.api import ERRORS, Page, paginate, session_auth
+from xiangcun.core import readcache, regioncodes
+from xiangcun.core.api import ERRORS, Page, paginate, schema_json, session_auth
 from xiangcun.core.errors import ApplicationError, Msg
 from xiangcun.regions import selectors
 from xiangcun.regions.schemas import (
@@ -22,6 +22,9 @@ from xiangcun.regions.schemas import (
 )
 
 router = Router(tags=["regions"])  # public
+
+# The public lists are served from the cache while no region or village changed (core/readcache.py).
+READS = ("regions",)
 
 
 def _check_code(code: str, field: str = "code") -> str:
@@ -54,17 +57,20 @@ def region_detail(request: HttpRequest, code: str) -> Any:
     response={200: ChildrenOut, **ERRORS},
     summary="下级区划（乡镇的下级为行政村）",
 )
-def region_children(request: HttpRequest, code: str) -> dict[str, Any]:
+def region_children(request: HttpRequest, code: str) -> HttpResponse:
     _check_code(code)
-    if len(code) == 12:
-        return {"items": [], "count": 0}
-    region = selectors.region_get_for(request.user, code)
-    items: list[Any]
-    if region.level == "town":
-        items = list(selectors.village_list(within=code))
-    else:
-        items = selectors.child_figures(region)
-    return {"items": items, "count": len(items)}
+
+    def build() -> bytes:
+        items: list[Any] = []
+        if len(code) != 12:
+            region = selectors.region_get_for(request.user, code)
+            if region.level == "town":
+                items = list(selectors.village_list(within=code))
+            else:
+                items = selectors.child_figures(region)
+        return schema_json(ChildrenOut, {"items": items, "count": len(items)})
+
+    return readcache.conditional(request, f"regions/{code}/children", READS, build)
 
 
 class VillageFilter(Page):
@@ -74,12 +80,17 @@ class VillageFilter(Page):
 
 
 @router.get("/villages", response={200: VillageListOut, **ERRORS}, summary="行政村列表")
-def village_list(request: HttpRequest, filters: Query[VillageFilter]) -> dict[str, Any]:
+def village_list(request: HttpRequest, filters: Query[VillageFilter]) -> HttpResponse:
     within = filters.town or filters.county
-    if within:
-        selectors.region_get_for(request.user, within)
-    items, count = paginate(selectors.village_list(within=within, q=filters.q), filters)
-    return {"items": items, "count": count}
+
+    def build() -> bytes:
+        if within:
+            selectors.region_get_for(request.user, within)
+        items, count = paginate(selectors.village_list(within=within, q=filters.q), filters)
+        return schema_json(VillageListOut, {"items": items, "count": count})
+
+    name = f"villages {within!r} {filters.q!r} {filters.limit} {filters.offset}"
+    return readcache.conditional(request, name, READS, build)
 
 
 @router.get(

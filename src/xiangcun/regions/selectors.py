@@ -42,7 +42,8 @@ def region_exists(code: str | None) -> bool:
 
 
 def region_children(region: Region) -> QuerySet[Region]:
-    return Region.objects.filter(parent=region).order_by("code")
+    """The child regions, without their boundaries (the map reads them with ``county_boundaries``)."""
+    return Region.objects.filter(parent=region).defer("boundary").order_by("code")
 
 
 def counties_of(city_code: str) -> QuerySet[Region]:
@@ -97,7 +98,13 @@ def village_list(
 ) -> QuerySet[Village]:
     """Villages, optionally within a region code, matching ``q`` (name, or pinyin initials such as
     ``zjz`` for 张家庄), and limited to ``scope`` when given."""
-    qs = Village.objects.select_related("town", "county").order_by("code")
+    # The town's and county's boundaries are polygons nobody reads off a village row: decoding them
+    # cost two thirds of a page of 50 villages.
+    qs = (
+        Village.objects.select_related("town", "county")
+        .defer("town__boundary", "county__boundary")
+        .order_by("code")
+    )
     if within:
         qs = qs.filter(code__startswith=regioncodes.prefix_of(within))
     if q:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from xiangcun.core.api import ERRORS, ErrorOut, Page, paginate, session_auth
+from xiangcun.core import jsonio, readcache
+from xiangcun.core.api import ERRORS, ErrorOut, Page, paginate, schema_json, session_auth
 from xiangcun.regions import selectors as region_selectors
 from xiangcun.resources import selectors, services
 from xiangcun.resources.models import Resource
@@ -22,6 +23,10 @@ from xiangcun.resources.schemas import (
 )
 
 router = Router(tags=["resources"])  # public reads; writes need a login (per endpoint)
+
+# The map's reads are served from the cache while no resource (nor village: points carry the
+# village's name) changed (core/readcache.py).
+READS = ("resources", "regions")
 
 
 class FilterQuery(Schema):
@@ -55,9 +60,14 @@ class ListQuery(FilterQuery, Page):
 def resource_geojson(request: HttpRequest, query: Query[GeoQuery]) -> HttpResponse:
     filters = selectors.ResourceFilters.from_params(request.GET)
     bbox = selectors.parse_bbox(query.bbox)
-    collection = selectors.resource_geojson(bbox=bbox, zoom=query.zoom, filters=filters)
-    body = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
-    return HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+
+    def build() -> bytes:
+        return jsonio.dumps(selectors.resource_geojson(bbox=bbox, zoom=query.zoom, filters=filters))
+
+    name = f"resources/geojson {filters.as_query()!r} {bbox!r} {query.zoom}"
+    return readcache.conditional(
+        request, name, READS, build, content_type="application/geo+json; charset=utf-8"
+    )
 
 
 @router.get(
@@ -65,17 +75,19 @@ def resource_geojson(request: HttpRequest, query: Query[GeoQuery]) -> HttpRespon
     response={200: CountyFiguresOut, 400: ErrorOut, 422: ErrorOut},
     summary="各县资源数量与面积（地图分级设色）",
 )
-def resource_county_figures(request: HttpRequest, query: Query[FilterQuery]) -> dict[str, Any]:
+def resource_county_figures(request: HttpRequest, query: Query[FilterQuery]) -> HttpResponse:
     filters = selectors.ResourceFilters.from_params(request.GET)
-    figures = selectors.county_figures(filters)
-    from django.conf import settings
 
-    counties = region_selectors.counties_of(settings.XIANGCUN_CITY_CODE)
-    items = [
-        {"code": c.code, "name": c.name, **figures.get(c.code, {"count": 0, "area_mu": 0.0})}
-        for c in counties
-    ]
-    return {"items": items}
+    def build() -> bytes:
+        figures = selectors.county_figures(filters)
+        counties = region_selectors.counties_of(settings.XIANGCUN_CITY_CODE)
+        items = [
+            {"code": c.code, "name": c.name, **figures.get(c.code, {"count": 0, "area_mu": 0.0})}
+            for c in counties
+        ]
+        return schema_json(CountyFiguresOut, {"items": items})
+
+    return readcache.conditional(request, f"resources/county-figures {filters.as_query()!r}", READS, build)
 
 
 @router.get("/resources", response={200: ResourceListOut, **ERRORS}, summary="资源列表")

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from xiangcun.accounts.permissions import Capability, can, require
 from xiangcun.accounts.scoping import user_scope
+from xiangcun.core import readcache
 from xiangcun.core.audit import audit
 from xiangcun.core.errors import ApplicationError
 from xiangcun.core.pinyin import initials
@@ -473,6 +474,9 @@ def import_file(
             region_code=getattr(user, "region_code", ""),
             data={"file": filename, "batch": run.batch, **counts},
         )
+        if counts["villages_created"] or counts["villages_updated"]:
+            # Villages changed too: their cached reads (after audit(), see core/readcache.py).
+            readcache.changed("regions")
 
     write(plan, run, finish=done)
     summary["seconds"] = round(time.perf_counter() - started, 2)

@@ -10,12 +10,16 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.functional import Promise
+from django.utils.html import json_script
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from xiangcun.accounts.permissions import Capability, can
 from xiangcun.accounts.scoping import user_scope
+from xiangcun.core import readcache
 from xiangcun.core.errors import active_language
 from xiangcun.core.errors import render as render_message
 from xiangcun.core.todos import Todo
@@ -48,21 +52,46 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
     )
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    city = (
-        selectors.region_get_for(request.user, settings.XIANGCUN_CITY_CODE)
-        if selectors.region_exists(settings.XIANGCUN_CITY_CODE)
-        else None
+# The home page's figures come from the cache while their apps' data is unchanged (core/readcache.py):
+# the figures themselves, and their HTML in each language.
+HOME_REGION_READS = ("regions",)
+HOME_ACTIVITY_READS = ("recruitment", "partners", "matching")
+
+
+def _home_region_figures(user: Any) -> dict[str, Any]:
+    """The city, its totals and counties, and the county map's GeoJSON already in its script tag."""
+    city_code = settings.XIANGCUN_CITY_CODE
+    if not selectors.region_exists(city_code):
+        return {"city": None}
+    city = selectors.region_get_for(user, city_code)
+    return {
+        "city": {"code": city.code, "name": city.name},  # not the region: its boundary stays out
+        "figures": selectors.area_figures(city),
+        "children": selectors.child_figures(city),
+        "boundaries_script": json_script(selectors.county_boundaries(city), "boundaries-data"),
+    }
+
+
+def _home_figures_html(request: HttpRequest) -> str:
+    context = readcache.cached(
+        "web/home regions", HOME_REGION_READS, lambda: _home_region_figures(request.user), request=request
     )
-    context: dict[str, object] = {"city": city}
-    if city is not None:
-        context.update(
-            figures=selectors.area_figures(city),
-            children=selectors.child_figures(city),
-            boundaries=selectors.county_boundaries(city),
-            activity=web_selectors.platform_figures(),
+    if context["city"] is not None:
+        activity = readcache.cached(
+            "web/home activity", HOME_ACTIVITY_READS, web_selectors.platform_figures, request=request
         )
-    return render(request, "web/home.html", context)
+        context = {**context, "activity": activity}
+    return render_to_string("web/_home_figures.html", context)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    figures_html = readcache.cached(
+        f"web/home html {active_language()}",
+        HOME_REGION_READS + HOME_ACTIVITY_READS,
+        lambda: _home_figures_html(request),
+        request=request,
+    )
+    return render(request, "web/home.html", {"figures_html": mark_safe(figures_html)})
 
 
 def _any(*capabilities: Capability) -> Callable[[Any], bool]:

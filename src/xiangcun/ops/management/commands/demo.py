@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from xiangcun.agreements.demo import demo_build as demo_agreements_build
 from xiangcun.agreements.demo import demo_clear as demo_agreements_clear
+from xiangcun.core import readcache
 from xiangcun.funding.demo import demo_build as demo_funding_build
 from xiangcun.funding.demo import demo_clear as demo_funding_clear
 from xiangcun.matching.demo import demo_build as demo_matching_build
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         agreements = demo_agreements_build(scale=scale, seed=seed)
         funding = demo_funding_build(seed=seed, rng=agreements.rng)
         desks = demo_desks_build()
+        readcache.changed_all()  # built in bulk, not through the services: no cached read stays
         self.stdout.write(
             self.style.SUCCESS(
                 f"示例数据 {scale}: {result.counties} 个县级单位, {result.towns} 个乡镇, "
