@@ -56,10 +56,11 @@ def client_as(client, users):  # type: ignore[no-untyped-def]
 def _fresh_rate_limits():  # type: ignore[no-untyped-def]
     """Rate-limit counts (core/ratelimit.py) and cached reads (core/readcache.py) live in the cache:
     every test starts with none."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from xiangcun.core.readcache import forget_local
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     forget_local()
     yield

@@ -14,7 +14,8 @@ gives the floor of Django alone.
 ``BENCH_HTTP_BASELINE=<git revision>`` also serves that revision's ``src/`` on the same database, side
 by side (the figures before a change). Figures: req/s, p50/p90/p95/p99/max in ms, errors, and whether
 the target holds — ≥ 500 req/s with p95 ≤ 50 ms, or within 1.5× of the floor, whichever is lower.
-The machine's load average is recorded before each measurement: wrk and the server share its cores.
+The machine's load average is recorded before each measurement: wrk and the server share its cores
+(the benchmark alone keeps about five runnable), and anything else running shows in it.
 """
 
 from __future__ import annotations
@@ -216,19 +217,20 @@ def _measure(server: Server, script: Path, names: list[str]) -> dict[str, Any]:
 
 
 def _verdicts(results: dict[str, Any]) -> None:
+    """The target, the lower of two bars: ≥ 500 req/s with p95 ≤ 50 ms, or within 1.5× of the floor
+    measured in the same run (req/s ≥ floor / 1.5, p95 ≤ 1.5 × the floor's) — so the bar is
+    min(500, floor / 1.5) req/s and max(50 ms, 1.5 × floor p95)."""
     floor = results["floor"]
     need_rps = min(TARGET_RPS, floor["rps"] / FLOOR_FACTOR)
+    allow_p95 = max(TARGET_P95_MS, floor["p95_ms"] * FLOOR_FACTOR)
     for name, r in results.items():
         if name == "floor" or "rps" not in r:
             continue
-        absolute = r["rps"] >= TARGET_RPS and r["p95_ms"] <= TARGET_P95_MS
-        near_floor = r["rps"] >= floor["rps"] / FLOOR_FACTOR and r["p95_ms"] <= floor["p95_ms"] * FLOOR_FACTOR
         r["vs_floor_rps"] = round(r["rps"] / floor["rps"], 2)
         r["target"] = {
-            "met": absolute or near_floor,
-            "absolute_500rps_p95_50ms": absolute,
-            "within_1_5x_floor": near_floor,
+            "met": r["rps"] >= need_rps and r["p95_ms"] <= allow_p95,
             "needed_rps": round(need_rps, 1),
+            "allowed_p95_ms": round(allow_p95, 1),
         }
 
 

@@ -177,6 +177,21 @@ def test_a_version_changed_by_another_process_is_seen_without_this_process_heari
     assert _json(client, points)["total"] == before + 1
 
 
+def test_cached_reads_keep_out_of_the_cache_that_holds_the_rate_limits(users):
+    """A map being panned fills a cache with viewports: not the one whose counts refuse a burst of
+    exports (core/ratelimit.py), which would then forget them."""
+    from django.core.cache import caches
+
+    client = Client()
+    for url in _reads(users).values():
+        client.get(url)
+    client.get("/")
+    reads, default = caches["reads"], caches["default"]
+    assert reads is not default
+    assert len(getattr(reads, "_cache", {})) >= len(_reads(users))
+    assert not getattr(default, "_cache", {})
+
+
 # --------------------------------------------------------------------------------------------------
 # Conditional GET
 # --------------------------------------------------------------------------------------------------

@@ -201,8 +201,15 @@ X_FRAME_OPTIONS = "DENY"
 # The cache: local memory per process by default; Redis when CACHE_URL (or REDIS_URL) names one, e.g.
 # redis://127.0.0.1:6379/1 (Django's own Redis backend, package `redis`).
 CACHES = {"default": env.cache("CACHE_URL", default=env.str("REDIS_URL", default="locmemcache://xiangcun"))}
-# Cached public reads (core/readcache.py) are current after every audited write; this bounds how long
-# one survives a write made outside the services (a shell, SQL by hand).
+# Cached public reads (core/readcache.py) have a cache of their own, on the same server: a map being
+# panned fills it with viewports, which must not push the rate limits' counts out of the default one.
+# In local memory at most READ_CACHE_ENTRIES answers per process (a GeoJSON answer is ≤ ~330 KB).
+CACHES["reads"] = {**CACHES["default"], "KEY_PREFIX": "reads"}
+if CACHES["reads"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["reads"]["LOCATION"] = f"{CACHES['default'].get('LOCATION', '')}-reads"
+    CACHES["reads"]["OPTIONS"] = {"MAX_ENTRIES": env.int("READ_CACHE_ENTRIES", default=1000)}
+# Cached public reads are current after every audited write; this bounds how long one survives a
+# write made outside the services (a shell, SQL by hand).
 READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=600)
 
 LANGUAGE_CODE = "zh-hans"

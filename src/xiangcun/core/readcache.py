@@ -2,8 +2,8 @@
 
 Regions, villages and resources are read thousands of times for every change, so the public reads
 built from them (the API's lists, the map's GeoJSON, the home page's figures) are kept in Django's
-cache (``CACHE_URL``: local memory by default, Redis when configured) and revalidated by browsers with
-``ETag``/``Last-Modified`` (304 without a body).
+cache (the ``reads`` cache of the settings, beside ``CACHE_URL``'s: local memory by default, Redis when
+configured) and revalidated by browsers with ``ETag``/``Last-Modified`` (304 without a body).
 
 **Topics and their versions.** A topic is the data of one app (``regions``, ``resources``,
 ``recruitment``…). Its version is a random token in the table ``core.DataVersion``. Every change of
@@ -38,7 +38,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -142,10 +142,10 @@ def cached(
     key = _cache_key(name, versions(topics, request))
     value = _LOCAL.get(key)
     if value is _MISSING:
-        value = cache.get(key, _MISSING)
+        value = caches["reads"].get(key, _MISSING)
         if value is _MISSING:
             value = build()
-            cache.set(key, value, settings.READ_CACHE_SECONDS)
+            caches["reads"].set(key, value, settings.READ_CACHE_SECONDS)
         _LOCAL.put(key, value)
     return value  # type: ignore[no-any-return]
 
@@ -205,10 +205,10 @@ def conditional(
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         key = _cache_key(name, current)
-        body = cache.get(key)
+        body = caches["reads"].get(key)
         if body is None:
             body = build()
-            cache.set(key, body, settings.READ_CACHE_SECONDS)
+            caches["reads"].set(key, body, settings.READ_CACHE_SECONDS)
         response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
     if last_modified is not None:
