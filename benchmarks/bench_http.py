@@ -12,7 +12,7 @@ server, so through the same gunicorn configuration and middleware; a server with
 gives the floor of Django alone.
 
 ``BENCH_HTTP_BASELINE=<git revision>`` also serves that revision's ``src/`` on the same database, side
-by side (the figures before a change). Figures: req/s, p50/p90/p95/p99/max in ms, errors, and whether
+by side (the figures before a change); ``BENCH_HTTP_DATABASES=postgresql`` measures one database only. Figures: req/s, p50/p90/p95/p99/max in ms, errors, and whether
 the target holds — ≥ 500 req/s with p95 ≤ 50 ms, or within 1.5× of the floor, whichever is lower.
 The machine's load average is recorded before each measurement: wrk and the server share its cores
 (the benchmark alone keeps about five runnable), and anything else running shows in it.
@@ -254,6 +254,9 @@ def run() -> dict[str, Any]:
     given = os.environ.get("DATABASE_URL", "")
     if given.startswith(("postgres://", "postgresql://")):
         databases["postgresql"] = given
+    only = [d for d in os.environ.get("BENCH_HTTP_DATABASES", "").split(",") if d]  # e.g. "postgresql"
+    if only:
+        databases = {name: url for name, url in databases.items() if name in only}
     trees = {"this": ROOT / "src"}
     baseline = os.environ.get("BENCH_HTTP_BASELINE", "")
     if baseline:
@@ -282,7 +285,7 @@ def run() -> dict[str, Any]:
                 _verdicts(results)
                 figures[database][tree] = results
                 print(database, tree, json.dumps(results, ensure_ascii=False), flush=True)
-        bare = Server(_env(tmp, databases["sqlite"], trees["this"], BENCH_BARE_DJANGO="true"))
+        bare = Server(_env(tmp, next(iter(databases.values())), trees["this"], BENCH_BARE_DJANGO="true"))
         try:
             figures["floor_without_middleware"] = _measure(bare, script, ["floor"])["floor"]
         finally:
