@@ -6,7 +6,6 @@ and against a database command (``xiangcun check``) that sets the whole site up.
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
@@ -15,26 +14,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from xiangcun.cli import bare_environment
+
 CONTRACTS = Path(__file__).resolve().parents[1] / "docs" / "contracts"
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 def _clean_env() -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {
-            "SECRET_KEY",
-            "DEBUG",
-            "DJANGO_SETTINGS_MODULE",
-            "DATABASE_URL",
-            "ALLOWED_HOSTS",
-            "XIANGCUN_TESTING",
-        }
-    }
-    env["PYTHONPATH"] = str(SRC)
-    return env
+    return bare_environment(str(SRC))
 
 
 def _wall(argv: list[str], *, env: dict[str, str], cwd: str, runs: int) -> dict[str, float]:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from xiangcun.cli import bare_environment
+
 
 def test_xiangcun_help_lists_django_and_platform_commands():
     out = subprocess.run(
@@ -23,20 +25,11 @@ def test_demo_rejects_an_unknown_scale_without_a_traceback():
 
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "docs" / "contracts"
-_SETTINGS = {
-    "SECRET_KEY",
-    "DEBUG",
-    "DJANGO_SETTINGS_MODULE",
-    "DATABASE_URL",
-    "ALLOWED_HOSTS",
-    "XIANGCUN_TESTING",
-}
 
 
 def _bare(argv: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     """``xiangcun ARGV`` as an operator runs it on a machine with no ``.env`` and no settings."""
-    env = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
-    env["PYTHONPATH"] = os.pathsep.join(sys.path)
+    env = bare_environment(os.pathsep.join(sys.path))
     return subprocess.run(
         [sys.executable, "-m", "xiangcun.cli", *argv], capture_output=True, text=True, env=env, cwd=tmp_path
     )

@@ -38,6 +38,21 @@ def is_pure(args: Sequence[str]) -> bool:
     return action in _POLICY_FILE_ACTIONS or any(a == "--dir" or a.startswith("--dir=") for a in args[2:])
 
 
+#: The environment variables that configure the site (``.env``); a machine without any of them is
+#: where the pure commands must still run.
+SITE_SETTINGS = frozenset(
+    {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "ALLOWED_HOSTS", "XIANGCUN_TESTING"}
+)
+
+
+def bare_environment(pythonpath: str) -> dict[str, str]:
+    """This process's environment without the site's settings, with ``PYTHONPATH`` — how an operator
+    runs ``xiangcun`` on a machine with no ``.env`` (used by the CLI tests and ``benchmarks/bench_cli``)."""
+    env = {k: v for k, v in os.environ.items() if k not in SITE_SETTINGS}
+    env["PYTHONPATH"] = pythonpath
+    return env
+
+
 def _configure_minimal_settings() -> None:
     from django.conf import settings
 

@@ -571,6 +571,20 @@ def settlement_years_open(agreement: Agreement, *, today: dt.date | None = None)
 
 
 @dataclass(frozen=True)
+class SettlementYears:
+    """The years "计算年度分配" offers on an agreement's page: ``open`` (not settled yet, oldest
+    first) and, among them, ``due`` (before the current year: their accounts are closed)."""
+
+    open: list[int]
+    due: list[int]
+
+
+def settlement_years(agreement: Agreement, *, today: dt.date) -> SettlementYears:
+    years = settlement_years_open(agreement, today=today)
+    return SettlementYears(open=years, due=[year for year in years if year < today.year])
+
+
+@dataclass(frozen=True)
 class SettlementView:
     """A stored settlement with its lines as one reader sees them (the API's ``SettlementOut``)."""
 

@@ -279,7 +279,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     official = kind == "official"
     today = timezone.localdate()
     # 计算年度分配: the years in force not settled yet (the ended ones are due).
-    years_open = selectors.settlement_years_open(agreement, today=today)
+    years = selectors.settlement_years(agreement, today=today)
     return render(
         request,
         "agreements/detail.html",
@@ -303,8 +303,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if kind != "public"
             else [],
             "settlements": selectors.settlement_list(agreement) if kind != "public" else [],
-            "years_open": years_open,
-            "years_due": [year for year in years_open if year < today.year],
+            "years_open": years.open,
+            "years_due": years.due,
         },
     )
 
