@@ -35,9 +35,9 @@ def _bare(argv: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("argv", [["valuate"], ["settle"], ["funding", "select"]])
+@pytest.mark.parametrize("argv", [["valuate"], ["settle"], ["funding", "select"], ["cases", "deadline"]])
 def test_contract_commands_run_without_settings(argv: list[str], tmp_path: Path) -> None:
-    stem = argv[0]
+    stem = argv[-1] if argv[0] == "cases" else argv[0]
     example = json.loads((CONTRACTS / f"{stem}.example.json").read_text(encoding="utf-8"))
     source = tmp_path / "in.json"
     source.write_text(json.dumps(example["input"], ensure_ascii=False), encoding="utf-8")

@@ -17,12 +17,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xiangcun.agreements.contracts import settle, valuate
+from xiangcun.cases.contracts import cases_deadline
 from xiangcun.core.commands import Command, ContractError, run_command
 from xiangcun.funding.contracts import funding_select
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "docs" / "contracts"
-COMMANDS: dict[str, Command] = {"valuate": valuate, "settle": settle, "funding select": funding_select}
-NAMES = {"valuate": "valuate", "settle": "settle", "funding": "funding select"}
+COMMANDS: dict[str, Command] = {
+    "valuate": valuate,
+    "settle": settle,
+    "funding select": funding_select,
+    "cases deadline": cases_deadline,
+}
+NAMES = {"valuate": "valuate", "settle": "settle", "funding": "funding select", "deadline": "cases deadline"}
 
 
 def load(stem: str) -> dict[str, Any]:
@@ -81,7 +87,7 @@ def test_an_example_file_as_it_is_gives_its_output(stem: str) -> None:
 
 @pytest.mark.parametrize("stem", list(NAMES))
 def test_a_whole_example_file_is_read_as_its_input(stem: str) -> None:
-    functions = {"valuate": valuate, "settle": settle, "funding": funding_select}
+    functions = {"valuate": valuate, "settle": settle, "funding": funding_select, "deadline": cases_deadline}
     example = load(stem)
     assert functions[stem](example) == example["output"]
 
@@ -368,3 +374,46 @@ def test_any_mutation_of_an_example_exits_0_or_2(stem: str, data: st.DataObject,
         assert set(json.loads(err.getvalue())) == {"error", "field"}
     else:
         json.loads(out.getvalue())
+
+
+# --- cases deadline: bad input names its field and prints nothing ------------------------------------
+
+
+def _deadline_doc(**change: Any) -> dict[str, Any]:
+    doc = example_input("deadline")
+    for key, value in change.items():
+        if key == "as_of":
+            doc["as_of"] = value
+        else:
+            doc["cases"][1][key] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"as_of": "2026-02-30"}, "as_of"),  # an impossible date
+        ({"as_of": "12/02/2026"}, "as_of"),  # malformed
+        ({"received": "2026-02-09T18:45:00"}, "cases[1].received"),  # no time zone
+        ({"received": "2026-13-09T18:45:00+08:00"}, "cases[1].received"),
+        ({"tier_days": 0}, "cases[1].tier_days"),
+        ({"tier_days": -3}, "cases[1].tier_days"),
+        ({"tier_days": 2.5}, "cases[1].tier_days"),
+        ({"tier_days": 10**9}, "cases[1].tier_days"),
+        ({"tier_days": True}, "cases[1].tier_days"),
+        ({"count": "lunar"}, "cases[1].count"),
+        ({"closed": "2026-02-01"}, "cases[1].closed"),  # before it was received
+        ({"id": "DC-2026-0001"}, "cases[1].id"),  # a duplicate
+    ],
+)
+def test_deadline_bad_input_is_refused_naming_the_field(
+    change: dict[str, Any], field: str, tmp_path: Path
+) -> None:
+    assert_refused("cases deadline", _deadline_doc(**change), field, tmp_path)
+
+
+def test_deadline_red_case_reports_its_overdue_days(tmp_path: Path) -> None:
+    doc = _deadline_doc(as_of="2026-02-14")  # case 2 (3 calendar days from 2/9) was due 2/12
+    code, out, _ = run("cases deadline", json.dumps(doc), tmp_path)
+    case = json.loads(out)["cases"][1]
+    assert (code, case["status"], case["overdue_days"], case["remaining_days"]) == (0, "red", 2, 0)

@@ -1,7 +1,7 @@
 """The ``xiangcun`` console script: every Django management command, plus the platform's own
 (``demo``, ``serve``, ``valuate``, ``settle``, ``funding``, …). ``xiangcun --help`` lists them.
 
-The pure computations (``valuate``, ``settle``, ``funding select``, ``policy test|check`` and
+The pure computations (``valuate``, ``settle``, ``funding select``, ``cases deadline``, ``policy test|check`` and
 ``policy evaluate|batch --dir``) need neither a database nor the site's secrets: they run on a
 minimal settings object, without ``django.setup()`` and without importing the web stack, so they
 start at once and work on a machine with no ``.env``. Every other command sets Django up as usual;
@@ -21,6 +21,7 @@ PURE_COMMANDS = {
     "settle": "xiangcun.agreements.management.commands.settle",
     "funding": "xiangcun.funding.management.commands.funding",
     "policy": "xiangcun.policies.management.commands.policy",
+    "cases": "xiangcun.cases.management.commands.cases",
 }
 
 #: ``policy`` actions that read only files (``evaluate``/``batch`` read the published library from

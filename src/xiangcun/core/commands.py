@@ -215,11 +215,12 @@ def check_unique(items: list[Any], path: str, key: str = "id") -> None:
 
 
 def unwrap(doc: object) -> object:
-    """A contract example file ``{"input": …, "output": …}`` stands for its input."""
+    """A contract example file ``{"input": …, "output": …}`` (with, optionally, the ``command`` it
+    documents) stands for its input."""
     if (
         isinstance(doc, dict)
         and "input" in doc
-        and set(doc) <= {"input", "output"}
+        and set(doc) <= {"command", "input", "output"}
         and isinstance(doc["input"], dict)
     ):
         return doc["input"]
