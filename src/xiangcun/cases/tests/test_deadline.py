@@ -1,8 +1,18 @@
 import datetime as dt
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from xiangcun.cases.deadline import case_deadline, escalation_due, evaluate
+from xiangcun.cases.deadline import (
+    NO_DATE,
+    STATUS_CODES,
+    case_deadline,
+    escalation_due,
+    evaluate,
+    evaluate_many,
+)
 from xiangcun.core.workdays import COVERED_YEARS
 
 
@@ -84,3 +94,44 @@ def test_status_boundaries() -> None:
     )
     closed = evaluate(received, 7, "calendar", dt.date(2026, 7, 1), closed=dt.date(2026, 6, 8))
     assert (closed.status, closed.remaining_days) == ("closed_on_time", None)
+
+
+# --- the vectorised pass agrees with evaluate(), case by case ------------------------------------
+
+_cases = st.lists(
+    st.tuples(
+        st.dates(dt.date(2023, 12, 1), dt.date(max(COVERED_YEARS) + 1, 12, 31)),
+        st.sampled_from([1, 2, 3, 7, 15, 21, 40]),
+        st.booleans(),
+        st.one_of(st.none(), st.integers(0, 60)),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cases=_cases, as_of=st.dates(dt.date(2024, 1, 1), dt.date(max(COVERED_YEARS) + 2, 3, 1)))
+def test_evaluate_many_equals_evaluate(
+    cases: list[tuple[dt.date, int, bool, int | None]], as_of: dt.date
+) -> None:
+    received = np.array([c[0].toordinal() for c in cases], dtype=np.int64)
+    tiers = np.array([c[1] for c in cases], dtype=np.int64)
+    working = np.array([c[2] for c in cases], dtype=np.bool_)
+    closed = np.array([NO_DATE if c[3] is None else c[0].toordinal() + c[3] for c in cases], dtype=np.int64)
+    many = evaluate_many(received, tiers, working, as_of, closed)
+    for i, (day, tier, work, after) in enumerate(cases):
+        one = evaluate(
+            dt.datetime.combine(day, dt.time(12), CST),
+            tier,
+            "working" if work else "calendar",
+            as_of,
+            None if after is None else day + dt.timedelta(days=after),
+        )
+        assert dt.date.fromordinal(int(many.deadline[i])) == one.deadline
+        assert STATUS_CODES[many.status[i]] == one.status
+        assert bool(many.exact[i]) == one.calendar_exact
+        if one.status in ("green", "yellow"):
+            assert many.remaining[i] == one.remaining_days
+        if one.status == "red":
+            assert many.overdue[i] == one.overdue_days
