@@ -417,3 +417,10 @@ def test_deadline_red_case_reports_its_overdue_days(tmp_path: Path) -> None:
     code, out, _ = run("cases deadline", json.dumps(doc), tmp_path)
     case = json.loads(out)["cases"][1]
     assert (code, case["status"], case["overdue_days"], case["remaining_days"]) == (0, "red", 2, 0)
+
+
+def test_deadline_closed_on_the_beijing_day_it_was_received_is_accepted(tmp_path: Path) -> None:
+    # 2026-02-09T20:00 UTC is 2026-02-10 04:00 in Beijing: closing on 2/10 is not before receipt
+    doc = _deadline_doc(received="2026-02-09T20:00:00+00:00", closed="2026-02-10")
+    code, out, err = run("cases deadline", json.dumps(doc), tmp_path)
+    assert (code, err) == (0, "") and json.loads(out)["cases"][1]["status"] == "closed_on_time"

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 
-from xiangcun.cases.deadline import evaluate
+from xiangcun.cases.deadline import SHANGHAI, evaluate
 from xiangcun.core.commands import (
     ROOT,
     ContractError,
@@ -84,7 +84,7 @@ def cases_deadline(doc: object) -> JSONDict:
             lambda text, allowed: Msg("未知的计日方式 {text}（可选：{allowed}）", text=text, allowed=allowed),
         )
         closed = _date(c["closed"], join(path, "closed")) if "closed" in c else None
-        if closed is not None and closed < received.date():
+        if closed is not None and closed < received.astimezone(SHANGHAI).date():
             raise ContractError("办结日期早于受理时间", join(path, "closed"))
         cases.append((c["id"], received, int(tier), count, closed))
     check_unique([{"id": c[0]} for c in cases], "cases")

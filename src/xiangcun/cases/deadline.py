@@ -20,6 +20,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @dataclass(frozen=True)
 class DeadlineResult:
+    """One case as of a date: its deadline, its status (``STATUS_CODES``), the counted days left
+    while open (0 once red, ``None`` when closed), the calendar days overdue when red, and whether
+    every counted day lay in a year the installed official calendar covers."""
+
     deadline: dt.date
     status: str
     remaining_days: int | None
@@ -37,6 +41,8 @@ def _counted(start: dt.date, end: dt.date, count: Count) -> int:
 
 
 def case_deadline(received: dt.datetime, tier_days: int, count: Count) -> tuple[dt.date, bool]:
+    """The deadline of a case received at ``received`` (tz-aware; its Asia/Shanghai date, which never
+    counts) with ``tier_days`` counted days, and whether the count was exact (DESIGN §3.6)."""
     if received.tzinfo is None:
         raise ValueError("received must be timezone-aware")
     day = received.astimezone(SHANGHAI).date()
@@ -53,12 +59,14 @@ def case_deadline(received: dt.datetime, tier_days: int, count: Count) -> tuple[
 
 
 def escalation_due(deadline: dt.date, as_of: dt.date) -> bool:
+    """An open case is raised one level from the day after its deadline."""
     return as_of > deadline
 
 
 def evaluate(
     received: dt.datetime, tier_days: int, count: Count, as_of: dt.date, closed: dt.date | None = None
 ) -> DeadlineResult:
+    """The case's deadline and 预警 status as of ``as_of`` (closed on ``closed`` if given)."""
     deadline, exact = case_deadline(received, tier_days, count)
     if closed is not None:
         status = "closed_on_time" if closed <= deadline else "closed_late"
