@@ -87,7 +87,7 @@ def cases_deadline(doc: object) -> JSONDict:
         if closed is not None and closed < received.astimezone(SHANGHAI).date():
             raise ContractError("办结日期早于受理时间", join(path, "closed"))
         cases.append((c["id"], received, int(tier), count, closed))
-    check_unique([{"id": c[0]} for c in cases], "cases")
+    check_unique(entries, "cases")
     out = []
     for case_id, received, tier_days, count, closed in cases:
         result = evaluate(received, tier_days, count.value, as_of, closed)  # type: ignore[arg-type]
